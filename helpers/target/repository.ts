@@ -1,0 +1,191 @@
+// The target repository as the grader sees it: every file under the parts, read once,
+// safely. Nothing here executes anything from the target.
+import { lstat, readdir, readFile, realpath, stat } from 'node:fs/promises';
+import { join, relative, sep } from 'node:path';
+import { isUnder, LAYOUT_MAP_FILE, parseLayoutMap, SUBJECT_PARTS, subjectLayout, type Layout, type SubjectPart } from './layout.ts';
+
+export const MAX_FILE_BYTES = 1024 * 1024;
+export const MAX_FILES = 20_000;
+const SKIPPED_FOLDERS = new Set(['.git', 'node_modules']);
+
+/** Why a file cannot be read as text. Every check that needs the file turns it into a clear failure. */
+export type FileProblem =
+  | { kind: 'symlink-outside'; target: string }
+  | { kind: 'broken-symlink'; target: string }
+  | { kind: 'binary' }
+  | { kind: 'too-large'; size: number }
+  | { kind: 'unreadable'; reason: string };
+
+export interface TargetFile {
+  /** Relative to the target root, posix separators. */
+  path: string;
+  size: number;
+  /** The text, when the file could be read as text. */
+  text?: string;
+  problem?: FileProblem;
+  /** The part whose roots hold the file, if any. */
+  part?: SubjectPart;
+}
+
+export function describeProblem(file: TargetFile): string {
+  const p = file.problem;
+  if (!p) return `${file.path} is readable`;
+  switch (p.kind) {
+    case 'symlink-outside':
+      return `${file.path} is a symbolic link to ${p.target}, outside the repository; commit the file itself`;
+    case 'broken-symlink':
+      return `${file.path} is a symbolic link to ${p.target}, which does not exist; commit the file itself`;
+    case 'binary':
+      return `${file.path} is a binary file, not text; commit it as plain UTF-8 text`;
+    case 'too-large':
+      return `${file.path} is ${Math.round(p.size / 1024)} KiB, over the ${MAX_FILE_BYTES / 1024} KiB the grader reads; a configuration file should be small`;
+    case 'unreadable':
+      return `${file.path} cannot be read (${p.reason}); make it readable (chmod a+r)`;
+  }
+}
+
+export class Target {
+  readonly root: string;
+  readonly layout: Layout;
+  readonly files: readonly TargetFile[];
+  /** Set when the walk stopped at MAX_FILES. */
+  readonly truncated: boolean;
+  private readonly byPath: Map<string, TargetFile>;
+
+  constructor(root: string, layout: Layout, files: TargetFile[], truncated = false) {
+    this.root = root;
+    this.layout = layout;
+    this.files = files;
+    this.truncated = truncated;
+    this.byPath = new Map(files.map((file) => [file.path, file]));
+  }
+
+  file(path: string): TargetFile | undefined {
+    return this.byPath.get(path);
+  }
+
+  /** Every file whose path lies under one of the part's roots. */
+  filesOf(part: SubjectPart): TargetFile[] {
+    return this.files.filter((file) => file.part === part);
+  }
+
+  /** True when a folder (or a file under it) exists in the target. */
+  hasFolder(folder: string): boolean {
+    return this.folders.has(folder);
+  }
+
+  /**
+   * A part is present when a file other than a placeholder (.gitkeep) lies under its roots.
+   */
+  hasPart(part: SubjectPart): boolean {
+    return this.filesOf(part).some((file) => !/(^|\/)\.gitkeep$/.test(file.path));
+  }
+
+  private _folders?: Set<string>;
+  private get folders(): Set<string> {
+    if (!this._folders) {
+      this._folders = new Set();
+      for (const file of this.files) {
+        const segments = file.path.split('/');
+        for (let i = 1; i < segments.length; i++) this._folders.add(segments.slice(0, i).join('/'));
+      }
+    }
+    return this._folders;
+  }
+}
+
+export class TargetError extends Error {}
+
+/** Reads the target: its layout map (or the subject layout) and every file, with its problem if any. */
+export async function openTarget(root: string): Promise<Target> {
+  let rootReal: string;
+  try {
+    rootReal = await realpath(root);
+    if (!(await stat(rootReal)).isDirectory()) throw new Error('not a directory');
+  } catch {
+    throw new TargetError(`IOT_REPO=${root}: no such directory; point IOT_REPO at the checkout to grade`);
+  }
+  const layout = await readLayout(rootReal);
+  const files: TargetFile[] = [];
+  let truncated = false;
+  const walk = async (dir: string): Promise<void> => {
+    let entries;
+    try {
+      entries = await readdir(dir, { withFileTypes: true });
+    } catch (error) {
+      files.push({ path: toPosix(relative(rootReal, dir)) || '.', size: 0, problem: { kind: 'unreadable', reason: (error as NodeJS.ErrnoException).code ?? 'error' } });
+      return;
+    }
+    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const entry of entries) {
+      if (files.length >= MAX_FILES) {
+        truncated = true;
+        return;
+      }
+      const full = join(dir, entry.name);
+      const path = toPosix(relative(rootReal, full));
+      if (entry.isDirectory()) {
+        if (!SKIPPED_FOLDERS.has(entry.name)) await walk(full);
+      } else if (entry.isSymbolicLink()) {
+        files.push(await readSymlink(rootReal, full, path));
+      } else if (entry.isFile()) {
+        files.push(await readRegular(full, path));
+      }
+    }
+  };
+  await walk(rootReal);
+  for (const file of files) file.part = partOf(layout, file.path);
+  return new Target(rootReal, layout, files, truncated);
+}
+
+async function readLayout(root: string): Promise<Layout> {
+  let text: string;
+  try {
+    text = await readFile(join(root, LAYOUT_MAP_FILE), 'utf8');
+  } catch {
+    return subjectLayout();
+  }
+  return parseLayoutMap(text);
+}
+
+function partOf(layout: Layout, path: string): SubjectPart | undefined {
+  return SUBJECT_PARTS.find((part) => layout.parts[part].roots.some((root) => isUnder(path, root)));
+}
+
+async function readSymlink(root: string, full: string, path: string): Promise<TargetFile> {
+  let resolved: string;
+  try {
+    resolved = await realpath(full);
+  } catch {
+    const { readlink } = await import('node:fs/promises');
+    return { path, size: 0, problem: { kind: 'broken-symlink', target: await readlink(full).catch(() => '?') } };
+  }
+  const inside = resolved === root || resolved.startsWith(root + sep);
+  if (!inside) return { path, size: 0, problem: { kind: 'symlink-outside', target: resolved } };
+  const info = await stat(resolved);
+  if (info.isDirectory()) return { path, size: 0, problem: { kind: 'unreadable', reason: 'a symbolic link to a folder inside the repository; its files are graded at their real place' } };
+  return readRegular(resolved, path);
+}
+
+async function readRegular(full: string, path: string): Promise<TargetFile> {
+  let size: number;
+  try {
+    size = (await lstat(full)).size;
+  } catch (error) {
+    return { path, size: 0, problem: { kind: 'unreadable', reason: (error as NodeJS.ErrnoException).code ?? 'error' } };
+  }
+  if (size > MAX_FILE_BYTES) return { path, size, problem: { kind: 'too-large', size } };
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(full);
+  } catch (error) {
+    return { path, size, problem: { kind: 'unreadable', reason: (error as NodeJS.ErrnoException).code ?? 'error' } };
+  }
+  if (bytes.subarray(0, 8192).includes(0)) return { path, size, problem: { kind: 'binary' } };
+  const text = new TextDecoder('utf-8', { fatal: false }).decode(bytes);
+  if (text.includes('\uFFFD') && countReplacement(text) > text.length / 100) return { path, size, problem: { kind: 'binary' } };
+  return { path, size, text };
+}
+
+const countReplacement = (text: string): number => text.split('\uFFFD').length - 1;
+const toPosix = (path: string): string => path.split(sep).join('/');
