@@ -6,6 +6,8 @@ export interface VagrantNetwork {
   type: string;
   ip?: string;
   options: Record<string, unknown>;
+  /** Where the network line is. */
+  location?: Location;
 }
 
 export interface VagrantProvider {
@@ -13,6 +15,15 @@ export interface VagrantProvider {
   cpus?: number | string;
   /** Every other setting the provider block assigned, by name. */
   settings: Record<string, unknown>;
+  /** The provider block that sets memory or cpus (else the first block for this provider). */
+  location?: Location;
+}
+
+export interface VagrantSyncedFolder {
+  source: string;
+  destination?: string;
+  options: Record<string, unknown>;
+  location?: Location;
 }
 
 export interface VagrantProvisioner {
@@ -20,7 +31,7 @@ export interface VagrantProvisioner {
   type: string;
   name?: string;
   inline?: string;
-  /** As written in the Vagrantfile. */
+  /** As the Vagrantfile computes it; a path built from __dir__ or __FILE__ starts with /repo, where the sandbox mounts the repository. */
   path?: string;
   /** path resolved against the Vagrantfile's folder, relative to the target root (posix); undefined when outside the repository. */
   resolvedPath?: string;
@@ -36,6 +47,8 @@ export interface VagrantMachine {
   name: string;
   /** The global config (outside define blocks) is merged in, as Vagrant does. */
   box?: string;
+  /** Where config.vm.box is set. */
+  boxLocation?: Location;
   boxUrl?: string;
   boxVersion?: string;
   hostname?: string;
@@ -43,6 +56,7 @@ export interface VagrantMachine {
   /** Keyed by provider name: virtualbox, libvirt, vmware_desktop … */
   providers: Record<string, VagrantProvider>;
   provisioners: VagrantProvisioner[];
+  syncedFolders?: VagrantSyncedFolder[];
   location: Location;
 }
 
@@ -54,4 +68,13 @@ export interface VagrantConfig {
 
 export type VagrantEvaluation =
   | { ok: true; file: string; config: VagrantConfig }
-  | { ok: false; file: string; message: string; fix: string; line?: number };
+  | {
+      ok: false;
+      file: string;
+      message: string;
+      fix: string;
+      /** A line of the Vagrantfile itself. */
+      line?: number;
+      /** Where the error is, when known: the Vagrantfile, or a file it loads (require_relative …). */
+      location?: Location;
+    };

@@ -1,0 +1,117 @@
+// The sandbox: a Vagrantfile sees the repository and nothing else, runs no command, and is
+// stopped when it does not finish.
+import { existsSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { describe, expect, test } from 'vitest';
+import { openTarget } from '../target/repository.ts';
+import { evaluateVagrantfile } from './evaluate.ts';
+import { configOf, evaluateText, writeRepository } from './testing.ts';
+
+/** A Vagrantfile that records `expression` (Ruby) as the box name, inspected. */
+const probe = (expression: string): string => `VALUE = (${expression}).inspect\nVagrant.configure("2") { |config| config.vm.box = VALUE }\n`;
+
+async function valueOf(expression: string, others: Record<string, string> = {}): Promise<string | undefined> {
+  return configOf(await evaluateText(probe(expression), others)).machines[0]!.box;
+}
+
+describe('files', () => {
+  test('File.read, File.exist? and YAML.load_file reach files inside the repository, relative to the Vagrantfile', async () => {
+    const others = { 'p1/confs/nodes.yaml': 'workers: 2\n', 'shared/token': 'abc\n' };
+    expect(await valueOf(`require "yaml"; [YAML.load_file("confs/nodes.yaml"), File.read("../shared/token"), File.exist?("confs/nodes.yaml"), Dir.pwd]`, others)).toBe(
+      '[{"workers" => 2}, "abc\\n", true, "/repo/p1"]',
+    );
+  });
+
+  test('a read outside the repository fails with a note naming the path', async () => {
+    const evaluation = await evaluateText(`KEY = File.read("/etc/hostname")\nVagrant.configure("2") { |c| }\n`);
+    expect(evaluation).toMatchObject({ ok: false, line: 1 });
+    if (evaluation.ok) return;
+    expect(evaluation.message).toContain('p1/Vagrantfile:1');
+    expect(evaluation.message).toContain('/etc/hostname is outside the repository');
+    expect(evaluation.fix).toContain('inside the repository');
+  });
+
+  test('a relative path that climbs out of the repository is refused too', async () => {
+    const evaluation = await evaluateText(`File.readlines("../../../etc/passwd")\nVagrant.configure("2") { |c| }\n`);
+    expect(evaluation.ok).toBe(false);
+    if (!evaluation.ok) expect(evaluation.message).toContain('/etc/passwd is outside the repository');
+  });
+
+  test('File.exist? outside the repository answers false and leaves a note', async () => {
+    const evaluation = await evaluateText(probe('File.exist?(File.expand_path("~/.ssh/id_rsa.pub"))'));
+    const config = configOf(evaluation);
+    expect(config.machines[0]!.box).toBe('false');
+    expect(config.notes.join('\n')).toContain('/home/vagrant/.ssh/id_rsa.pub');
+  });
+
+  test('the WebAssembly sandbox itself reaches nothing outside, past the Ruby guards', async () => {
+    expect(await valueOf('begin; Dir.open("/etc").children.size; rescue SystemCallError, NotImplementedError, StandardError => e; e.class.name; end')).not.toMatch(/^\d+$/);
+    expect(await valueOf('begin; File.symlink("/etc/passwd", "link"); File.read("link"); rescue NotImplementedError, SystemCallError, StandardError => e; e.class.name; end')).toMatch(/Error|ENOENT|EPERM/);
+  });
+
+  test('a Vagrantfile may write a token file: the write lands in a throwaway copy', async () => {
+    const repository = await writeRepository({
+      'p1/Vagrantfile': `require "securerandom"
+TOKEN = "node-token"
+File.write(TOKEN, SecureRandom.hex(16)) unless File.exist?(TOKEN)
+Vagrant.configure("2") { |config| config.vm.box = File.read(TOKEN) }
+`,
+    });
+    try {
+      const target = await openTarget(repository.root);
+      const box = configOf(await evaluateVagrantfile(target, 'p1/Vagrantfile')).machines[0]!.box;
+      expect(box).toMatch(/^[0-9a-f]{32}$/);
+      expect(existsSync(`${repository.root}/p1/node-token`)).toBe(false);
+    } finally {
+      await repository.remove();
+    }
+  });
+});
+
+describe('commands and environment', () => {
+  test('system, backticks, %x, spawn, IO.popen and Open3 run nothing', async () => {
+    const marker = `/tmp/iot-sandbox-${randomUUID()}`;
+    const evaluation = await evaluateText(
+      probe(`require "open3"
+[system("touch ${marker}"), \`touch ${marker}\`, %x{touch ${marker}}, spawn("touch", "${marker}"),
+ IO.popen("touch ${marker}").read, Open3.capture2("touch ${marker}").first, Open3.capture3("touch", "${marker}").first(2)]`),
+    );
+    expect(configOf(evaluation).machines[0]!.box).toBe('[false, "", "", false, "", "", ["", ""]]');
+    expect(existsSync(marker)).toBe(false);
+    expect(configOf(evaluation).notes.join('\n')).toContain(`touch ${marker}`);
+  });
+
+  test('USER and LOGNAME are unset and whoami prints nothing: a name built from them is empty', async () => {
+    expect(await valueOf('[ENV["USER"], ENV["LOGNAME"], `whoami`, Etc.getlogin, "#{ENV["USER"]}S", ENV.keys.sort]')).toBe(
+      '[nil, nil, "", nil, "S", ["HOME", "LANG"]]',
+    );
+  });
+
+  test('uname describes the reference host', async () => {
+    expect(await valueOf('[`uname -m`, `uname -s`, %x(uname)]')).toBe('["x86_64\\n", "Linux\\n", "Linux\\n"]');
+  });
+
+  test('Vagrant helpers: has_plugin? is false, VERSION is set, require_version is accepted', async () => {
+    expect(await valueOf('Vagrant.require_version(">= 2.0"); [Vagrant.has_plugin?("vagrant-vbguest"), Vagrant::VERSION]')).toBe('[false, "2.4.3"]');
+  });
+});
+
+describe('time limit', () => {
+  test('an endless loop is stopped at the time limit', async () => {
+    const started = Date.now();
+    const evaluation = await evaluateText(`loop { }\nVagrant.configure("2") { |c| }\n`, {}, { timeLimitMs: 1500 });
+    expect(evaluation).toMatchObject({ ok: false, message: 'p1/Vagrantfile did not finish in 1.5 s: an endless loop?' });
+    expect(Date.now() - started).toBeLessThan(10_000);
+  });
+
+  test('a sleep does not block: it returns at once', async () => {
+    const started = Date.now();
+    expect(await valueOf('sleep 30; Kernel.sleep(30); IO.select(nil, nil, nil, 30); :awake', {})).toBe(':awake');
+    expect(Date.now() - started).toBeLessThan(10_000);
+  });
+
+  test('the sandbox still works after a job was stopped', async () => {
+    await evaluateText(`loop { }\n`, {}, { timeLimitMs: 500 });
+    expect(await valueOf('1 + 1')).toBe('2');
+  });
+});
