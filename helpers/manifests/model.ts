@@ -14,6 +14,9 @@ export interface ManifestObject {
   location: Location;
   /** The line of a field inside the document, e.g. ['spec', 'replicas']; falls back to location.line. */
   lineOf(path: ReadonlyArray<string | number>): number | undefined;
-  /** Placeholders (`${VAR}`) still unresolved, by field path ("spec.source.repoURL" → ["${REPO_URL}"]). */
+  /**
+   * Placeholders (`${VAR}`) still unresolved, by field path ("spec.source.repoURL" → ["${REPO_URL}"]);
+   * list items are written [i], as in "spec.template.spec.containers[0].image" (manifests/field-path.ts).
+   */
   unresolved: Record<string, string[]>;
 }
