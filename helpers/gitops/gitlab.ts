@@ -1,0 +1,137 @@
+// The bonus's GitLab: how the part deploys it (Helm chart, manifests running a gitlab-ce/ee
+// image), and which host names the part makes point at the local machine or cluster.
+import { isIP } from 'node:net';
+import type { Location } from '../checks/result.ts';
+import type { ManifestObject } from '../manifests/model.ts';
+import type { ScriptFacts, ShellCommand } from '../shell/model.ts';
+import { applyOf, type KubectlApply } from './applies.ts';
+import { flag, parseTool, unwrap } from './argv.ts';
+import type { ArgoApplication } from './applications.ts';
+import { dig, fieldOf, isRecord, type Field } from './field.ts';
+import type { HelmRelease } from './helm.ts';
+import { containerImages, isDockerHub, parseImage } from './images.ts';
+import { isLocalAddress, type LocalHostHints } from './repo-url.ts';
+
+export interface GitLabDeployment {
+  what: string;
+  /** Where it lands; undefined for the default namespace, or outside the cluster (docker run). */
+  namespace?: Field;
+  outsideCluster?: boolean;
+  location: Location;
+}
+
+const GITLAB_CHART = /(^|\/)gitlab$|(^|\/)gitlab-\d[^/]*\.tgz$/;
+const GITLAB_IMAGES = ['gitlab/gitlab-ce', 'gitlab/gitlab-ee'];
+const isGitLabImage = (reference: string): boolean => GITLAB_IMAGES.some((repository) => isDockerHub(parseImage(reference), repository));
+
+export function gitlabDeployments(
+  scripts: readonly ScriptFacts[],
+  objects: readonly ManifestObject[],
+  releases: readonly HelmRelease[],
+  applies: readonly KubectlApply[],
+): GitLabDeployment[] {
+  const found: GitLabDeployment[] = [];
+  for (const release of releases) {
+    if (!GITLAB_CHART.test(release.chart.value)) continue;
+    found.push({ what: release.via === 'helm' ? `the Helm chart ${release.chart.value}` : `the HelmChart object ${release.name ?? ''} (chart ${release.chart.value})`, namespace: release.namespace, location: release.location });
+  }
+  for (const object of objects) {
+    const image = containerImages(object).find((container) => isGitLabImage(container.image.value));
+    if (!image) continue;
+    const namespace = object.namespace !== undefined ? fieldOf(object, ['metadata', 'namespace']) : object.origin === 'yaml' ? applyOf(object.location.file, applies)?.namespace : undefined;
+    found.push({ what: `${object.kind} ${object.name ?? ''} running ${image.image.value}`, namespace, location: image.image.location });
+  }
+  for (const command of scripts.flatMap((script) => script.commands)) {
+    const words = unwrap(command.argv).map((word) => word.value);
+    if (words[0]?.split('/').at(-1) === 'docker' && (words[1] === 'run' || (words[1] === 'container' && words[2] === 'run')) && words.some(isGitLabImage))
+      found.push({ what: `docker run ${words.find(isGitLabImage)}`, outsideCluster: true, location: command.location });
+  }
+  return found;
+}
+
+export interface HintFacts {
+  scripts: readonly ScriptFacts[];
+  objects: readonly ManifestObject[];
+  releases: readonly HelmRelease[];
+  apps: readonly ArgoApplication[];
+  /** YAML documents of the part that are not objects (Helm values files …), as plain data. */
+  configDocuments: readonly unknown[];
+}
+
+/** Namespaces the part uses and host names it maps to a local address. */
+export function localHostHints(facts: HintFacts): LocalHostHints {
+  const namespaces = new Set<string>(['gitlab', 'default', 'argocd']);
+  const mappedHosts = new Map<string, string>();
+  const map = (host: string, how: string): void => {
+    const name = host.toLowerCase();
+    if (!mappedHosts.has(name)) mappedHosts.set(name, how);
+  };
+  for (const object of facts.objects) {
+    if (object.namespace) namespaces.add(object.namespace);
+    if (object.kind === 'Namespace' && object.name) namespaces.add(object.name);
+    if (object.kind === 'Ingress') {
+      const rules = dig(object.body, 'spec', 'rules');
+      if (Array.isArray(rules)) for (const rule of rules) if (isRecord(rule) && typeof rule.host === 'string') map(rule.host, `host of the Ingress ${object.name ?? ''} in ${object.location.file}`.replace('  ', ' '));
+    }
+  }
+  for (const release of facts.releases) if (release.namespace) namespaces.add(release.namespace.value);
+  for (const app of facts.apps) if (app.destination.namespace) namespaces.add(app.destination.namespace.value);
+  for (const script of facts.scripts) {
+    for (const command of script.commands) {
+      const kubectl = parseTool(command, 'kubectl');
+      const namespace = kubectl && flag(kubectl, '--namespace');
+      if (namespace) namespaces.add(namespace.value);
+      for (const [ip, host] of hostsEntriesOf(command)) if (isLocalAddress(ip)) map(host, `/etc/hosts entry written by ${command.location.file}:${command.location.line ?? '?'}`);
+    }
+    for (const written of script.writtenFiles) {
+      if (written.path !== '/etc/hosts') continue;
+      for (const [ip, host] of hostsEntries(written.content)) if (isLocalAddress(ip)) map(host, `/etc/hosts entry written by ${written.location.file}:${written.location.line ?? '?'}`);
+    }
+  }
+  for (const host of gitlabChartHosts(facts.releases, facts.configDocuments)) map(host, 'the host of the GitLab chart\'s Ingress');
+  return { namespaces, mappedHosts };
+}
+
+/** IP → host pairs in hosts-file text (comments and blank lines ignored). */
+export function hostsEntries(text: string): Array<[string, string]> {
+  const entries: Array<[string, string]> = [];
+  for (const line of text.split(/\r?\n|\\n/)) {
+    const [ip, ...hosts] = line.replace(/#.*/, '').trim().split(/\s+/);
+    if (ip && isIP(ip)) for (const host of hosts) if (host) entries.push([ip, host.replace(/["']/g, '')]);
+  }
+  return entries;
+}
+
+/** Hosts entries a command writes into /etc/hosts: echo/printf … >> /etc/hosts, … | tee -a /etc/hosts, sh -c '…'. */
+function hostsEntriesOf(command: ShellCommand): Array<[string, string]> {
+  const words = unwrap(command.argv).map((word) => word.value);
+  const target = command.writesTo === '/etc/hosts' || words.includes('/etc/hosts');
+  const fed = command.pipedFrom && words[0] === 'tee' && words.includes('/etc/hosts') ? unwrap(command.pipedFrom.argv).map((word) => word.value) : [];
+  if (!target && !fed.length) return [];
+  const texts = [...fed, ...words, command.heredoc ?? ''];
+  return texts.flatMap((text) => hostsEntries(text.replace(/^['"]|['"]$/g, '')));
+}
+
+/** Host names the GitLab chart's Ingress serves: gitlab.<global.hosts.domain> or global.hosts.gitlab.name. */
+function gitlabChartHosts(releases: readonly HelmRelease[], configDocuments: readonly unknown[]): string[] {
+  const gitlab = releases.filter((release) => GITLAB_CHART.test(release.chart.value));
+  if (!gitlab.length) return [];
+  const hosts: string[] = [];
+  const fromValues = (values: unknown): void => {
+    const domain = dig(values, 'global', 'hosts', 'domain');
+    const name = dig(values, 'global', 'hosts', 'gitlab', 'name');
+    if (typeof domain === 'string') hosts.push(`gitlab.${domain}`);
+    if (typeof name === 'string') hosts.push(name);
+  };
+  for (const release of gitlab) {
+    const domain = release.sets.get('global.hosts.domain')?.value;
+    const name = release.sets.get('global.hosts.gitlab.name')?.value;
+    if (domain) hosts.push(`gitlab.${domain}`);
+    if (name) hosts.push(name);
+  }
+  for (const document of configDocuments) fromValues(document);
+  for (const release of gitlab) if (release.via === 'HelmChart') fromValues(release.values);
+  // The chart's default domain, when nothing sets one.
+  if (!hosts.length) hosts.push('gitlab.example.com');
+  return hosts;
+}

@@ -1,0 +1,91 @@
+// The gitops checks on the real shell and manifest modules, for ways of writing Part 3 the
+// fixtures do not use: a kustomization naming Argo CD's manifest URL, an Application in a
+// heredoc, `argocd app create` then `argocd app set`, and the Helm chart.
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { afterAll, expect, test } from 'vitest';
+import { GradingContext } from '../checks/context.ts';
+import { gitopsChecks } from '../checks/gitops.ts';
+import type { CheckResult } from '../checks/result.ts';
+import { readConfig } from '../config/env.ts';
+import { openTarget } from '../target/repository.ts';
+
+const dirs: string[] = [];
+afterAll(async () => Promise.all(dirs.map((dir) => rm(dir, { recursive: true, force: true }))));
+
+async function grade(files: Record<string, string>, logins = 'wil'): Promise<Record<string, CheckResult>> {
+  const dir = await mkdtemp(join(tmpdir(), 'iot-gitops-'));
+  dirs.push(dir);
+  for (const [path, text] of Object.entries(files)) {
+    await mkdir(dirname(join(dir, path)), { recursive: true });
+    await writeFile(join(dir, path), text);
+  }
+  const ctx = new GradingContext(readConfig({ IOT_REPO: dir, IOT_LOGIN: logins }), await openTarget(dir));
+  const results: Record<string, CheckResult> = {};
+  for (const [id, check] of Object.entries(gitopsChecks)) results[id] = await check(ctx);
+  return results;
+}
+
+const summary = (results: Record<string, CheckResult>): string[] => Object.entries(results).map(([id, result]) => `${id}: ${result.status} (${result.message})`);
+
+test('a kustomization naming the install URL, an Application in a heredoc', async () => {
+  const results = await grade({
+    'p3/confs/argocd/kustomization.yaml': 'namespace: argocd\nresources:\n  - namespace.yaml\n  - https://raw.githubusercontent.com/argoproj/argo-cd/v3.1.5/manifests/install.yaml\n',
+    'p3/confs/argocd/namespace.yaml': 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: argocd\n',
+    'p3/scripts/setup.sh': [
+      '#!/bin/bash',
+      'set -euo pipefail',
+      'REPO="https://github.com/wil42/wil-iot.git"',
+      'kubectl apply -k "$(dirname "$0")/../confs/argocd"',
+      'cat <<EOF | kubectl apply -f -',
+      'apiVersion: argoproj.io/v1alpha1',
+      'kind: Application',
+      'metadata:',
+      '  name: playground',
+      '  namespace: argocd',
+      'spec:',
+      '  project: default',
+      '  source:',
+      '    repoURL: ${REPO}',
+      '    path: app',
+      '  destination:',
+      '    server: https://kubernetes.default.svc',
+      '    namespace: dev',
+      '  syncPolicy:',
+      '    automated: {prune: true, selfHeal: true}',
+      '    syncOptions: [CreateNamespace=true]',
+      'EOF',
+      '',
+    ].join('\n'),
+  });
+  const expected = { 'P3-NAMESPACES': 'pass', 'P3-ARGOCD-INSTALL': 'pass', 'P3-ARGOCD-PINNED': 'pass', 'P3-APPLICATION': 'pass', 'P3-AUTOSYNC': 'pass', 'P3-SELFHEAL': 'pass', 'P3-REPO-LOGIN': 'pass', 'P3-IMAGE': 'skip' };
+  for (const [id, status] of Object.entries(expected)) expect(summary(results)).toContain(`${id}: ${status} (${results[id]!.message})`);
+  expect(results['P3-ARGOCD-INSTALL']!.message).toContain('kustomization');
+  expect(results['P3-APPLICATION']!.locations[0]).toMatchObject({ file: 'p3/scripts/setup.sh' });
+});
+
+test('argocd app create then app set, Argo CD from its Helm chart', async () => {
+  const results = await grade({
+    'p3/confs/app/deployment.yaml': 'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: app}\nspec:\n  selector: {matchLabels: {app: a}}\n  template:\n    metadata: {labels: {app: a}}\n    spec:\n      containers: [{name: a, image: "wil/iot-app:v2"}]\n',
+    'p3/scripts/setup.sh': [
+      '#!/bin/bash',
+      'set -euo pipefail',
+      'CHART_VERSION=8.3.0',
+      'helm repo add argo https://argoproj.github.io/argo-helm',
+      'helm upgrade --install argocd argo/argo-cd \\',
+      '  --namespace argocd --create-namespace \\',
+      '  --version "$CHART_VERSION" --wait',
+      'kubectl create namespace dev',
+      'argocd app create playground \\',
+      '  --repo https://github.com/wil42/iot-of-wil.git --path app \\',
+      '  --dest-server https://kubernetes.default.svc --dest-namespace dev',
+      'argocd app set playground --sync-policy automated --self-heal',
+      '',
+    ].join('\n'),
+  });
+  const expected = { 'P3-NAMESPACES': 'pass', 'P3-ARGOCD-INSTALL': 'pass', 'P3-ARGOCD-PINNED': 'pass', 'P3-APPLICATION': 'pass', 'P3-AUTOSYNC': 'pass', 'P3-SELFHEAL': 'fail', 'P3-REPO-LOGIN': 'pass', 'P3-IMAGE': 'pass' };
+  for (const [id, status] of Object.entries(expected)) expect(summary(results)).toContain(`${id}: ${status} (${results[id]!.message})`);
+  expect(results['P3-SELFHEAL']).toMatchObject({ message: expect.stringContaining('prune'), fix: expect.stringContaining('--auto-prune') });
+  expect(results['P3-ARGOCD-PINNED']!.message).toContain('8.3.0');
+});
