@@ -30,11 +30,27 @@ export interface Config {
   p3Poll: boolean;
   /** P3: also push the v1 → v2 commit to the real GitHub repository. */
   p3Push: boolean;
+  /** P3 live boot: the scripts to run, in order, relative to the target root (IOT_P3_SETUP); heuristic when absent. */
+  p3Setup?: string[];
+  /** Bonus live boot: likewise (IOT_BONUS_SETUP). */
+  bonusSetup?: string[];
 }
 
 export class ConfigError extends Error {}
 
 type Env = Record<string, string | undefined>;
+
+/** A comma-separated list of scripts inside the target (relative paths that exist). */
+function scriptList(env: Env, name: string, repo: string): string[] | undefined {
+  const value = env[name]?.trim();
+  if (!value) return undefined;
+  const paths = value.split(',').map((path) => path.trim().replace(/\\/g, '/').replace(/^\.\//, '')).filter(Boolean);
+  for (const path of paths) {
+    if (isAbsolute(path) || path.split('/').includes('..')) throw new ConfigError(`${name}=${value}: "${path}" must be a path inside the graded repository, relative to its root (such as p3/scripts/setup.sh)`);
+    if (!existsSync(resolve(repo, path))) throw new ConfigError(`${name}=${value}: ${path} does not exist in ${repo}`);
+  }
+  return paths;
+}
 
 const LOGIN = /^[A-Za-z][A-Za-z0-9_-]{0,31}$/;
 
@@ -88,6 +104,8 @@ export function readConfig(env: Env = process.env, today: Date = new Date()): Co
     assertTimeout: seconds(env, 'IOT_ASSERT_TIMEOUT', 300),
     p3Poll: flag(env, 'IOT_P3_POLL'),
     p3Push: flag(env, 'IOT_P3_PUSH'),
+    p3Setup: scriptList(env, 'IOT_P3_SETUP', repo),
+    bonusSetup: scriptList(env, 'IOT_BONUS_SETUP', repo),
   };
 }
 

@@ -1,0 +1,173 @@
+// Part 3 (and the bonus, which builds on it): the part's own scripts, chosen by setup-scripts.ts, run with
+// bash on this host; the k3d cluster they create is found by comparing `k3d cluster list` before and after,
+// and only a cluster the run created is deleted at teardown.
+import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, posix } from 'node:path';
+import type { Target } from '../../target/repository.ts';
+import type { SubjectPart } from '../../target/layout.ts';
+import { runPhase, type BootLog } from '../boot.ts';
+import { runChecked, type CommandRunner } from '../command-runner.ts';
+import { kubernetesEvidence, type EvidenceSource } from '../evidence.ts';
+import { probe, type HttpAnswer } from '../http-probe.ts';
+import { kubeAccessFromKubeconfig, type KubeAccess } from '../kube-access.ts';
+import type { BootContext, PartDriver } from '../part-session.ts';
+import { startPortForward, type PortForward } from '../port-forward.ts';
+import { clusterNamesIn, planScripts, type PlannedScript, type ScriptPlan } from '../setup-scripts.ts';
+import type { CleanupStack } from '../teardown.ts';
+import type { ServiceLike } from '../workload-checks.ts';
+
+export const APP_PORT = 8888;
+
+export interface K3dArgoCdOptions {
+  part: Extract<SubjectPart, 'p3' | 'bonus'>;
+  target: Target;
+  runner: CommandRunner;
+  log: BootLog;
+  /** Scripts to run instead of the heuristic (IOT_P3_SETUP / IOT_BONUS_SETUP), relative to the target root. */
+  override?: string[];
+  /** For the bonus: Part 3's scripts, run first when no bonus script creates a cluster. */
+  before?: ScriptPlan;
+  env?: Record<string, string | undefined>;
+}
+
+export function partPlan(target: Target, part: SubjectPart, override: string[] = []): ScriptPlan {
+  const root = target.layout.parts[part].roots[0] ?? part;
+  return planScripts(target.filesOf(part), root, override);
+}
+
+export class K3dArgoCd implements PartDriver {
+  readonly part: 'p3' | 'bonus';
+  readonly plan: ScriptPlan;
+  /** The cluster the checks look at. */
+  cluster?: string;
+  /** Clusters this run created (deleted at teardown). */
+  readonly created: string[] = [];
+  kubeconfigFile?: string;
+  /** How the app was reached last: "localhost:8888" or "kubectl port-forward …". */
+  appRoute = '';
+  private readonly target: Target;
+  private readonly runner: CommandRunner;
+  private readonly log: BootLog;
+  private readonly env: Record<string, string | undefined>;
+  private kubeValue?: KubeAccess;
+  private forward?: PortForward;
+  private tmp?: string;
+  private always?: CleanupStack;
+
+  constructor(options: K3dArgoCdOptions) {
+    this.part = options.part;
+    this.target = options.target;
+    this.runner = options.runner;
+    this.log = options.log;
+    this.env = options.env ?? process.env;
+    const own = partPlan(options.target, options.part, options.override);
+    const needsBase = options.before && !own.createsCluster;
+    this.plan = needsBase ? { run: [...options.before!.run, ...own.run], skipped: [...options.before!.skipped, ...own.skipped], createsCluster: options.before!.createsCluster } : own;
+  }
+
+  async clusterNames(): Promise<string[]> {
+    const result = await runChecked(this.runner, 'k3d', ['cluster', 'list', '-o', 'json'], { env: this.env, timeoutMs: 60_000 }, 'k3d cluster list');
+    return (JSON.parse(result.stdout || '[]') as Array<{ name?: string }>).map((c) => c.name ?? '').filter(Boolean);
+  }
+
+  async boot(ctx: BootContext): Promise<void> {
+    this.always = ctx.always;
+    for (const skipped of this.plan.skipped) ctx.log.note(`not run: ${skipped.path} (${skipped.why})`);
+    if (this.plan.run.length === 0) {
+      throw new Error(`no script of ${this.part} creates the cluster or applies anything (${this.plan.skipped.map((s) => `${s.path}: ${s.why}`).join('; ') || 'no script found'}); name the scripts to run with IOT_${this.part.toUpperCase()}_SETUP=path/one.sh,path/two.sh`);
+    }
+    const before = new Set(await this.clusterNames());
+    for (const script of this.plan.run) {
+      try {
+        await runPhase(`script ${script.path}`, ctx.budgetMs, ctx.timings, (signal) => this.runScript(script, ctx.log, signal), { signal: ctx.signal });
+      } finally {
+        for (const name of (await this.clusterNames().catch(() => [] as string[])).filter((n) => !before.has(n) && !this.created.includes(n))) {
+          this.created.push(name);
+          ctx.cleanup.push(`k3d cluster delete ${name}`, () => this.deleteCluster(name));
+        }
+      }
+    }
+    const named = this.plan.run.flatMap((s) => clusterNamesIn(this.target.file(s.path)?.text ?? ''));
+    const existing = await this.clusterNames();
+    this.cluster = this.created[0] ?? named.find((n) => existing.includes(n)) ?? (existing.length === 1 ? existing[0] : undefined);
+    if (!this.cluster) throw new Error(`the scripts ran but no k3d cluster can be found (k3d cluster list: ${existing.join(', ') || 'none'})`);
+    if (!this.created.includes(this.cluster)) ctx.log.note(`using the existing cluster ${this.cluster}: it was there before the run and is not deleted at teardown`);
+    await this.writeKubeconfig(ctx.always);
+  }
+
+  private async runScript(script: PlannedScript, log: BootLog, signal: AbortSignal): Promise<void> {
+    const cwd = join(this.target.root, script.cwd);
+    log.note(`bash ${script.path} (from ${script.cwd}: ${script.why})`);
+    await runChecked(this.runner, 'bash', [join(this.target.root, script.path)], { cwd, env: this.env, signal, onLine: log.sink(posix.basename(script.path)) }, `${script.path}`);
+  }
+
+  private async writeKubeconfig(cleanup: CleanupStack): Promise<void> {
+    const result = await runChecked(this.runner, 'k3d', ['kubeconfig', 'get', this.cluster!], { env: this.env, timeoutMs: 60_000 }, 'k3d kubeconfig get');
+    this.tmp = await mkdtemp(join(tmpdir(), 'iot-k3d-'));
+    this.kubeconfigFile = join(this.tmp, 'kubeconfig');
+    await writeFile(this.kubeconfigFile, result.stdout, { mode: 0o600 });
+    await chmod(this.kubeconfigFile, 0o600);
+    this.kubeValue = kubeAccessFromKubeconfig(result.stdout);
+    const tmp = this.tmp;
+    cleanup.push('remove the temporary kubeconfig', () => rm(tmp, { recursive: true, force: true }));
+  }
+
+  get kube(): KubeAccess {
+    if (!this.kubeValue) throw new Error('the cluster is not booted');
+    return this.kubeValue;
+  }
+
+  get kubectlArgs(): string[] {
+    return this.kubeconfigFile ? ['--kubeconfig', this.kubeconfigFile] : [];
+  }
+
+  async kubectl(args: string[]): Promise<string> {
+    return (await runChecked(this.runner, 'kubectl', [...this.kubectlArgs, ...args], { env: this.env, timeoutMs: 120_000 }, 'kubectl')).stdout;
+  }
+
+  async deleteCluster(name: string): Promise<void> {
+    this.forward?.stop();
+    await runChecked(this.runner, 'k3d', ['cluster', 'delete', name], { env: this.env, timeoutMs: 300_000, onLine: this.log.sink() }, 'k3d cluster delete');
+  }
+
+  /** The Service in a namespace that serves a port (the app's 8888), or the only one there. */
+  static serviceFor(services: ServiceLike[], port: number): ServiceLike | undefined {
+    return services.find((s) => (s.spec?.ports ?? []).some((p) => p.port === port)) ?? (services.length === 1 ? services[0] : undefined);
+  }
+
+  /**
+   * GET the app on port 8888: on localhost when the cluster publishes it (k3d -p 8888:8888@loadbalancer),
+   * otherwise through a kubectl port-forward to its Service, restarted when a rollout replaced the pod.
+   */
+  async appAnswer(namespace = 'dev', path = '/'): Promise<HttpAnswer> {
+    try {
+      const answer = await probe(`http://127.0.0.1:${APP_PORT}${path}`, { timeoutMs: 5_000 });
+      this.appRoute = `localhost:${APP_PORT}`;
+      return answer;
+    } catch {
+      // nothing published on the host: forward
+    }
+    if (!this.forward?.alive()) {
+      const service = K3dArgoCd.serviceFor(await this.kube.services(namespace), APP_PORT);
+      if (!service) throw new Error(`nothing answers on localhost:${APP_PORT} and namespace ${namespace} has no Service to forward to`);
+      const port = service.spec?.ports?.find((p) => p.port === APP_PORT)?.port ?? service.spec?.ports?.[0]?.port ?? APP_PORT;
+      this.forward = await startPortForward({ kubectlArgs: this.kubectlArgs, namespace, resource: `svc/${service.metadata?.name}`, remotePort: port, env: this.env });
+      const forward = this.forward;
+      this.always?.push('stop kubectl port-forward', () => forward.stop());
+      this.appRoute = `kubectl port-forward svc/${service.metadata?.name} (nothing on localhost:${APP_PORT})`;
+    }
+    return probe(`${this.forward.url.replace(/\/$/, '')}${path}`, { timeoutMs: 5_000 });
+  }
+
+  evidence(): EvidenceSource[] {
+    return [
+      { file: 'k3d-clusters.txt', collect: async () => (await this.runner.run('k3d', ['cluster', 'list'], { env: this.env, timeoutMs: 60_000 })).stdout },
+      ...(this.kubeconfigFile ? kubernetesEvidence((args) => this.kubectl(args), { argocd: true }) : []),
+    ];
+  }
+
+  cleanupCommands(): string[] {
+    return this.created.length ? this.created.map((name) => `k3d cluster delete ${name}`) : ['k3d cluster list   # then: k3d cluster delete <name>'];
+  }
+}

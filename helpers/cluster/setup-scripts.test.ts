@@ -1,0 +1,72 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, test } from 'vitest';
+import type { TargetFile } from '../target/repository.ts';
+import { clusterNamesIn, planScripts, workingFolder } from './setup-scripts.ts';
+
+const file = (path: string, text: string): TargetFile => ({ path, size: text.length, text, part: 'p3' });
+const passing = (path: string): TargetFile => file(`p3/${path}`, readFileSync(join(import.meta.dirname, '../../suites/fixtures/passing/p3', path), 'utf8'));
+
+describe('which Part 3 scripts boot the part', () => {
+  test('the passing fixture: install.sh only installs host tools, setup.sh creates the cluster', () => {
+    const plan = planScripts([passing('scripts/install.sh'), passing('scripts/setup.sh'), passing('confs/application.yaml')], 'p3');
+    expect(plan.run.map((s) => s.path)).toEqual(['p3/scripts/setup.sh']);
+    expect(plan.run[0]!.cwd).toBe('p3/scripts');
+    expect(plan.skipped).toEqual([{ path: 'p3/scripts/install.sh', why: 'installs host tools only (preflight found them on this host)' }]);
+    expect(plan.createsCluster).toBe(true);
+  });
+
+  test('cluster first, then Argo CD, then the app; cleanup scripts and scripts called by others are not run', () => {
+    const plan = planScripts(
+      [
+        file('p3/scripts/app.sh', 'kubectl apply -f confs/app.yaml\n'),
+        file('p3/scripts/argocd.sh', 'kubectl create namespace argocd\nkubectl apply -n argocd -f confs/install.yaml\n'),
+        file('p3/scripts/cluster.sh', 'k3d cluster create iot\nbash ./argocd_helpers.sh\n'),
+        file('p3/scripts/argocd_helpers.sh', 'kubectl apply -f ../confs/ingress.yaml\n'),
+        file('p3/scripts/clean.sh', 'k3d cluster delete iot\n'),
+        file('p3/scripts/notes.sh', 'echo hello\n'),
+      ],
+      'p3',
+    );
+    expect(plan.run.map((s) => s.path)).toEqual(['p3/scripts/cluster.sh', 'p3/scripts/argocd.sh', 'p3/scripts/app.sh']);
+    expect(plan.run.map((s) => s.cwd)).toEqual(['p3/scripts', 'p3', 'p3']);
+    expect(plan.skipped).toEqual(
+      expect.arrayContaining([
+        { path: 'p3/scripts/clean.sh', why: 'a cleanup script' },
+        { path: 'p3/scripts/notes.sh', why: 'creates no cluster and applies nothing' },
+        { path: 'p3/scripts/argocd_helpers.sh', why: 'called by another script' },
+      ]),
+    );
+  });
+
+  test('an override runs exactly the named scripts, in order', () => {
+    const files = [file('p3/scripts/a.sh', 'k3d cluster create x\n'), file('p3/scripts/b.sh', 'echo\n')];
+    const plan = planScripts(files, 'p3', ['p3/scripts/b.sh', 'p3/scripts/a.sh']);
+    expect(plan.run.map((s) => [s.path, s.why])).toEqual([
+      ['p3/scripts/b.sh', 'named by the override variable'],
+      ['p3/scripts/a.sh', 'named by the override variable'],
+    ]);
+    expect(plan.createsCluster).toBe(true);
+  });
+
+  test('no script at all: nothing to run', () => {
+    expect(planScripts([file('p3/confs/app.yaml', 'kind: Deployment\n')], 'p3')).toEqual({ run: [], skipped: [], createsCluster: false });
+  });
+
+  test('working folder and cluster names', () => {
+    expect(workingFolder(file('p3/scripts/s.sh', 'kubectl apply -f "$(dirname "$0")/../confs/a.yaml"'), 'p3').cwd).toBe('p3/scripts');
+    expect(workingFolder(file('p3/scripts/s.sh', 'kubectl apply -f ./confs/a.yaml'), 'p3').cwd).toBe('p3');
+    expect(clusterNamesIn('k3d cluster create iot-wil -p "8888:8888@loadbalancer"\nk3d cluster create second')).toEqual(['iot-wil', 'second']);
+  });
+});
+
+describe('IOT_P3_SETUP / IOT_BONUS_SETUP (helpers/config/env.ts)', () => {
+  test('comma-separated scripts inside the target, checked to exist', async () => {
+    const { readConfig, ConfigError, PROJECT_ROOT } = await import('../config/env.ts');
+    const repo = join(PROJECT_ROOT, 'suites/fixtures/passing');
+    expect(readConfig({ IOT_REPO: repo, IOT_P3_SETUP: './p3/scripts/setup.sh, p3/scripts/install.sh' }).p3Setup).toEqual(['p3/scripts/setup.sh', 'p3/scripts/install.sh']);
+    expect(readConfig({ IOT_REPO: repo }).p3Setup).toBeUndefined();
+    expect(() => readConfig({ IOT_REPO: repo, IOT_P3_SETUP: '../outside.sh' })).toThrow(ConfigError);
+    expect(() => readConfig({ IOT_REPO: repo, IOT_BONUS_SETUP: 'bonus/scripts/none.sh' })).toThrow(`IOT_BONUS_SETUP=bonus/scripts/none.sh: bonus/scripts/none.sh does not exist in ${repo}`);
+  });
+});
