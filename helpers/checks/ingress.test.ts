@@ -101,6 +101,17 @@ describe('edge cases', () => {
     expect(results['P2-INGRESS-DEFAULT'].message).toBe('skipped: P2-INGRESS-HOSTS failed (the part has no Ingress)');
   });
 
+  test('Traefik IngressRoutes instead of an Ingress: P2-INGRESS-HOSTS fails and names them', async () => {
+    const withoutIngress = (await apps()).split('---\napiVersion: networking.k8s.io/v1')[0];
+    const route = 'apiVersion: traefik.io/v1alpha1\nkind: IngressRoute\nmetadata:\n  name: one\nspec:\n  routes:\n    - match: Host(`app1.com`)\n      kind: Rule\n      services:\n        - name: app1\n          port: 80\n';
+    const results = await runAll(await contextWith({ 'p2/confs/apps.yaml': withoutIngress, 'p2/confs/route.yaml': route }));
+    expect(results['P2-INGRESS-HOSTS'].status).toBe('fail');
+    expect(results['P2-INGRESS-HOSTS'].message).toBe(
+      'the part has no Ingress object, so nothing routes app1.com and app2.com; the IngressRoute object at p2/confs/route.yaml:1 is not an Ingress object: the subject asks for an Ingress',
+    );
+    expect(results['P2-INGRESS-HOSTS'].locations).toEqual([{ file: 'p2/confs/route.yaml', line: 1 }]);
+  });
+
   test('a host-less rule counts as the default route; an unset host placeholder is named', async () => {
     const text = (await apps()).replace('  defaultBackend:\n    service:\n      name: app3\n      port:\n        number: 80\n', '').replace('    - host: app2.com\n', '    - host: ${APP2_HOST}\n') +
       '    - http:\n        paths:\n          - path: /\n            pathType: Prefix\n            backend:\n              service:\n                name: app3\n                port:\n                  number: 80\n';

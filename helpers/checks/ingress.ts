@@ -131,8 +131,20 @@ async function p2IngressHosts(ctx: GradingContext): Promise<CheckResult> {
   const missing = partMissing(ctx, id);
   if (missing) return missing;
   const p2 = await partTwo(ctx);
-  if (p2.ingresses.length === 0)
-    return failOrSkip(p2, id, 'the part has no Ingress object, so nothing routes app1.com and app2.com', 'add an Ingress (apiVersion networking.k8s.io/v1) with a rule for host app1.com and one for host app2.com, each with path / to its app\'s Service');
+  if (p2.ingresses.length === 0) {
+    // Routers of another API (Traefik's IngressRoute, Gateway API routes) do the job in a cluster, but the subject asks for an Ingress.
+    const routers = p2.objects.filter((obj) => /^(IngressRoute|HTTPRoute)$/.test(obj.kind));
+    const instead = routers.length
+      ? `; the ${[...new Set(routers.map((obj) => obj.kind))].join(' and ')} object${routers.length > 1 ? 's' : ''} at ${listed(routers.map((obj) => at(obj.location)))} ${routers.length > 1 ? 'are not Ingress objects' : 'is not an Ingress object'}: the subject asks for an Ingress`
+      : '';
+    return failOrSkip(
+      p2,
+      id,
+      `the part has no Ingress object, so nothing routes app1.com and app2.com${instead}`,
+      'add an Ingress (apiVersion networking.k8s.io/v1) with a rule for host app1.com and one for host app2.com, each with path / to its app\'s Service',
+      routers.map((obj) => obj.location),
+    );
+  }
   const found = [APP1, APP2].map((host) => ({ host, route: routeForHost(p2.routes, host) }));
   const absent = found.filter((item) => !item.route);
   if (absent.length) {

@@ -265,6 +265,7 @@ describe('bonus', () => {
     'http://gitlab.k3d.local/root/wil-iot.git',
     'http://localhost:8080/root/wil-iot.git',
     'http://host.k3d.internal:8929/root/wil-iot.git',
+    'http://root:${GITLAB_TOKEN}@localhost:8080/root/wil-iot.git',
   ])('B-ARGOCD-GITLAB: %s is the local GitLab', async (url) => {
     const result = await grade('B-ARGOCD-GITLAB', { parts: bonus(url) }, files);
     expect(result, result.message).toMatchObject({ status: 'pass' });
@@ -280,6 +281,19 @@ describe('bonus', () => {
 });
 
 describe('other ways of writing the Application', () => {
+  test('a heredoc written to a file, then kubectl apply -f that file', async () => {
+    const heredoc = 'apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata: {name: app, namespace: argocd}\nspec:\n  source: {repoURL: "https://github.com/x/wil-app", path: manifests}\n  destination: {server: "https://kubernetes.default.svc", namespace: dev}\n  syncPolicy: {automated: {}}\n';
+    const app = script('p3/scripts/app.sh', ['echo start', ['cat > app.yaml', { heredoc }], 'kubectl apply -f ./app.yaml', 'rm -f app.yaml']);
+    app.writtenFiles.push({ path: 'app.yaml', content: heredoc, location: { file: 'p3/scripts/app.sh', line: 2 } });
+    const world = { parts: { p3: p3({ scripts: [setup(), app], objects: deployment() }) } };
+    const result = await grade('P3-APPLICATION', world);
+    expect(result, result.message).toMatchObject({ status: 'pass', locations: [{ file: 'p3/scripts/app.sh', line: 3 }] });
+    // The same file applied before it is written is not that Application.
+    const early = script('p3/scripts/app.sh', ['kubectl apply -f app.yaml', ['cat > app.yaml', { heredoc }]]);
+    early.writtenFiles.push({ path: 'app.yaml', content: heredoc, location: { file: 'p3/scripts/app.sh', line: 2 } });
+    expect((await grade('P3-APPLICATION', { parts: { p3: p3({ scripts: [setup(), early], objects: deployment() }) } })).status).toBe('fail');
+  });
+
   test('a heredoc piped to kubectl apply -f -, with spec.sources', async () => {
     const heredoc = 'apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata: {name: app, namespace: argocd}\nspec:\n  sources:\n    - {repoURL: "https://github.com/x/wil-app", path: manifests}\n  destination: {server: "https://kubernetes.default.svc", namespace: dev}\n  syncPolicy: {automated: {}}\n';
     const app = script('p3/scripts/app.sh', [['cat <<EOF | kubectl apply -f -', { heredoc }]]);

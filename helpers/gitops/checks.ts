@@ -10,7 +10,8 @@ import { where, type Field } from './field.ts';
 import { gitlabDeployments, localHostHints } from './gitlab.ts';
 import { containerImages, isDockerHub, isPodOwner, parseImage, type ContainerImage } from './images.ts';
 import { createdNamespaces } from './namespaces.ts';
-import { gitHubRepo, hostOf, isGitHubRepo, localHostReason, type GitHubRepo } from './repo-url.ts';
+import { yamlFiles } from '../manifests/yaml-files.ts';
+import { gitHubRepo, hostBesidePlaceholders, hostOf, isGitHubRepo, localHostReason, type GitHubRepo } from './repo-url.ts';
 import type { GitopsSources } from './sources.ts';
 
 export const IN_CLUSTER_SERVER = 'https://kubernetes.default.svc';
@@ -53,6 +54,19 @@ export function makeGitopsChecks(sources: GitopsSources): StaticChecks {
     return part === 'bonus' ? skip(id, 'skipped: the target has no bonus part') : skip(id, `skipped: G-LAYOUT failed (there is no ${part} part)`);
   };
 
+  /**
+   * One root cause, one failure: when what a check looks for is missing and a YAML file of the
+   * part that does not parse seems to hold it, the check skips naming G-YAML.
+   */
+  const hiddenInBrokenYaml = async (ctx: GradingContext, part: SubjectPart, id: string, sought: RegExp, what: string): Promise<CheckResult | undefined> => {
+    const broken = (await yamlFiles(ctx, part)).find((file) => file.errors.length && sought.test(ctx.target.file(file.path)?.text ?? ''));
+    if (!broken) return undefined;
+    const error = broken.errors[0]!;
+    return skip(id, `skipped: G-YAML failed (${broken.path}${error.line ? `:${error.line}` : ''}: ${error.message}), and ${what} seems to be in that file`, [{ file: broken.path, ...(error.line ? { line: error.line } : {}) }]);
+  };
+  const APPLICATION_TEXT = /^\s*kind:\s*["']?Application["']?\s*$/m;
+  const GITLAB_TEXT = /gitlab\/gitlab(-ce|-ee)?\b/;
+
   // ---- the Application of Part 3 ----------------------------------------------------------
 
   interface AppVerdict {
@@ -61,7 +75,8 @@ export function makeGitopsChecks(sources: GitopsSources): StaticChecks {
     problems: Problem[];
   }
 
-  const describeApp = (app: ArgoApplication): string => `${app.via === 'manifest' ? 'the Application' : 'the `argocd app create`'}${app.name ? ` ${app.name}` : ''} (${where(app.location)})`;
+  const describeApp = (app: ArgoApplication): string =>
+    `${app.via === 'manifest' ? `the Application${app.name ? ` ${app.name}` : ''}` : `\`argocd app create${app.name ? ` ${app.name}` : ''}\``} (${where(app.location)})`;
 
   async function judgeApp(app: ArgoApplication): Promise<AppVerdict> {
     const problems: Problem[] = [];
@@ -193,6 +208,10 @@ export function makeGitopsChecks(sources: GitopsSources): StaticChecks {
       const { chosen, verdicts } = await p3App(ctx);
       const applicationSet = (await facts(ctx, 'p3')).objects.find((object) => object.kind === 'ApplicationSet' && object.apiVersion.startsWith('argoproj.io/'));
       const setNote = applicationSet ? ` (the ApplicationSet at ${where(applicationSet.location)} does not count: the subject asks for an Application)` : '';
+      if (!verdicts.length) {
+        const hidden = await hiddenInBrokenYaml(ctx, 'p3', id, APPLICATION_TEXT, 'the Application');
+        if (hidden) return hidden;
+      }
       if (!verdicts.length)
         return fail(id, `no Argo CD Application in ${ctx.target.layout.parts.p3.roots.join(', ')}: no Application manifest (apiVersion argoproj.io/v1alpha1, kind Application) and no \`argocd app create\`${setNote}`,
           `add an Application manifest to ${folderOf(ctx, 'p3', 'confs')}/ with spec.source (repoURL https://github.com/<owner>/<repository>.git, path) and spec.destination (server ${IN_CLUSTER_SERVER}, namespace dev), and apply it from a script`, [{ file: folderOf(ctx, 'p3', 'confs') }]);
@@ -237,7 +256,7 @@ export function makeGitopsChecks(sources: GitopsSources): StaticChecks {
         if (login) return pass(id, `the repository name ${name} contains the login ${login} (compared without case)`, [location]);
         const ownerNote = team.logins.some((candidate) => owner.toLowerCase().includes(candidate.toLowerCase())) ? ' (the owner does, but the subject asks for the repository name)' : '';
         return fail(id, `the repository name ${name} in ${source.repoURL!.value} (${where(location)}) contains no team login (${team.logins.join(', ')})${ownerNote}`,
-          `name the GitHub repository after a login, e.g. ${team.logins[0]}-iot, and update repoURL at ${where(location)}`, [location]);
+          `name the GitHub repository after a login, e.g. ${team.logins[0]}-iot, and update repoURL at ${where(location)}${team.source === 'IOT_LOGIN' ? '' : "; if the repository is named after a teammate whose login is not in the machine names, grade with IOT_LOGIN naming the whole team (IOT_LOGIN=alice,bob)"}`, [location]);
       }),
 
     'P3-IMAGE': async (ctx) => {
@@ -275,6 +294,10 @@ export function makeGitopsChecks(sources: GitopsSources): StaticChecks {
       if (missing) return missing;
       const { scripts, objects, releases, applies } = await facts(ctx, 'bonus');
       const deployments = gitlabDeployments(scripts, objects, releases, applies);
+      if (!deployments.length) {
+        const hidden = await hiddenInBrokenYaml(ctx, 'bonus', id, GITLAB_TEXT, 'GitLab\'s deployment');
+        if (hidden) return hidden;
+      }
       if (!deployments.length)
         return fail(id, 'the bonus part does not deploy GitLab: no Helm install of the gitlab/gitlab chart and no workload running a gitlab/gitlab-ce or gitlab/gitlab-ee image',
           `deploy GitLab into namespace gitlab from a script in ${folderOf(ctx, 'bonus', 'scripts')}/: \`helm upgrade --install gitlab gitlab/gitlab -n gitlab --create-namespace …\` (or manifests running gitlab/gitlab-ce in namespace gitlab)`, [{ file: folderOf(ctx, 'bonus', 'scripts') }]);
@@ -296,6 +319,10 @@ export function makeGitopsChecks(sources: GitopsSources): StaticChecks {
       const missing = absent(ctx, 'bonus', id);
       if (missing) return missing;
       const bonus = await facts(ctx, 'bonus');
+      if (!bonus.apps.length) {
+        const hidden = await hiddenInBrokenYaml(ctx, 'bonus', id, APPLICATION_TEXT, 'the Application');
+        if (hidden) return hidden;
+      }
       if (!bonus.apps.length)
         return fail(id, 'the bonus part has no Argo CD Application (manifest or `argocd app create`)',
           `add an Application to ${folderOf(ctx, 'bonus', 'confs')}/ whose repoURL is the local GitLab's repository (e.g. http://gitlab-webservice-default.gitlab.svc:8181/root/<repository>.git)`, [{ file: folderOf(ctx, 'bonus', 'confs') }]);
@@ -305,11 +332,12 @@ export function makeGitopsChecks(sources: GitopsSources): StaticChecks {
         for (const source of app.sources) {
           const url = source.repoURL;
           if (!url) continue;
-          if (url.unresolved.length) {
+          // A placeholder outside the host (credentials, path) does not hide which server is read.
+          const host = url.unresolved.length ? hostBesidePlaceholders(url.value, url.unresolved) : hostOf(url.value);
+          if (url.unresolved.length && !host) {
             problems.push(placeholderProblem(`${describeApp(app)}: repoURL`, url));
             continue;
           }
-          const host = hostOf(url.value);
           const reason = host ? localHostReason(host, hints) : undefined;
           if (reason) return pass(id, `${describeApp(app)} reads ${url.value}: ${reason}`, [url.location]);
           problems.push({

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { gitHubRepo, hostOf, isLocalAddress, localHostReason } from './repo-url.ts';
+import { gitHubRepo, hostBesidePlaceholders, hostOf, isLocalAddress, localHostReason } from './repo-url.ts';
 
 describe('gitHubRepo', () => {
   test.each([
@@ -29,6 +29,16 @@ describe('hostOf', () => {
     ['git@gitlab.local:root/app.git', 'gitlab.local'],
     ['http://[::1]:8080/x.git', '::1'],
   ])('%s → %s', (url, host) => expect(hostOf(url)).toBe(host));
+});
+
+describe('hostBesidePlaceholders', () => {
+  test.each([
+    ['http://root:$(cat ./token)@gitlab.local/root/app.git', ['$(cat ./token)'], 'gitlab.local'],
+    ['http://gitlab.local:8080/root/${PROJECT}.git', ['${PROJECT}'], 'gitlab.local'],
+    ['http://${GITLAB_HOST}/root/app.git', ['${GITLAB_HOST}'], undefined],
+    ['http://gitlab.${DOMAIN}/root/app.git', ['${DOMAIN}'], undefined],
+    ['${GITLAB_URL}/root/app.git', ['${GITLAB_URL}'], undefined],
+  ])('%s → %s', (url, placeholders, host) => expect(hostBesidePlaceholders(url, placeholders)).toBe(host));
 });
 
 describe('localHostReason', () => {

@@ -40,6 +40,19 @@ export function hostOf(url: string): string | undefined {
   return /^(?:[^@/\s]+@)?([^:/\s]+):(?!\/\/)/.exec(text)?.[1];
 }
 
+/**
+ * The host of a URL that still holds unresolved placeholders, when none of them is in the host
+ * (`http://root:${TOKEN}@gitlab.local/root/app.git` names gitlab.local); undefined otherwise.
+ */
+export function hostBesidePlaceholders(url: string, placeholders: readonly string[]): string | undefined {
+  let text = url;
+  placeholders.forEach((placeholder, index) => {
+    text = text.split(placeholder).join(`iotplaceholder${index}x`);
+  });
+  const host = hostOf(text);
+  return host && !/iotplaceholder\d+x/i.test(host) && !/[$`]/.test(host) ? host : undefined;
+}
+
 const LOCAL_RANGES = new BlockList();
 for (const [address, prefix] of [['127.0.0.0', 8], ['10.0.0.0', 8], ['172.16.0.0', 12], ['192.168.0.0', 16], ['169.254.0.0', 16]] as const) LOCAL_RANGES.addSubnet(address, prefix, 'ipv4');
 LOCAL_RANGES.addAddress('::1', 'ipv6');

@@ -89,3 +89,33 @@ test('argocd app create then app set, Argo CD from its Helm chart', async () => 
   expect(results['P3-SELFHEAL']).toMatchObject({ message: expect.stringContaining('prune'), fix: expect.stringContaining('--auto-prune') });
   expect(results['P3-ARGOCD-PINNED']!.message).toContain('8.3.0');
 });
+
+test('GitLab and its Application in a YAML file that does not parse: the bonus checks skip naming G-YAML; an unrelated broken file does not hide a missing GitLab', async () => {
+  const gitlab = [
+    'apiVersion: apps/v1',
+    'kind: Deployment',
+    'metadata: {name: gitlab, namespace: gitlab}',
+    'spec:',
+    '  selector: {matchLabels: {app: gitlab}}',
+    '  template:',
+    '    metadata: {labels: {app: gitlab}}',
+    '    spec:',
+    '      containers:',
+    '        - name: gitlab',
+    '          image: gitlab/gitlab-ce:18.4.1-ce.0',
+    '          ports: [{containerPort: 80}]',
+    '          ports: [{containerPort: 22}]',
+    '---',
+    'apiVersion: argoproj.io/v1alpha1',
+    'kind: Application',
+    'metadata: {name: app, namespace: argocd}',
+    'metadata: {name: twice}',
+    '',
+  ].join('\n');
+  const broken = await grade({ 'bonus/confs/gitlab.yaml': gitlab, 'bonus/scripts/setup.sh': '#!/bin/bash\nkubectl apply -f ../confs/gitlab.yaml\n' });
+  expect(broken['B-GITLAB']).toMatchObject({ status: 'skip', message: expect.stringMatching(/^skipped: G-YAML failed \(bonus\/confs\/gitlab\.yaml:13: .*GitLab's deployment/) });
+  expect(broken['B-ARGOCD-GITLAB']).toMatchObject({ status: 'skip', message: expect.stringMatching(/^skipped: G-YAML failed \(bonus\/confs\/gitlab\.yaml:13: .*the Application/) });
+  const unrelated = await grade({ 'bonus/confs/ci.yml': 'script:\n  - a: b: c\n', 'bonus/scripts/setup.sh': '#!/bin/bash\necho nothing\n' });
+  expect(unrelated['B-GITLAB']!.status).toBe('fail');
+  expect(unrelated['B-ARGOCD-GITLAB']!.status).toBe('fail');
+});

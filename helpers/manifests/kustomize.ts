@@ -106,7 +106,8 @@ function readKustomizations(ctx: GradingContext, files: YamlFile[]): { list: Rea
     const unsafe = UNSAFE_FIELDS.filter((field) => data[field] !== undefined && data[field] !== null);
     if (unsafe.length) k.unsafe = `${file.path} uses ${unsafe.join(', ')}, which run plugins or fetch charts; the grader does not build it`;
     const local = (entry: string, lineAt: Array<string | number>): string | undefined => {
-      const path = posix.normalize(posix.join(dir, entry));
+      // A folder may be written with a trailing slash (`../../base/`); the target names folders without one.
+      const path = posix.normalize(posix.join(dir, entry)).replace(/(.)\/+$/, '$1');
       if (posix.isAbsolute(entry) || path === '..' || path.startsWith('../')) {
         k.unsafe ??= `${file.path}:${doc?.lineOf(lineAt) ?? 1}: "${entry}" lies outside the repository; the grader does not build it`;
         return undefined;
@@ -173,7 +174,7 @@ function isRemote(entry: string, dir: string, ctx: GradingContext): boolean {
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(entry) || /^git(@|::)/.test(entry)) return true;
   const first = entry.split('/')[0];
   if (!first.includes('.') || first.startsWith('.')) return false;
-  const path = posix.normalize(posix.join(dir, entry));
+  const path = posix.normalize(posix.join(dir, entry)).replace(/(.)\/+$/, '$1');
   return !ctx.target.file(path) && !ctx.target.hasFolder(path);
 }
 

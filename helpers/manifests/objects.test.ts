@@ -160,6 +160,22 @@ describe('kustomizations', () => {
     expect(summary(await objectsOf(ctx, 'p2'))).toEqual(['yaml ConfigMap other p2/confs/unrelated.yaml:1', 'kustomize Deployment app2 p2/base/app.yaml:1', 'script Namespace from-script p2/scripts/server.sh:4']);
   });
 
+  test('a base written with a trailing slash (../base/) is the same folder: included, not built on its own', async () => {
+    process.env.PATH = `${bin}${delimiter}/usr/bin${delimiter}/bin`;
+    const ctx = await contextWith({
+      'p2/confs/base/kustomization.yml': 'resources: [app.yaml]\n',
+      'p2/confs/base/app.yaml': kustomizeRepo['p2/confs/app.yaml'],
+      'p2/confs/overlays/one/kustomization.yml': 'resources:\n  - ../../base/\nnameSuffix: -one\n',
+    });
+    const facts = await kustomizeFacts(ctx, 'p2');
+    expect(facts.kustomizations.map((k) => [k.file, k.topLevel, k.resourceFiles])).toEqual([
+      ['p2/confs/base/kustomization.yml', false, ['p2/confs/base/app.yaml']],
+      ['p2/confs/overlays/one/kustomization.yml', true, ['p2/confs/base/app.yaml']],
+    ]);
+    expect(facts.kustomizations[1].remote).toEqual([]);
+    expect(readFileSync(join(bin, 'tree'), 'utf8').trim().split('\n')).toEqual(['./p2/confs/base/app.yaml', './p2/confs/base/kustomization.yml', './p2/confs/overlays/one/kustomization.yml']);
+  });
+
   test('a kustomization that runs plugins or reads outside the repository is not built', async () => {
     process.env.PATH = `${bin}${delimiter}/usr/bin${delimiter}/bin`;
     const ctx = await contextWith({

@@ -155,8 +155,10 @@ metadata:
     long: ${'x'.repeat(64)}
     number: 1
     -leading: x
+    Upper.Case/prefix: x
   annotations:
     "example.com/ok": anything at all
+    "Example.COM/Owner": upper case is fine in an annotation key
     "two/slashes/no": x
     count: 3
 `);
@@ -165,8 +167,9 @@ metadata:
       `9: metadata.labels.long: invalid label value "${'x'.repeat(64)}": it is longer than 63 characters`,
       '10: metadata.labels.number: must be a string, not 1',
       '11: metadata.labels["-leading"]: invalid label key "-leading": use letters, digits, "-", "_" and ".", starting and ending with a letter or digit (and an optional prefix such as app.kubernetes.io/)',
-      '14: metadata.annotations["two/slashes/no"]: invalid annotation key "two/slashes/no": it has more than one "/"',
-      '15: metadata.annotations.count: must be a string, not 3',
+      '12: metadata.labels["Upper.Case/prefix"]: invalid label key "Upper.Case/prefix": the prefix before "/" must be a DNS subdomain (lowercase letters, digits, "-" and ".")',
+      '16: metadata.annotations["two/slashes/no"]: invalid annotation key "two/slashes/no": it has more than one "/"',
+      '17: metadata.annotations.count: must be a string, not 3',
     ]);
   });
 });

@@ -223,7 +223,8 @@ function checkLabelsAndAnnotations(metadata: Record<string, unknown>, at: FieldP
   if (!isRecord(annotations)) return;
   let size = 0;
   for (const [key, value] of Object.entries(annotations)) {
-    const problem = qualifiedName(key);
+    // The API server checks annotation keys case-insensitively (ValidateAnnotations lowercases them); label keys not.
+    const problem = qualifiedName(key.toLowerCase());
     if (problem) problems.add([...at, 'annotations', key], `invalid annotation key "${key}": ${problem}`);
     if (typeof value !== 'string') problems.add([...at, 'annotations', key], `annotation values must be strings, not ${describeValue(value)}; quote it`);
     size += key.length + (typeof value === 'string' ? value.length : 0);

@@ -31,6 +31,11 @@ describe('parsing YAML with positions', () => {
     expect(doc.data).toEqual({ a: true, b: false, c: 493, d: '2024-01-01', e: '1:20', f: 'yes' });
   });
 
+  test('a dot without digits is a string, as Go reads it (path: . is a folder, not NaN); real floats stay numbers', () => {
+    const doc = parseYaml('a.yaml', 'a: .\nb: -.\nc: .e5\nd: 1.5\ne: .5\nf: 2.\ng: 1.0e+3\nh: .nan\ni: -.inf\n').documents[0];
+    expect(doc.data).toEqual({ a: '.', b: '-.', c: '.e5', d: 1.5, e: 0.5, f: 2, g: 1000, h: NaN, i: -Infinity });
+  });
+
   test('a duplicate key is an error at its line, and its document yields no data', () => {
     const file = parseYaml('p2/confs/a.yaml', 'ok: 1\n---\nmetadata:\n  name: a\n  name: b\n');
     expect(file.errors).toEqual([{ message: 'Map keys must be unique', line: 5, code: 'DUPLICATE_KEY' }]);

@@ -11,13 +11,23 @@ import { describeProblem, type Target, type TargetFile } from '../target/reposit
 export const MAX_ALIAS_COUNT = 50;
 const MAX_ERRORS_PER_DOCUMENT = 10;
 
+// Go's ParseFloat, which go-yaml v2 uses, wants a digit in the mantissa: `.`, `-.` and `.e5` stay
+// strings for kubectl (`path: .` in an Application is the repository root, not NaN).
+const GO_FLOAT = /^[-+]?(?:[0-9][0-9_]*\.[0-9_]*|\.[0-9][0-9_]*)$/;
+const GO_FLOAT_EXP = /^[-+]?(?:[0-9][0-9_]*(?:\.[0-9_]*)?|\.[0-9][0-9_]*)[eE][-+]?[0-9]+$/;
+
 // kubectl reads manifests with go-yaml v2 (YAML 1.1) but keeps dates and 1:20 as strings.
 const GO_YAML_LIKE_TAGS = (tags: Tags): Tags =>
-  tags.filter((tag) => {
-    const name = typeof tag === 'string' ? tag : tag.tag;
-    const format = typeof tag === 'string' ? undefined : (tag as { format?: string }).format;
-    return !name.endsWith(':timestamp') && format !== 'TIME';
-  });
+  tags
+    .filter((tag) => {
+      const name = typeof tag === 'string' ? tag : tag.tag;
+      const format = typeof tag === 'string' ? undefined : (tag as { format?: string }).format;
+      return !name.endsWith(':timestamp') && format !== 'TIME';
+    })
+    .map((tag) => {
+      if (typeof tag === 'string' || !tag.tag.endsWith(':float') || !tag.test || /nan/i.test(tag.test.source)) return tag;
+      return { ...tag, test: (tag as { format?: string }).format === 'EXP' ? GO_FLOAT_EXP : GO_FLOAT };
+    });
 
 /** How manifests are read: YAML 1.1 like kubectl, duplicate keys refused. */
 export const YAML_OPTIONS = { version: '1.1', customTags: GO_YAML_LIKE_TAGS, uniqueKeys: true, prettyErrors: false } as const;

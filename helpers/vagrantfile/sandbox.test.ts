@@ -49,6 +49,14 @@ describe('files', () => {
     expect(await valueOf('begin; File.symlink("/etc/passwd", "link"); File.read("link"); rescue NotImplementedError, SystemCallError, StandardError => e; e.class.name; end')).toMatch(/Error|ENOENT|EPERM/);
   });
 
+  test('Ruby\'s own library stays usable: Gem::Version and ipaddr load, and a read of a host file is still refused', async () => {
+    expect(await valueOf('Gem::Version.new(Vagrant::VERSION) >= Gem::Version.new("1.8.0")')).toBe('true');
+    expect(await valueOf('require "ipaddr"; IPAddr.new("192.168.56.110").succ.to_s')).toBe('"192.168.56.111"');
+    const evaluation = await evaluateText(`Gem::Version.new("1.0")\nKEY = File.read("/etc/hostname")\nVagrant.configure("2") { |c| }\n`);
+    expect(evaluation).toMatchObject({ ok: false, line: 2 });
+    if (!evaluation.ok) expect(evaluation.message).toContain('/etc/hostname is outside the repository');
+  });
+
   test('a Vagrantfile may write a token file: the write lands in a throwaway copy', async () => {
     const repository = await writeRepository({
       'p1/Vagrantfile': `require "securerandom"
