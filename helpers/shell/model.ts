@@ -23,6 +23,27 @@ export interface ShellCommand {
   writesTo?: string;
   /** Guarded by a test such as `if ! command -v docker`, `command -v k3d ||`. */
   guardedBy?: string;
+  /** Variables the command inherits: exported by the script before it (`export X=v`) or given by the provisioner's env, resolved. */
+  inheritedEnv?: Record<string, Word>;
+  location: Location;
+}
+
+/** A file fetched by curl or wget: `to` is the file written, '-' for stdout (a pipe), undefined when unknown. */
+export interface Download {
+  url: Word;
+  to?: string;
+  location: Location;
+}
+
+/** A call of another script of the same part (`bash ./x.sh a b`, `source x.sh`). */
+export interface ScriptCall {
+  /** The called script, relative to the target root. */
+  path: string;
+  args: Word[];
+  /** `source` / `.`: the script runs in the caller's shell and sees all its variables. */
+  sourced: boolean;
+  /** What the called script inherits: exported variables, or every variable when sourced. */
+  vars: Record<string, string>;
   location: Location;
 }
 
@@ -33,10 +54,19 @@ export interface K3sInstall {
   mode: K3sMode;
   /** 'get.k3s.io' (curl | sh), 'install-script' (a downloaded install.sh run later), 'binary' (k3s server|agent), 'systemd' … */
   via: string;
-  /** Every flag, from INSTALL_K3S_EXEC, the command's args and K3s config files the script writes, resolved. */
+  /**
+   * Every flag, from INSTALL_K3S_EXEC, the command's args and K3s config files the script writes, resolved;
+   * keyed by long name without dashes ('node-ip', 'flannel-iface', 'token'); a repeated flag's values are joined with ','.
+   */
   flags: Record<string, string | true>;
   /** K3S_URL / --server, resolved. */
   serverUrl?: Word;
+  /** Where each flag came from, for messages: 'INSTALL_K3S_EXEC', 'args', or the config file's path. */
+  flagSources?: Record<string, string>;
+  /** Placeholders still unresolved in a flag's value, by flag ('node-ip' → ['$NODE_IP']). */
+  flagUnresolved?: Record<string, string[]>;
+  /** The K3s config files applied (written by the scripts or read from the part), by path. */
+  configFiles?: string[];
   /** How the join token is given, e.g. 'K3S_TOKEN', 'K3S_TOKEN_FILE', '--token', '--token-file', 'config:token'. */
   tokenFrom?: string;
   /** The env given to the install (INSTALL_K3S_*, K3S_*), resolved. */
@@ -62,8 +92,17 @@ export interface ScriptFacts {
   commands: ShellCommand[];
   k3sInstalls: K3sInstall[];
   toolInstalls: ToolInstall[];
-  /** Files the script writes with their content when it is known (heredoc, echo/printf > file). */
-  writtenFiles: Array<{ path: string; content: string; location: Location }>;
+  /** Files the script writes with their content when it is known (heredoc, echo/printf > file, cp of a file of the part). */
+  writtenFiles: Array<{ path: string; content: string; location: Location; /** The file of the part it was copied from. */ from?: string }>;
   /** Scripts of the same part it calls by relative path, relative to the target root. */
   calls: string[];
+  /** The same calls with their arguments and what they inherit. */
+  callSites?: ScriptCall[];
+  downloads?: Download[];
+  /** Why the file could not be read (binary, symlink out of the repository …): describeProblem's text. */
+  problem?: string;
+  /** Set for a Vagrant inline provisioner: `file` is then the Vagrantfile and every line the provisioner's. */
+  inline?: boolean;
+  /** The provisioner env, args and .env values the placeholders were resolved with. */
+  resolvedWith?: { env: Record<string, string>; args?: string[]; dotenv: Record<string, string> };
 }

@@ -1,0 +1,276 @@
+// Placeholder resolution, in the order of CHECKS.md ("The target"): the provisioner's env (and
+// $1, $2 … from its args), then constant assignments of the script, then the target's .env.
+// What cannot be known statically stays as written and is named in `unresolved`.
+import { posix } from 'node:path';
+import type { ShWord, Stmt, WordPart } from './ast.ts';
+import type { Word } from './model.ts';
+
+/** A variable's value as the script left it; `unresolved` names the placeholders it still holds. */
+export interface Binding {
+  value: string;
+  unresolved: string[];
+}
+
+export class Scope {
+  readonly provisionerEnv: Record<string, string>;
+  readonly dotenv: Record<string, string>;
+  /** The script's target-relative path, which `$0` and `$(dirname "$0")` stand for. */
+  readonly scriptPath: string;
+  vars = new Map<string, Binding>();
+  exported = new Set<string>();
+  /** Positional parameters; undefined when the caller's are unknown. */
+  args: Binding[] | undefined;
+
+  constructor(options: { provisionerEnv?: Record<string, string>; dotenv?: Record<string, string>; args?: Binding[]; scriptPath: string; inherited?: Record<string, string> }) {
+    this.provisionerEnv = options.provisionerEnv ?? {};
+    this.dotenv = options.dotenv ?? {};
+    this.scriptPath = options.scriptPath;
+    this.args = options.args;
+    for (const [name, value] of Object.entries(options.inherited ?? {})) {
+      this.vars.set(name, { value, unresolved: [] });
+      this.exported.add(name);
+    }
+  }
+
+  clone(): Scope {
+    const copy = new Scope({ provisionerEnv: this.provisionerEnv, dotenv: this.dotenv, args: this.args, scriptPath: this.scriptPath });
+    copy.vars = new Map(this.vars);
+    copy.exported = new Set(this.exported);
+    return copy;
+  }
+
+  /** The value of a parameter, or undefined when nothing sets it. */
+  lookup(name: string): Binding | undefined {
+    const base = name.replace(/\[.*\]$/, '');
+    if (/^\d+$/.test(base)) {
+      const n = Number(base);
+      if (n === 0) return { value: this.scriptPath, unresolved: [] };
+      return this.args?.[n - 1];
+    }
+    if (base === '#' && this.args) return { value: String(this.args.length), unresolved: [] };
+    if ((base === '@' || base === '*') && this.args) return joinBindings(this.args);
+    if (base === 'BASH_SOURCE') return { value: this.scriptPath, unresolved: [] };
+    if (Object.hasOwn(this.provisionerEnv, base)) return { value: this.provisionerEnv[base]!, unresolved: [] };
+    const own = this.vars.get(base);
+    if (own) return own;
+    if (Object.hasOwn(this.dotenv, base)) return { value: this.dotenv[base]!, unresolved: [] };
+    return undefined;
+  }
+
+  set(name: string, binding: Binding, exported = false): void {
+    const base = name.replace(/\[.*\]$/, '');
+    this.vars.set(base, binding);
+    if (exported) this.exported.add(base);
+  }
+
+  /** Variables a child process sees: the provisioner's env and what the script exported. */
+  exportedBindings(): Record<string, Binding> {
+    const out: Record<string, Binding> = {};
+    for (const [name, value] of Object.entries(this.provisionerEnv)) out[name] = { value, unresolved: [] };
+    for (const name of this.exported) {
+      const binding = this.lookup(name);
+      if (binding) out[name] = binding;
+    }
+    return out;
+  }
+}
+
+const joinBindings = (bindings: Binding[]): Binding => ({ value: bindings.map((b) => b.value).join(' '), unresolved: bindings.flatMap((b) => b.unresolved) });
+
+/** Evaluates a command substitution when its value is known statically (dirname "$0" …). */
+export type SubstEvaluator = (stmts: Stmt[], raw: string) => Binding | undefined;
+
+export interface Expander {
+  scope: Scope;
+  /** Called for every command substitution met, so that the commands it runs are analysed too. */
+  onSubst?: (stmts: Stmt[]) => void;
+  evaluateSubst?: SubstEvaluator;
+}
+
+interface Segment {
+  text: string;
+  /** The result of an unquoted expansion: split into fields on blanks. */
+  split: boolean;
+}
+
+/** A word as one string (an assignment's value, a heredoc body). */
+export function expandWord(word: ShWord, expander: Expander): Word {
+  const unresolved: string[] = [];
+  const segments = expandParts(word.parts, expander, true, unresolved);
+  return { value: segments.map((s) => s.text).join(''), raw: word.raw, unresolved: unique(unresolved) };
+}
+
+/** Heredoc parts as one string. */
+export function expandText(parts: WordPart[], raw: string, expander: Expander): Word {
+  return expandWord({ parts, raw, pos: { offset: 0, line: 0 } }, expander);
+}
+
+/** A word in argument position: unquoted expansions are split into several fields. */
+export function expandFields(word: ShWord, expander: Expander): Word[] {
+  const args = expander.scope.args;
+  if (args && isAllArguments(word)) return args.map((arg) => ({ value: arg.value, raw: word.raw, unresolved: arg.unresolved }));
+  const unresolved: string[] = [];
+  const segments = expandParts(word.parts, expander, false, unresolved);
+  const names = unique(unresolved);
+  const fields: string[] = [];
+  let current = '';
+  let started = false;
+  for (const segment of segments) {
+    if (!segment.split) {
+      current += segment.text;
+      started = true;
+      continue;
+    }
+    const pieces = segment.text.split(/[ \t\n]+/);
+    pieces.forEach((piece, index) => {
+      if (index > 0 && (started || current)) {
+        fields.push(current);
+        current = '';
+        started = false;
+      }
+      if (piece) {
+        current += piece;
+        started = true;
+      }
+    });
+  }
+  if (started || current) fields.push(current);
+  const quotedEmpty = fields.length === 0 && word.parts.some((part) => part.type === 'SglQuoted' || part.type === 'DblQuoted');
+  if (quotedEmpty) fields.push('');
+  return fields.map((value) => ({ value, raw: word.raw, unresolved: names.filter((name) => value.includes(name)) }));
+}
+
+/** `"$@"` or `$@` alone: one word per positional parameter. */
+function isAllArguments(word: ShWord): boolean {
+  const only = word.parts.length === 1 ? word.parts[0]! : undefined;
+  const inner = only?.type === 'DblQuoted' && only.parts.length === 1 ? only.parts[0]! : only;
+  return inner?.type === 'ParamExp' && inner.name === '@' && !inner.op && !inner.length;
+}
+
+function expandParts(parts: WordPart[], expander: Expander, quoted: boolean, unresolved: string[]): Segment[] {
+  const out: Segment[] = [];
+  for (const part of parts) {
+    switch (part.type) {
+      case 'Lit':
+      case 'SglQuoted':
+        out.push({ text: part.value, split: false });
+        break;
+      case 'DblQuoted':
+        out.push({ text: expandParts(part.parts, expander, true, unresolved).map((s) => s.text).join(''), split: false });
+        break;
+      case 'ParamExp': {
+        const binding = parameter(part, expander);
+        out.push({ text: binding.value, split: !quoted && binding.unresolved.length === 0 });
+        unresolved.push(...binding.unresolved);
+        break;
+      }
+      case 'CmdSubst': {
+        expander.onSubst?.(part.stmts);
+        const known = expander.evaluateSubst?.(part.stmts, part.raw);
+        if (known) {
+          out.push({ text: known.value, split: !quoted && known.unresolved.length === 0 });
+          unresolved.push(...known.unresolved);
+        } else {
+          out.push({ text: part.raw, split: false });
+          unresolved.push(part.raw);
+        }
+        break;
+      }
+      case 'ProcSubst':
+        expander.onSubst?.(part.stmts);
+        out.push({ text: part.raw, split: false });
+        unresolved.push(part.raw);
+        break;
+      case 'ArithmExp':
+        out.push({ text: part.raw, split: false });
+        unresolved.push(part.raw);
+        break;
+    }
+  }
+  return out;
+}
+
+function parameter(part: Extract<WordPart, { type: 'ParamExp' }>, expander: Expander): Binding {
+  const { scope } = expander;
+  const current = scope.lookup(part.name);
+  const unknown: Binding = { value: part.raw, unresolved: [part.raw] };
+  const argument = (): Binding => {
+    if (!part.arg) return { value: '', unresolved: [] };
+    const word = expandWord(part.arg, expander);
+    return { value: word.value, unresolved: word.unresolved };
+  };
+  if (part.length) return current && !current.unresolved.length ? { value: String(current.value.length), unresolved: [] } : unknown;
+  const op = part.op;
+  if (!op) return current ?? unknown;
+  if (op === ':-' || op === '-' || op === ':=' || op === '=') {
+    const useDefault = !current || (op.startsWith(':') && current.value === '' && !current.unresolved.length);
+    if (!useDefault) return current;
+    const fallback = argument();
+    if (op.endsWith('=')) scope.set(part.name, fallback);
+    return fallback;
+  }
+  if (op === ':+' || op === '+') {
+    if (!current) return { value: '', unresolved: [] };
+    if (current.unresolved.length) return unknown;
+    return op === ':+' && current.value === '' ? { value: '', unresolved: [] } : argument();
+  }
+  if (op === ':?' || op === '?') return current ?? unknown;
+  if (!current || current.unresolved.length) return unknown;
+  const arg = argument();
+  if (arg.unresolved.length) return unknown;
+  const value = current.value;
+  switch (op) {
+    case '#':
+    case '##':
+      return { value: stripPattern(value, arg.value, 'prefix', op === '##'), unresolved: [] };
+    case '%':
+    case '%%':
+      return { value: stripPattern(value, arg.value, 'suffix', op === '%%'), unresolved: [] };
+    case '/':
+    case '//': {
+      const slash = arg.value.indexOf('/');
+      const pattern = slash >= 0 ? arg.value.slice(0, slash) : arg.value;
+      const replacement = slash >= 0 ? arg.value.slice(slash + 1) : '';
+      const regex = new RegExp(globToRegex(pattern), op === '//' ? 'g' : '');
+      return { value: value.replace(regex, () => replacement), unresolved: [] };
+    }
+    case '^^':
+      return { value: value.toUpperCase(), unresolved: [] };
+    case ',,':
+      return { value: value.toLowerCase(), unresolved: [] };
+    case ':': {
+      const [offset, length] = arg.value.split(':').map((n) => Number(n.trim()));
+      if (offset === undefined || Number.isNaN(offset)) return unknown;
+      const start = offset < 0 ? Math.max(0, value.length + offset) : offset;
+      return { value: length === undefined || Number.isNaN(length) ? value.slice(start) : value.slice(start, start + length), unresolved: [] };
+    }
+  }
+  return unknown;
+}
+
+function stripPattern(value: string, pattern: string, side: 'prefix' | 'suffix', longest: boolean): string {
+  const regex = new RegExp(globToRegex(pattern, longest));
+  const candidates: string[] = [];
+  for (let k = 0; k <= value.length; k++) {
+    const piece = side === 'prefix' ? value.slice(0, k) : value.slice(value.length - k);
+    if (new RegExp(`^${regex.source}$`, 's').test(piece)) candidates.push(piece);
+  }
+  if (!candidates.length) return value;
+  const chosen = longest ? candidates[candidates.length - 1]! : candidates[0]!;
+  return side === 'prefix' ? value.slice(chosen.length) : value.slice(0, value.length - chosen.length);
+}
+
+function globToRegex(glob: string, greedy = true): string {
+  let out = '';
+  for (const c of glob) {
+    if (c === '*') out += greedy ? '.*' : '.*?';
+    else if (c === '?') out += '.';
+    else out += c.replace(/[.+^${}()|[\]\\]/g, '\\$&');
+  }
+  return out;
+}
+
+const unique = (names: string[]): string[] => [...new Set(names)];
+
+/** posix normalisation that keeps a leading '..' visible. */
+export const normalizePath = (path: string): string => posix.normalize(path).replace(/\/+$/, '') || '.';

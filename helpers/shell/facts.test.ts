@@ -1,0 +1,148 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { VagrantEvaluation } from '../vagrantfile/model.ts';
+import { imperativeObjects, machineScripts, scriptFacts } from './facts.ts';
+import { machine, shellProvisioner, tempRepository, type TempRepository } from './testing.ts';
+
+const evaluations = vi.hoisted(() => new Map<string, VagrantEvaluation | undefined>());
+vi.mock('../vagrantfile/evaluate.ts', () => ({
+  vagrantEvaluation: async (_ctx: unknown, part: string) => evaluations.get(part),
+}));
+
+let repository: TempRepository | undefined;
+afterEach(async () => {
+  evaluations.clear();
+  await repository?.dispose();
+  repository = undefined;
+});
+
+describe('machineScripts', () => {
+  it('resolves each provisioner with its env and args, and follows the scripts it calls', async () => {
+    repository = await tempRepository({
+      'p1/Vagrantfile': '# evaluated by hand in this test\n',
+      'p1/scripts/worker.sh': '#!/bin/bash\nSERVER="$1"\nexport K3S_URL="https://${SERVER}:6443"\nbash /vagrant/scripts/join.sh "$2"\n',
+      'p1/scripts/join.sh': '#!/bin/bash\ncurl -sfL https://get.k3s.io | K3S_TOKEN_FILE=/vagrant/token sh -s - agent --node-ip "$1" --flannel-iface "$IFACE"\n',
+    });
+    const worker = machine('wilSW', '192.168.56.111', [
+      shellProvisioner({ line: 9, path: 'scripts/worker.sh', resolvedPath: 'p1/scripts/worker.sh', args: ['192.168.56.110', '192.168.56.111'], env: { IFACE: 'eth1' } }),
+      shellProvisioner({ line: 10, inline: 'echo "inline on $(hostname)"\nhostnamectl set-hostname wilSW\n' }),
+    ]);
+    const scripts = await machineScripts(repository.ctx, 'p1', worker);
+    expect(scripts.map((script) => [script.file, script.inline ?? false])).toEqual([
+      ['p1/scripts/worker.sh', false],
+      ['p1/scripts/join.sh', false],
+      ['p1/Vagrantfile', true],
+    ]);
+    const install = scripts[1]!.k3sInstalls[0]!;
+    expect(install.mode).toBe('agent');
+    expect(install.serverUrl?.value).toBe('https://192.168.56.110:6443');
+    expect(install.flags).toMatchObject({ 'node-ip': '192.168.56.111', 'flannel-iface': 'eth1' });
+    expect(scripts[2]!.commands.map((command) => command.location)).toEqual([
+      { file: 'p1/Vagrantfile', line: 10 },
+      { file: 'p1/Vagrantfile', line: 10 },
+      { file: 'p1/Vagrantfile', line: 10 },
+    ]);
+  });
+
+  it('applies a K3s config written by one script of the machine to the install of another', async () => {
+    repository = await tempRepository({
+      'p1/Vagrantfile': '#\n',
+      'p1/confs/server.yaml': 'node-ip: 192.168.56.110\nflannel-iface: eth1\n',
+      'p1/scripts/config.sh': '#!/bin/bash\nmkdir -p /etc/rancher/k3s\ncp /tmp/server.yaml /etc/rancher/k3s/config.yaml\n',
+      'p1/scripts/install.sh': '#!/bin/bash\ncurl -sfL https://get.k3s.io | sh -\n',
+    });
+    const server = machine('wilS', '192.168.56.110', [
+      { type: 'file', env: {}, args: [], options: { source: 'confs/server.yaml', destination: '/tmp/server.yaml' }, location: { file: 'p1/Vagrantfile', line: 3 } },
+      shellProvisioner({ line: 4, path: 'scripts/config.sh', resolvedPath: 'p1/scripts/config.sh' }),
+      shellProvisioner({ line: 5, path: 'scripts/install.sh', resolvedPath: 'p1/scripts/install.sh' }),
+    ]);
+    const scripts = await machineScripts(repository.ctx, 'p1', server);
+    expect(scripts[0]!.writtenFiles).toMatchObject([{ path: '/etc/rancher/k3s/config.yaml', from: 'p1/confs/server.yaml' }]);
+    const install = scripts[1]!.k3sInstalls[0]!;
+    expect(install).toMatchObject({ mode: 'server', flags: { 'node-ip': '192.168.56.110', 'flannel-iface': 'eth1' } });
+  });
+
+  it('reports a provisioner script that is missing, outside the repository, or binary', async () => {
+    repository = await tempRepository({ 'p1/Vagrantfile': '#\n', 'p1/scripts/bin.sh': new Uint8Array([0x7f, 0x45, 0x4c, 0x46, 0, 0, 1, 2]) });
+    const broken = machine('wilS', '192.168.56.110', [
+      shellProvisioner({ line: 3, path: 'scripts/gone.sh', resolvedPath: 'p1/scripts/gone.sh' }),
+      shellProvisioner({ line: 4, path: '../../elsewhere.sh' }),
+      shellProvisioner({ line: 5, path: 'scripts/bin.sh', resolvedPath: 'p1/scripts/bin.sh' }),
+    ]);
+    const scripts = await machineScripts(repository.ctx, 'p1', broken);
+    expect(scripts.map((script) => script.parsed)).toEqual([false, false, false]);
+    expect(scripts[0]!.problem).toMatch(/p1\/scripts\/gone\.sh does not exist.*p1\/Vagrantfile:3/);
+    expect(scripts[1]!.problem).toMatch(/outside the repository/);
+    expect(scripts[2]!.problem).toMatch(/binary/);
+  });
+});
+
+describe('scriptFacts', () => {
+  it('lists every shell script of the part, resolving provisioner scripts with their env and args', async () => {
+    repository = await tempRepository({
+      'p1/Vagrantfile': '#\n',
+      'p1/scripts/server.sh': '#!/bin/bash\necho "$1 $TOKEN"\n',
+      'p1/scripts/tool': '#!/bin/sh\necho tool\n',
+      'p1/scripts/notes.txt': 'not a script\n',
+      'p1/.env': 'TOKEN=from-dotenv\n',
+    });
+    evaluations.set('p1', {
+      ok: true,
+      file: 'p1/Vagrantfile',
+      config: { machines: [machine('wilS', '192.168.56.110', [shellProvisioner({ line: 2, path: 'scripts/server.sh', resolvedPath: 'p1/scripts/server.sh', args: ['first'] })])], notes: [] },
+    });
+    const scripts = await scriptFacts(repository.ctx, 'p1');
+    expect(scripts.map((script) => [script.file, script.shell])).toEqual([
+      ['p1/scripts/server.sh', 'bash'],
+      ['p1/scripts/tool', 'sh'],
+    ]);
+    expect(scripts[0]!.commands[0]!.argv.map((word) => word.value)).toEqual(['echo', 'first from-dotenv']);
+    expect(scripts[1]!.resolvedWith?.args).toBeUndefined();
+  });
+
+  it('carries the problem of an unreadable script instead of parsing it', async () => {
+    repository = await tempRepository({ 'p3/scripts/tool.sh': new Uint8Array([0, 1, 2, 3, 0, 0]), 'p3/scripts/ok.sh': 'echo ok\n' });
+    const scripts = await scriptFacts(repository.ctx, 'p3');
+    expect(scripts.map((script) => [script.file, script.parsed, script.problem ?? ''])).toEqual([
+      ['p3/scripts/ok.sh', true, ''],
+      ['p3/scripts/tool.sh', false, expect.stringMatching(/binary file/)],
+    ]);
+  });
+});
+
+describe('imperativeObjects', () => {
+  it('builds the objects kubectl create and expose would create, located at their command', async () => {
+    repository = await tempRepository({
+      'p3/scripts/setup.sh': [
+        '#!/bin/bash',
+        'for ns in argocd dev; do kubectl create namespace "$ns"; done',
+        'kubectl create deployment app1 --image=wil42/playground:v1 --replicas=3 --port=8888 -n dev',
+        'kubectl expose deployment app1 --port 80 --target-port=8888 -n dev',
+        'kubectl expose deploy/other --port=8080 --name other-svc',
+        'kubectl create ns "$MISSING"',
+        'kubectl create deployment dry --image=nginx --dry-run=client -o yaml > dry.yaml',
+        'kubectl create deployment piped --image=nginx --dry-run=client -o yaml | kubectl apply -f -',
+        '',
+      ].join('\n'),
+    });
+    const objects = await imperativeObjects(repository.ctx, 'p3');
+    expect(objects.map((object) => [object.kind, object.name, object.namespace, object.location.line])).toEqual([
+      ['Namespace', 'argocd', undefined, 2],
+      ['Namespace', 'dev', undefined, 2],
+      ['Deployment', 'app1', 'dev', 3],
+      ['Service', 'app1', 'dev', 4],
+      ['Service', 'other-svc', undefined, 5],
+      ['Namespace', '$MISSING', undefined, 6],
+      ['Deployment', 'piped', undefined, 8],
+    ]);
+    const deployment = objects[2]!;
+    expect(deployment.body).toMatchObject({
+      apiVersion: 'apps/v1',
+      spec: { replicas: 3, selector: { matchLabels: { app: 'app1' } }, template: { spec: { containers: [{ name: 'playground', image: 'wil42/playground:v1', ports: [{ containerPort: 8888 }] }] } } },
+    });
+    expect(deployment.lineOf(['spec', 'replicas'])).toBe(3);
+    expect(objects[3]!.body).toMatchObject({ spec: { selector: { app: 'app1' }, ports: [{ port: 80, targetPort: 8888 }] } });
+    expect(objects[4]!.unresolved['spec.selector']).toEqual(['the selector of deploy/other']);
+    expect(objects[5]!.unresolved['metadata.name']).toEqual(['$MISSING']);
+    expect(objects[0]!.origin).toBe('script');
+  });
+});

@@ -1,0 +1,165 @@
+// The facts API of the shell analysis, memoised per grading run.
+//
+// Resolution of a script's placeholders:
+// - machineScripts: each shell provisioner of the machine with its own `env:` and `args:`; a
+//   script it calls by path gets the arguments of the call and inherits the provisioner's env and
+//   what the caller exported (every variable, for `source`).
+// - scriptFacts: every shell script of the part. A script that a provisioner of the part's
+//   Vagrantfile runs by `path:` is resolved with the first such provisioner's env and args (in
+//   the order of the Vagrantfile); a script that only other scripts call, or that no provisioner
+//   runs (Part 3, bonus), is resolved with its own assignments and the .env values alone.
+import type { GradingContext } from '../checks/context.ts';
+import type { ManifestObject } from '../manifests/model.ts';
+import { targetDotenv } from '../target/dotenv.ts';
+import type { SubjectPart } from '../target/layout.ts';
+import { describeProblem } from '../target/repository.ts';
+import { vagrantEvaluation } from '../vagrantfile/evaluate.ts';
+import type { VagrantMachine, VagrantProvisioner } from '../vagrantfile/model.ts';
+import { analyzeScript, shebangShell } from './analyze.ts';
+import { partFiles, shellFilesOf } from './files.ts';
+import { kubectlObjects } from './imperative.ts';
+import { k3sInstallsOf } from './k3s.ts';
+import type { ScriptFacts } from './model.ts';
+import { toolInstallsOf } from './tools.ts';
+
+/** Every shell script under the part (by extension or shebang); unreadable ones carry `problem`. */
+export function scriptFacts(ctx: GradingContext, part: SubjectPart): Promise<ScriptFacts[]> {
+  return ctx.once(`shell:scripts:${part}`, async () => {
+    const { target } = ctx;
+    const runners = part === 'p1' || part === 'p2' ? await pathProvisioners(ctx, part) : [];
+    const dotenv = targetDotenv(target, part);
+    const out: ScriptFacts[] = [];
+    for (const file of shellFilesOf(target, part)) {
+      if (file.problem || file.text === undefined) {
+        out.push(unreadable(file.path, describeProblem(file), dotenv));
+        continue;
+      }
+      const runner = runners.find((candidate) => candidate.provisioner.resolvedPath === file.path);
+      out.push(
+        await analyzeScript({
+          file: file.path,
+          text: file.text,
+          env: runner?.provisioner.env,
+          args: runner?.provisioner.args,
+          dotenv,
+          files: partFiles(target, part, file.path, runner?.machine),
+        }),
+      );
+    }
+    return out;
+  });
+}
+
+/** The scripts of a machine: its shell provisioners, inline or by path, and the scripts of the part they call. */
+export function machineScripts(ctx: GradingContext, part: 'p1' | 'p2', machine: VagrantMachine): Promise<ScriptFacts[]> {
+  return ctx.once(`shell:machine:${part}:${machine.name}:${machine.location.line ?? 0}`, async () => {
+    const { target } = ctx;
+    const dotenv = targetDotenv(target, part);
+    const vagrantfile = target.layout.parts[part].vagrantfile ?? machine.location.file;
+    const out: ScriptFacts[] = [];
+    const seen = new Set<string>();
+    for (const provisioner of machine.provisioners) {
+      if (provisioner.type !== 'shell') continue;
+      if (provisioner.inline !== undefined) {
+        out.push(
+          await analyzeScript({
+            file: vagrantfile,
+            text: provisioner.inline,
+            inlineLine: provisioner.location.line ?? machine.location.line ?? 1,
+            env: provisioner.env,
+            args: provisioner.args,
+            dotenv,
+            files: partFiles(target, part, vagrantfile, machine),
+          }),
+        );
+        continue;
+      }
+      const path = provisioner.resolvedPath;
+      if (!path) {
+        out.push(unreadable(provisioner.path ?? vagrantfile, `the shell provisioner at ${where(provisioner)} runs ${provisioner.path ?? 'a script'}, outside the repository; keep the script in the part's scripts/ folder`, dotenv));
+        continue;
+      }
+      seen.add(path);
+      const file = target.file(path);
+      if (!file) {
+        out.push(unreadable(path, `${path} does not exist, yet the shell provisioner at ${where(provisioner)} runs it; commit it or fix the provisioner's path:`, dotenv));
+        continue;
+      }
+      if (file.problem || file.text === undefined) {
+        out.push(unreadable(path, describeProblem(file), dotenv));
+        continue;
+      }
+      const facts = await analyzeScript({ file: path, text: file.text, env: provisioner.env, args: provisioner.args, dotenv, files: partFiles(target, part, path, machine) });
+      out.push(facts, ...(await calledScripts(ctx, part, machine, facts, provisioner.env, dotenv, seen)));
+    }
+    mergeMachineConfigs(out, (file) => partFiles(target, part, file, machine));
+    return out;
+  });
+}
+
+async function calledScripts(ctx: GradingContext, part: SubjectPart, machine: VagrantMachine, caller: ScriptFacts, env: Record<string, string>, dotenv: Record<string, string>, seen: Set<string>): Promise<ScriptFacts[]> {
+  const out: ScriptFacts[] = [];
+  for (const call of caller.callSites ?? []) {
+    if (seen.has(call.path)) continue;
+    seen.add(call.path);
+    const file = ctx.target.file(call.path);
+    if (!file || file.problem || file.text === undefined) {
+      if (file) out.push(unreadable(call.path, describeProblem(file), dotenv));
+      continue;
+    }
+    const facts = await analyzeScript({
+      file: call.path,
+      text: file.text,
+      env,
+      args: call.sourced && !call.args.length ? caller.resolvedWith?.args : call.args,
+      inherited: call.vars,
+      dotenv,
+      files: partFiles(ctx.target, part, call.path, machine),
+    });
+    out.push(facts, ...(await calledScripts(ctx, part, machine, facts, env, dotenv, seen)));
+  }
+  return out;
+}
+
+/** A K3s config file written by one script of a machine applies to the K3s installed by another. */
+function mergeMachineConfigs(scripts: ScriptFacts[], filesOf: (file: string) => ReturnType<typeof partFiles>): void {
+  const written = scripts.flatMap((script) => script.writtenFiles);
+  for (const script of scripts) {
+    if (!script.parsed) continue;
+    script.k3sInstalls = k3sInstallsOf(script, written, filesOf(script.file));
+    script.toolInstalls = toolInstallsOf(script, script.k3sInstalls);
+  }
+}
+
+/** Objects the part's scripts create with `kubectl create deployment|namespace` and `kubectl expose`. */
+export function imperativeObjects(ctx: GradingContext, part: SubjectPart): Promise<ManifestObject[]> {
+  return ctx.once(`shell:objects:${part}`, async () => kubectlObjects(await scriptFacts(ctx, part)));
+}
+
+async function pathProvisioners(ctx: GradingContext, part: 'p1' | 'p2'): Promise<Array<{ machine: VagrantMachine; provisioner: VagrantProvisioner }>> {
+  const evaluation = await vagrantEvaluation(ctx, part);
+  if (!evaluation?.ok) return [];
+  return evaluation.config.machines.flatMap((machine) =>
+    machine.provisioners.filter((provisioner) => provisioner.type === 'shell' && provisioner.resolvedPath).map((provisioner) => ({ machine, provisioner })),
+  );
+}
+
+function unreadable(file: string, problem: string, dotenv: Record<string, string>): ScriptFacts {
+  return {
+    file,
+    parsed: false,
+    problem,
+    shell: shebangShell(''),
+    commands: [],
+    k3sInstalls: [],
+    toolInstalls: [],
+    writtenFiles: [],
+    calls: [],
+    callSites: [],
+    downloads: [],
+    resolvedWith: { env: {}, dotenv },
+  };
+}
+
+const where = (provisioner: VagrantProvisioner): string => (provisioner.location.line ? `${provisioner.location.file}:${provisioner.location.line}` : provisioner.location.file);
+

@@ -1,0 +1,185 @@
+import { describe, expect, it } from 'vitest';
+import { analyzeScript, type ScriptSource } from './analyze.ts';
+import type { ScriptFacts, ShellCommand } from './model.ts';
+import type { PartFiles } from './walk.ts';
+
+const noFiles: PartFiles = { resolve: () => undefined, read: () => undefined };
+
+const analyze = (text: string, options: Partial<ScriptSource> = {}): Promise<ScriptFacts> =>
+  analyzeScript({ file: 'p1/scripts/x.sh', text, dotenv: {}, files: noFiles, ...options });
+
+const argvOf = (command: ShellCommand | undefined): string[] => command?.argv.map((word) => word.value) ?? [];
+const find = (facts: ScriptFacts, name: string): ShellCommand[] => facts.commands.filter((command) => command.argv[0]?.value === name);
+
+describe('placeholder resolution order', () => {
+  it('takes the provisioner env first, then the script, then .env', async () => {
+    const text = 'A=script\nB=script\necho "$A" "$B" "$C" "$D"\n';
+    const facts = await analyze(text, { env: { A: 'env' }, dotenv: { A: 'dotenv', B: 'dotenv', C: 'dotenv' } });
+    const echo = find(facts, 'echo')[0]!;
+    expect(argvOf(echo)).toEqual(['echo', 'env', 'script', 'dotenv', '$D']);
+    expect(echo.argv[4]!.unresolved).toEqual(['$D']);
+    expect(echo.argv[1]!.unresolved).toEqual([]);
+  });
+
+  it('resolves $1 $2 from the provisioner args through assignments', async () => {
+    const facts = await analyze('SERVER_IP="$1"\nNODE_IP=$2\necho "https://${SERVER_IP}:6443" $NODE_IP $3\n', { args: ['192.168.56.110', '192.168.56.111'] });
+    expect(argvOf(find(facts, 'echo')[0])).toEqual(['echo', 'https://192.168.56.110:6443', '192.168.56.111', '$3']);
+  });
+
+  it('gives ${X:-v} the default only when nothing else sets X', async () => {
+    const text = 'A=${A:-default}\nB=${B:-default}\nC=${C:-default}\necho $A $B $C ${D:-d} ${E:+set}\n';
+    const facts = await analyze(text, { env: { A: 'from-env' }, dotenv: { B: 'from-dotenv' } });
+    expect(argvOf(find(facts, 'echo')[0])).toEqual(['echo', 'from-env', 'from-dotenv', 'default', 'd']);
+  });
+
+  it('applies later assignments to later commands only', async () => {
+    const facts = await analyze('X=one\necho $X\nX=two\necho $X\nexport X=three\necho $X\n');
+    expect(find(facts, 'echo').map((command) => command.argv[1]!.value)).toEqual(['one', 'two', 'three']);
+  });
+
+  it('runs a for loop body once per constant word', async () => {
+    const facts = await analyze('NAMESPACES="argocd dev"\nfor ns in $NAMESPACES; do\n  kubectl create namespace "$ns"\ndone\nfor f in a "b c"; do echo "$f"; done\n');
+    expect(find(facts, 'kubectl').map((command) => command.argv[3]!.value)).toEqual(['argocd', 'dev']);
+    expect(find(facts, 'kubectl').map((command) => command.location.line)).toEqual([3, 3]);
+    expect(find(facts, 'echo').map((command) => command.argv[1]!.value)).toEqual(['a', 'b c']);
+  });
+
+  it('splits unquoted expansions into words, keeps quoted ones whole', async () => {
+    const facts = await analyze('ARGS="--node-ip 10.0.0.1 --flannel-iface eth1"\ncmd $ARGS\ncmd "$ARGS"\n');
+    const [split, whole] = find(facts, 'cmd');
+    expect(argvOf(split)).toEqual(['cmd', '--node-ip', '10.0.0.1', '--flannel-iface', 'eth1']);
+    expect(argvOf(whole)).toEqual(['cmd', '--node-ip 10.0.0.1 --flannel-iface eth1']);
+  });
+
+  it('keeps unresolved placeholders as written and names them', async () => {
+    const facts = await analyze('URL="https://${MASTER}:6443"\nIP=$(hostname -I | awk \'{print $2}\')\necho "$URL" "$IP"\n');
+    const echo = find(facts, 'echo')[0]!;
+    expect(echo.argv[1]).toMatchObject({ value: 'https://${MASTER}:6443', unresolved: ['${MASTER}'] });
+    expect(echo.argv[2]!.unresolved).toEqual(["$(hostname -I | awk '{print $2}')"]);
+    expect(find(facts, 'hostname')).toHaveLength(1);
+  });
+
+  it('runs functions where they are called, with their arguments', async () => {
+    const facts = await analyze('greet() { echo "hello $1"; }\necho first\ngreet world\n');
+    expect(find(facts, 'echo').map((command) => command.argv[1]!.value)).toEqual(['first', 'hello world']);
+  });
+
+  it('resolves $(dirname "$0") and cd … && pwd to the script folder', async () => {
+    const facts = await analyze('DIR="$(cd "$(dirname "$0")" && pwd)"\nkubectl apply -f "$DIR/../confs/app.yaml"\nkubectl apply -f "$(dirname "${BASH_SOURCE[0]}")/x.yaml"\n', { file: 'p3/scripts/setup.sh' });
+    expect(find(facts, 'kubectl').map((command) => command.argv[3]!.value)).toEqual(['p3/scripts/../confs/app.yaml', 'p3/scripts/x.yaml']);
+  });
+
+  it('reports a syntax error with its line and analyses nothing', async () => {
+    const facts = await analyze('#!/bin/bash\necho ok\ncase x in\n');
+    expect(facts.parsed).toBe(false);
+    expect(facts.parseError?.line).toBe(3);
+    expect(facts.commands).toEqual([]);
+  });
+
+  it('reads the shell from the shebang', async () => {
+    expect((await analyze('#!/bin/sh\necho\n')).shell).toBe('sh');
+    expect((await analyze('#!/usr/bin/env bash\necho\n')).shell).toBe('bash');
+    expect((await analyze('echo\n')).shell).toBe('bash');
+  });
+});
+
+describe('commands, guards and files written', () => {
+  it('links a pipeline and keeps env prefixes on the command they precede', async () => {
+    const facts = await analyze('curl -sfL https://get.k3s.io | K3S_URL=https://s:6443 sh -s - agent\n');
+    const sh = find(facts, 'sh')[0]!;
+    expect(argvOf(sh.pipedFrom)).toEqual(['curl', '-sfL', 'https://get.k3s.io']);
+    expect(sh.env.K3S_URL!.value).toBe('https://s:6443');
+    expect(find(facts, 'curl')[0]!.env).toEqual({});
+  });
+
+  it('marks commands guarded by command -v, which, type and test -x', async () => {
+    const text = [
+      'if ! command -v docker >/dev/null 2>&1; then',
+      '  curl -fsSL https://get.docker.com | sh',
+      'fi',
+      'command -v k3d >/dev/null || curl -s https://raw.githubusercontent.com/k3d-io/k3d/main/install.sh | bash',
+      'which kubectl || snap install kubectl --classic',
+      'if type helm; then echo present; else snap install helm; fi',
+      '[ -x /usr/local/bin/argocd ] || install -m 555 argocd /usr/local/bin/argocd',
+      'echo unguarded',
+    ].join('\n');
+    const facts = await analyze(text);
+    const guard = (name: string): Array<string | undefined> => find(facts, name).map((command) => command.guardedBy);
+    expect(guard('curl')).toEqual(['command -v docker', 'command -v k3d']);
+    expect(guard('snap')).toEqual(['which kubectl', 'type helm']);
+    expect(guard('install')[0]).toMatch(/-x \/usr\/local\/bin\/argocd/);
+    expect(find(facts, 'echo').map((command) => command.guardedBy)).toEqual([undefined, undefined]);
+  });
+
+  it('records files written by heredoc, echo, printf and tee, with resolved content', async () => {
+    const text = [
+      'IP=10.0.0.5',
+      'cat > /etc/rancher/k3s/config.yaml <<EOF',
+      'node-ip: $IP',
+      'EOF',
+      'echo "flannel-iface: eth1" >> /etc/rancher/k3s/config.yaml',
+      "printf 'a: %s\\n' \"$IP\" > /tmp/a.yaml",
+      "cat <<'EOF' | sudo tee /etc/b.conf >/dev/null",
+      'literal: $IP',
+      'EOF',
+    ].join('\n');
+    const facts = await analyze(`${text}\n`);
+    const written = Object.fromEntries(facts.writtenFiles.map((file) => [file.path, file.content]));
+    expect(written['/etc/rancher/k3s/config.yaml']).toBe('node-ip: 10.0.0.5\nflannel-iface: eth1\n');
+    expect(written['/tmp/a.yaml']).toBe('a: 10.0.0.5\n');
+    expect(written['/etc/b.conf']).toBe('literal: $IP\n');
+    expect(facts.writtenFiles.find((file) => file.path === '/etc/b.conf')!.location.line).toBe(7);
+  });
+
+  it('records copies of files of the part, into a file or a folder', async () => {
+    const files: PartFiles = {
+      resolve: (path) => (path === '/vagrant/confs/config.yaml' || path === '../confs/config.yaml' ? 'p1/confs/config.yaml' : undefined),
+      read: (path) => (path === 'p1/confs/config.yaml' ? 'node-ip: 192.168.56.110\n' : undefined),
+    };
+    const facts = await analyze('mkdir -p /etc/rancher/k3s\ncp /vagrant/confs/config.yaml /etc/rancher/k3s/\ninstall -D -m 600 ../confs/config.yaml /etc/other.yaml\n', { files });
+    expect(facts.writtenFiles.map(({ path, from }) => ({ path, from }))).toEqual([
+      { path: '/etc/rancher/k3s/config.yaml', from: 'p1/confs/config.yaml' },
+      { path: '/etc/other.yaml', from: 'p1/confs/config.yaml' },
+    ]);
+  });
+
+  it('lists calls of scripts of the part with their arguments', async () => {
+    const files: PartFiles = {
+      resolve: (path) => ({ './common.sh': 'p1/scripts/common.sh', '/vagrant/scripts/join.sh': 'p1/scripts/join.sh', 'env.sh': 'p1/scripts/env.sh' })[path],
+      read: (path) => (path === 'p1/scripts/env.sh' ? 'FROM_SOURCED=yes\n' : '#!/bin/bash\n'),
+    };
+    const text = 'export TOKEN=abc\nbash ./common.sh one\n/vagrant/scripts/join.sh\n. env.sh\necho $FROM_SOURCED\nsh ./missing.sh\n';
+    const facts = await analyze(text, { files });
+    expect(facts.calls).toEqual(['p1/scripts/common.sh', 'p1/scripts/join.sh', 'p1/scripts/env.sh']);
+    expect(facts.callSites![0]).toMatchObject({ sourced: false, vars: { TOKEN: 'abc' } });
+    expect(facts.callSites![0]!.args.map((word) => word.value)).toEqual(['one']);
+    expect(facts.callSites![2]!.sourced).toBe(true);
+    expect(argvOf(find(facts, 'echo')[0])).toEqual(['echo', 'yes']);
+  });
+
+  it('walks `sh -c` strings and command substitutions', async () => {
+    const facts = await analyze('sudo sh -c "curl -sfL https://get.k3s.io | sh -"\nTOKEN=$(cat /var/lib/rancher/k3s/server/node-token)\n');
+    expect(find(facts, 'curl')).toHaveLength(1);
+    expect(find(facts, 'cat')).toHaveLength(1);
+    expect(facts.k3sInstalls).toHaveLength(1);
+  });
+});
+
+describe('declarations', () => {
+  it('binds export/declare/local values and runs their substitutions once', async () => {
+    const facts = await analyze('export TOKEN=$(cat /tmp/token) NAME="a b"\ndeclare -x MODE=server\nlocal L=1\necho "$NAME" $MODE $L\n');
+    expect(find(facts, 'cat')).toHaveLength(1);
+    expect(argvOf(find(facts, 'echo')[0])).toEqual(['echo', 'a b', 'server', '1']);
+    expect(Object.keys(find(facts, 'echo')[0]!.inheritedEnv ?? {}).sort()).toEqual(['MODE', 'NAME', 'TOKEN']);
+  });
+});
+
+describe('positional parameters', () => {
+  it('passes "$@" on as separate words', async () => {
+    const facts = await analyze('main() {\n  echo "$1" "$2"\n}\nmain "$@"\nshift\necho "$1"\n', { args: ['one', 'two words'] });
+    expect(find(facts, 'echo').map(argvOf)).toEqual([
+      ['echo', 'one', 'two words'],
+      ['echo', 'two words'],
+    ]);
+  });
+});

@@ -1,0 +1,64 @@
+// Runs the shellcheck binary on a script's text (stdin), errors only. The script is data for
+// shellcheck: nothing of it is executed.
+import { spawn } from 'node:child_process';
+import { tmpdir } from 'node:os';
+
+export interface ShellcheckFinding {
+  line: number;
+  code: number;
+  message: string;
+}
+
+export type ShellcheckOutcome =
+  | { kind: 'done'; findings: ShellcheckFinding[] }
+  | { kind: 'missing' }
+  | { kind: 'failed'; reason: string };
+
+/** The dialects shellcheck knows; other shells are checked as the closest one. */
+export function shellcheckDialect(shell: string): 'sh' | 'bash' | 'dash' | 'ksh' | undefined {
+  if (shell === 'bash' || shell === 'sh' || shell === 'dash' || shell === 'ksh') return shell;
+  if (shell === 'ash' || shell === 'busybox') return 'sh';
+  if (shell === 'mksh') return 'ksh';
+  return undefined;
+}
+
+export function runShellcheck(text: string, dialect: string, timeoutMs = 30_000): Promise<ShellcheckOutcome> {
+  return new Promise((resolve) => {
+    let settled = false;
+    const finish = (outcome: ShellcheckOutcome): void => {
+      if (!settled) {
+        settled = true;
+        resolve(outcome);
+      }
+    };
+    const child = spawn('shellcheck', ['--format=json1', '--severity=error', `--shell=${dialect}`, '--norc', '-'], { cwd: tmpdir(), stdio: ['pipe', 'pipe', 'pipe'] });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      finish({ kind: 'failed', reason: `shellcheck did not finish in ${timeoutMs / 1000} s` });
+    }, timeoutMs);
+    child.on('error', (error: NodeJS.ErrnoException) => {
+      clearTimeout(timer);
+      finish(error.code === 'ENOENT' ? { kind: 'missing' } : { kind: 'failed', reason: error.message });
+    });
+    child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
+    child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      if (code !== 0 && code !== 1) {
+        finish({ kind: 'failed', reason: Buffer.concat(err).toString('utf8').trim().split('\n')[0] || `shellcheck exited with ${code}` });
+        return;
+      }
+      try {
+        const report = JSON.parse(Buffer.concat(out).toString('utf8')) as { comments?: Array<{ line: number; code: number; message: string; level: string }> };
+        const findings = (report.comments ?? []).filter((comment) => comment.level === 'error').map(({ line, code, message }) => ({ line, code, message }));
+        finish({ kind: 'done', findings });
+      } catch {
+        finish({ kind: 'failed', reason: 'shellcheck printed something other than its JSON report' });
+      }
+    });
+    child.stdin.on('error', () => undefined);
+    child.stdin.end(text);
+  });
+}

@@ -1,0 +1,27 @@
+// The verdict on a script's syntax, from sh-syntax: mvdan/sh's parser (bash dialect) in WebAssembly.
+import { LangVariant, parse } from 'sh-syntax';
+
+export type SyntaxVerdict = { ok: true } | { ok: false; message: string; line?: number };
+
+interface ShParseError {
+  Text?: string;
+  Pos?: { Line: number; Col: number };
+  message?: string;
+}
+
+/** Parses as bash; a rejected script gives mvdan/sh's message and the line it names. */
+export async function checkSyntax(text: string): Promise<SyntaxVerdict> {
+  try {
+    await parse(text, { variant: LangVariant.LangBash, keepComments: false });
+    return { ok: true };
+  } catch (error) {
+    const parseError = error as ShParseError;
+    // Not a syntax error: the WebAssembly runtime failed (out of memory, stack exhausted by nesting).
+    if (parseError.Pos === undefined && parseError.Text === undefined) {
+      return { ok: false, message: `mvdan/sh could not check it (${(parseError.message ?? String(error)).trim()}): it is too large or nested too deeply; split it into smaller scripts` };
+    }
+    const line = parseError.Pos?.Line;
+    const message = (parseError.Text ?? parseError.message ?? String(error)).trim();
+    return line ? { ok: false, message, line } : { ok: false, message };
+  }
+}
