@@ -1,0 +1,34 @@
+// The static suites' vocabulary: one test per check, titled "<ID>: <title>", that hands its
+// result to the reporters (task.meta.iot) and fails, skips or passes as the check says.
+import { test } from 'vitest';
+import { checkSpec } from '../catalog/checks.ts';
+import { config } from '../config/env.ts';
+import '../report/meta.ts';
+import type { GradingContext } from './context.ts';
+import { openGrading, runCheck } from './grade.ts';
+import type { CheckResult } from './result.ts';
+
+let grading: Promise<GradingContext | { unreadable: string }> | undefined;
+const sharedGrading = () => (grading ??= openGrading(config()));
+
+/** A failed check as an error: its message, where, and what to change; no stack trace. */
+export class CheckFailed extends Error {
+  constructor(result: CheckResult) {
+    const where = result.locations.map((location) => (location.line ? `${location.file}:${location.line}` : location.file));
+    super([result.message, where.length ? `at ${where.join(', ')}` : '', result.fix ? `fix: ${result.fix}` : ''].filter(Boolean).join('\n'));
+    this.name = result.id;
+    this.stack = `${this.name}: ${this.message}`;
+  }
+}
+
+/** Declares the test of one static check of the catalog. */
+export function check(id: string): void {
+  const spec = checkSpec(id);
+  if (spec.tier !== 'static') throw new Error(`${id} is a live check; declare it in the part's live suite`);
+  test(`${id}: ${spec.title}`, async ({ task, skip }) => {
+    const result = await runCheck(await sharedGrading(), id);
+    task.meta.iot = result;
+    if (result.status === 'skip') skip(result.message);
+    if (result.status === 'fail') throw new CheckFailed(result);
+  });
+}
