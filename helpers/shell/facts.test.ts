@@ -145,4 +145,13 @@ describe('imperativeObjects', () => {
     expect(objects[5]!.unresolved['metadata.name']).toEqual(['$MISSING']);
     expect(objects[0]!.origin).toBe('script');
   });
+
+  it('names unresolved fields with the shared path format (formatPath)', async () => {
+    repository = await tempRepository({
+      'p3/scripts/setup.sh': '#!/bin/bash\nkubectl create deployment app --image="wil42/playground:$TAG" -n dev\nkubectl expose deployment app --port "$PORT" -n dev\n',
+    });
+    const [deployment, service] = await imperativeObjects(repository.ctx, 'p3');
+    expect(deployment!.unresolved).toEqual({ 'spec.template.spec.containers[0].image': ['$TAG'] });
+    expect(service!.unresolved).toEqual({ 'spec.ports[0].port': ['$PORT'] });
+  });
 });

@@ -1,5 +1,8 @@
 // tree-sitter-bash, the bash grammar of tree-sitter, run by web-tree-sitter (WebAssembly). The
 // grammar is loaded once per process; after that, parsing is synchronous and takes milliseconds.
+// Memory: once a parse makes its code hot, V8 recompiles the grammar's WebAssembly with its
+// optimizing tier, which takes ~500 MB and ~0.4 s in the background; `node --liftoff-only` avoids
+// it (the flag only works on node's command line, not from code or NODE_OPTIONS).
 import { createRequire } from 'node:module';
 import { Language, Parser, type Tree } from 'web-tree-sitter';
 
@@ -12,12 +15,16 @@ let parser: Parser | undefined;
 /** Loads the grammar; memoised, so every caller may await it. */
 export function loadBashGrammar(): Promise<void> {
   loading ??= (async () => {
-    const wasm = createRequire(import.meta.url).resolve('tree-sitter-bash/tree-sitter-bash.wasm');
-    await Parser.init();
-    const language = await Language.load(wasm);
-    const ready = new Parser();
-    ready.setLanguage(language);
-    parser = ready;
+    try {
+      const wasm = createRequire(import.meta.url).resolve('tree-sitter-bash/tree-sitter-bash.wasm');
+      await Parser.init();
+      const language = await Language.load(wasm);
+      const ready = new Parser();
+      ready.setLanguage(language);
+      parser = ready;
+    } catch (error) {
+      throw new Error(`the grader's bash grammar did not load (${(error as Error).message}); reinstall the suite's dependencies with npm ci`, { cause: error });
+    }
   })();
   return loading;
 }

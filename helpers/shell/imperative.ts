@@ -1,5 +1,6 @@
 // Objects a script creates imperatively, shaped as kubectl would create them:
 // `kubectl create deployment|namespace|ns` and `kubectl expose`.
+import { formatPath } from '../manifests/field-path.ts';
 import type { ManifestObject } from '../manifests/model.ts';
 import type { Location } from '../checks/result.ts';
 import { effective } from './invocation.ts';
@@ -83,7 +84,7 @@ export function kubectlObjects(scripts: readonly ScriptFacts[]): ManifestObject[
           ...(port ? { ports: [{ containerPort: numeric(port.value) }] } : {}),
         }));
         const unresolved: Record<string, string[]> = { 'metadata.name': name.unresolved };
-        images.forEach((image, index) => (unresolved[`spec.template.spec.containers.${index}.image`] = image.unresolved));
+        images.forEach((image, index) => (unresolved[formatPath(['spec', 'template', 'spec', 'containers', index, 'image'])] = image.unresolved));
         objects.push(
           object(
             'apps/v1',
@@ -106,7 +107,7 @@ export function kubectlObjects(scripts: readonly ScriptFacts[]): ManifestObject[
         const selectorOf = /^deploy/.test(resource) ? deployments.get(`${namespace?.value ?? ''}/${target}`) : undefined;
         const type = last(args, '--type');
         const targetPort = last(args, '--target-port');
-        const unresolved: Record<string, string[]> = { 'metadata.name': name?.unresolved ?? kind.unresolved, 'spec.ports.0.port': port.unresolved };
+        const unresolved: Record<string, string[]> = { 'metadata.name': name?.unresolved ?? kind.unresolved, [formatPath(['spec', 'ports', 0, 'port'])]: port.unresolved };
         if (!selectorOf) unresolved['spec.selector'] = [`the selector of ${resource}/${target}`];
         objects.push(
           object(

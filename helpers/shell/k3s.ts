@@ -34,7 +34,8 @@ interface Candidate {
 
 /**
  * Every K3s install of the script. `configs` are the files that may hold its K3s config: those the
- * script writes, or those every script of the same machine writes.
+ * script writes, or those every script of the same machine writes. Reads a systemd unit's ExecStart
+ * with the bash grammar, which analyzeScript has loaded.
  */
 export function k3sInstallsOf(facts: Pick<ScriptFacts, 'commands' | 'downloads' | 'writtenFiles'>, configs: readonly WrittenFile[], files?: PartFiles): K3sInstall[] {
   const candidates: Candidate[] = [];

@@ -1,4 +1,4 @@
-// What the shell analysis finds in a script: parsed into an AST (sh-syntax), never grepped.
+// What the shell analysis finds in a script: parsed into a syntax tree (tree-sitter-bash, once sh-syntax accepts it), never grepped.
 import type { Location } from '../checks/result.ts';
 
 /** A word after placeholder resolution; `unresolved` names what could not be resolved (e.g. "$TOKEN"). */

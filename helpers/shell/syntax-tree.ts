@@ -5,6 +5,7 @@
 import type { Node } from 'web-tree-sitter';
 import type { Assign, Heredoc, Redirect, ShFile, ShWord, SourcePos, Stmt, WordPart } from './ast.ts';
 import { parseBashTree, PARSE_BUDGET_MS } from './grammar.ts';
+import { ansiC, backticksOf, heredocLiteral, mergeLiterals, unescapeDouble, unescapeUnquoted } from './quoting.ts';
 
 /** Statements and word expansions nested deeper than this are skipped (their JS recursion is bounded). */
 const MAX_NESTING = 400;
@@ -33,23 +34,54 @@ type Item =
 
 /**
  * Parses a script. `firstLine` numbers the lines of an embedded text (`sh -c '…'`).
+ * `statementLines` (from sh-syntax, see syntax.ts) are the lines where top-level statements start:
+ * when tree-sitter-bash fails somewhere, its error recovery can swallow the rest of the script, so
+ * the script is then parsed again one top-level statement at a time, keeping the loss local.
  * Needs `await loadBashGrammar()` (grammar.ts) first.
  */
-export function parseScript(text: string, firstLine = 1): ShFile {
-  return convert(text, firstLine, 0);
+export function parseScript(text: string, firstLine = 1, statementLines?: readonly number[]): ShFile {
+  return convert(text, { firstLine, firstOffset: 0, depth: 0, statementLines });
 }
 
-/** `depth`: the nesting of the text inside the script it comes from (a backtick substitution). */
-function convert(text: string, firstLine: number, depth: number): ShFile {
+interface Origin {
+  /** Line and offset of the text's start in the script it comes from. */
+  firstLine: number;
+  firstOffset: number;
+  /** How deep inside its script the text is (a backtick substitution). */
+  depth: number;
+  statementLines?: readonly number[];
+}
+
+function convert(text: string, origin: Origin): ShFile {
   const tree = parseBashTree(text);
   if (!tree) return { stmts: [], incomplete: `tree-sitter-bash did not parse it within ${PARSE_BUDGET_MS / 1000} s` };
   try {
-    const converter = new Converter(text, firstLine, depth);
+    if (tree.rootNode.hasError && (origin.statementLines?.length ?? 0) > 1) return byStatement(text, origin);
+    const converter = new Converter(text, origin);
     const stmts = converter.block(tree.rootNode);
     return converter.exhausted ? { stmts, incomplete: `it holds over ${MAX_NODES} syntax nodes or nests deeper than ${MAX_NESTING} levels` } : { stmts };
   } finally {
     tree.delete();
   }
+}
+
+/** Converts each top-level statement (with the comments and heredoc bodies after it) on its own. */
+function byStatement(text: string, origin: Origin): ShFile {
+  const lineStarts = [0];
+  for (let k = 0; k < text.length; k++) if (text[k] === '\n') lineStarts.push(k + 1);
+  const chunks: Array<{ line: number; start: number }> = [{ line: 1, start: 0 }];
+  for (const line of origin.statementLines ?? []) {
+    const start = lineStarts[line - 1];
+    if (start !== undefined && start > chunks.at(-1)!.start) chunks.push({ line, start });
+  }
+  const file: ShFile = { stmts: [] };
+  chunks.forEach(({ line, start }, index) => {
+    const end = chunks[index + 1]?.start ?? text.length;
+    const part = convert(text.slice(start, end), { firstLine: origin.firstLine + line - 1, firstOffset: origin.firstOffset + start, depth: origin.depth });
+    append(file.stmts, part.stmts);
+    if (part.incomplete) file.incomplete ??= part.incomplete;
+  });
+  return file;
 }
 
 // Known grammar gaps of tree-sitter-bash 0.25 that the conversion repairs:
@@ -68,15 +100,17 @@ function convert(text: string, firstLine: number, depth: number): ShFile {
 class Converter {
   private readonly src: string;
   private readonly firstLine: number;
+  private readonly firstOffset: number;
   private readonly lineStarts: number[] = [0];
   private depth: number;
   private nodes = 0;
   exhausted = false;
 
-  constructor(src: string, firstLine: number, depth: number) {
+  constructor(src: string, origin: Origin) {
     this.src = src;
-    this.firstLine = firstLine;
-    this.depth = depth;
+    this.firstLine = origin.firstLine;
+    this.firstOffset = origin.firstOffset;
+    this.depth = origin.depth;
     for (let k = 0; k < src.length; k++) if (src[k] === '\n') this.lineStarts.push(k + 1);
   }
 
@@ -88,7 +122,7 @@ class Converter {
       if (this.lineStarts[mid]! <= offset) lo = mid;
       else hi = mid - 1;
     }
-    return { offset, line: this.firstLine + lo };
+    return { offset: this.firstOffset + offset, line: this.firstLine + lo };
   }
 
   private text(node: Node): string {
@@ -354,7 +388,7 @@ class Converter {
       if (child.type === 'variable_assignment') {
         const assign = this.assign(child);
         const valueParts = assign.array ? assign.array.flatMap((word, index): WordPart[] => (index ? [{ type: 'Lit', value: ' ' }, ...word.parts] : word.parts)) : (assign.value?.parts ?? []);
-        const parts = merged([{ type: 'Lit', value: `${assign.name}${assign.append ? '+=' : '='}` }, ...valueParts]);
+        const parts = mergeLiterals([{ type: 'Lit', value: `${assign.name}${assign.append ? '+=' : '='}` }, ...valueParts]);
         out.push({ kind: 'word', word: { parts, raw: assign.raw, pos: assign.pos } });
       } else if (REDIRECTS.has(child.type)) append(out, this.redirectItems(child));
       else if (child.type === 'ERROR') append(out, this.errorItems(child));
@@ -409,15 +443,22 @@ class Converter {
   private heredocItems(node: Node): Item[] {
     const redirect: Redirect = { op: '<<', pos: this.pos(node.startIndex) };
     const after: Item[] = [];
-    let start: Node | undefined;
+    let written = '';
     let body: Node | undefined;
     let end: Node | undefined;
     let swallowedFrom: number | undefined;
     for (const { node: child, field } of this.children(node)) {
       if (field === 'descriptor') redirect.fd = this.text(child);
       else if (child.type === '<<' || child.type === '<<-') redirect.op = child.type;
-      else if (child.type === 'heredoc_start') start = child;
-      else if (child.type === 'heredoc_body') body = child;
+      else if (child.type === 'heredoc_start') {
+        written = this.text(child);
+        // `<<EOF; cmd`: the grammar glues the operator to the delimiter.
+        const glued = /^([^'"\\;&|]+)(;|&&|\|\||\||&)$/.exec(written);
+        if (glued) {
+          written = glued[1]!;
+          after.push({ kind: 'op', op: glued[2]! });
+        }
+      } else if (child.type === 'heredoc_body') body = child;
       else if (child.type === 'heredoc_end') end = child;
       else if (field === 'argument' && (swallowedFrom !== undefined || (child.type === 'word' && this.text(child).startsWith('\n')))) swallowedFrom ??= child.startIndex + 1;
       else if (field === 'argument') after.push({ kind: 'word', word: this.word(child) });
@@ -427,23 +468,36 @@ class Converter {
       else if (field === 'right' || STATEMENTS.has(child.type)) append(after, this.items(child));
       else if (child.type === 'ERROR') append(after, this.errorItems(child));
     }
-    redirect.heredoc = this.heredoc(redirect.op === '<<-', start, body, end, swallowedFrom);
+    redirect.heredoc = this.heredoc(redirect.op === '<<-', written, body, end, swallowedFrom);
     return [{ kind: 'redirect', redirect }, ...after];
   }
 
-  private heredoc(stripTabs: boolean, start: Node | undefined, body: Node | undefined, end: Node | undefined, swallowedFrom: number | undefined): Heredoc {
-    const written = start ? this.text(start) : '';
+  /** `written`: the delimiter as written; `swallowedFrom`: where the body starts when the grammar misread it. */
+  private heredoc(stripTabs: boolean, written: string, body: Node | undefined, end: Node | undefined, swallowedFrom: number | undefined): Heredoc {
     const quoted = /['"\\]/.test(written);
     const delimiter = written.replace(/['"\\]/g, '');
-    const bodyEnd = end ? lineStart(this.src, end.startIndex) : (body?.endIndex ?? swallowedFrom ?? 0);
-    let bodyStart = swallowedFrom ?? (body ? lineStart(this.src, body.startIndex) : bodyEnd);
-    if (bodyStart > bodyEnd || (body && swallowedFrom === undefined && /\S/.test(this.src.slice(bodyStart, body.startIndex)))) bodyStart = Math.min(body?.startIndex ?? bodyEnd, bodyEnd);
+    const endLine = end && this.text(end).trim() === delimiter ? lineStart(this.src, end.startIndex) : undefined;
+    let bodyStart = swallowedFrom ?? (body ? lineStart(this.src, body.startIndex) : (endLine ?? this.src.length));
+    if (body && swallowedFrom === undefined && /\S/.test(this.src.slice(bodyStart, body.startIndex))) bodyStart = body.startIndex;
+    const bodyEnd = Math.max(bodyStart, endLine ?? this.delimiterLine(bodyStart, delimiter, stripTabs) ?? body?.endIndex ?? bodyStart);
     const strip = (text: string, atLineStart: boolean): string => (stripTabs ? text.replace(atLineStart ? /^\t+|(?<=\n)\t+/g : /(?<=\n)\t+/g, '') : text);
     const raw = strip(this.src.slice(bodyStart, bodyEnd), true);
     if (quoted) return { delimiter, quoted, parts: raw ? [{ type: 'Lit', value: raw }] : [], raw };
-    if (swallowedFrom !== undefined) return { delimiter, quoted, parts: reparsedHeredoc(raw, this.pos(bodyStart).line, this.depth + 1), raw };
+    if (swallowedFrom !== undefined) return { delimiter, quoted, parts: reparsedHeredoc(raw, this.pos(bodyStart), this.depth + 1), raw };
     const parts = body ? this.textParts(body, bodyStart, bodyEnd, heredocLiteral, (text, offset) => strip(text, offset === bodyStart || this.src[offset - 1] === '\n')) : [];
     return { delimiter, quoted, parts, raw };
+  }
+
+  /** Where the line closing a heredoc starts, when the grammar did not find it. */
+  private delimiterLine(from: number, delimiter: string, stripTabs: boolean): number | undefined {
+    for (let at = from; at < this.src.length; ) {
+      const newline = this.src.indexOf('\n', at);
+      const next = newline < 0 ? this.src.length : newline;
+      const line = this.src.slice(at, next).replace(/\r$/, '');
+      if ((stripTabs ? line.replace(/^\t+/, '') : line) === delimiter) return at;
+      at = next + 1;
+    }
+    return undefined;
   }
 
   /** The parts of an unquoted heredoc body in [from, to). */
@@ -526,7 +580,7 @@ class Converter {
 
   private word(node: Node): ShWord {
     const start = this.startOf(node);
-    return { parts: merged(this.parts(node)), raw: this.src.slice(start, node.endIndex), pos: this.pos(start) };
+    return { parts: mergeLiterals(this.parts(node)), raw: this.src.slice(start, node.endIndex), pos: this.pos(start) };
   }
 
   /** Where a node starts; in a string the grammar may start an expansion at the blank before its `$`. */
@@ -601,7 +655,7 @@ class Converter {
       cursor = child.endIndex;
     }
     literalTo(to);
-    return merged(parts);
+    return mergeLiterals(parts);
   }
 
   /** Text in [from, to) made of words, quotes and expansions side by side (`a"$b"c`, `${X:-a b}`). */
@@ -615,7 +669,7 @@ class Converter {
       cursor = child.endIndex;
     }
     if (to > cursor) parts.push({ type: 'Lit', value: unescapeUnquoted(this.src.slice(cursor, to)) });
-    return merged(parts);
+    return mergeLiterals(parts);
   }
 
   /** Backtick substitutions the grammar merged (`a` `b`), each parsed on its own as bash reads it. */
@@ -628,7 +682,8 @@ class Converter {
       const close = ticks[k + 1]!;
       if (open > cursor) parts.push({ type: 'Lit', value: text.slice(cursor, open) });
       const inner = text.slice(open + 1, close).replace(/\\([\\`$])/g, '$1');
-      parts.push({ type: 'CmdSubst', stmts: convert(inner, this.pos(offset + open).line, this.depth + 1).stmts, raw: text.slice(open, close + 1) });
+      const at = this.pos(offset + open + 1);
+      parts.push({ type: 'CmdSubst', stmts: convert(inner, { firstLine: at.line, firstOffset: at.offset, depth: this.depth + 1 }).stmts, raw: text.slice(open, close + 1) });
       cursor = close + 1;
     }
     if (cursor < text.length) parts.push({ type: 'Lit', value: text.slice(cursor) });
@@ -679,31 +734,21 @@ function pipelineOf(stmts: Stmt[]): Stmt | undefined {
 }
 
 /** A heredoc body the grammar misread, parsed on its own after a first line that cannot trip it. */
-function reparsedHeredoc(body: string, line: number, depth: number): WordPart[] {
+function reparsedHeredoc(body: string, at: SourcePos, depth: number): WordPart[] {
   let delimiter = 'IOT_HEREDOC_END';
   while (body.includes(delimiter)) delimiter += '_';
-  // The body starts on the third line of this text: line - 2 numbers that line `line`.
+  // The body starts on the third line of this text, at head.length.
   const head = `: <<${delimiter}\n.\n`;
   const text = `${head}${body}${delimiter}\n`;
   const tree = parseBashTree(text);
   if (!tree) return body ? [{ type: 'Lit', value: body }] : [];
   try {
     const node = tree.rootNode.descendantsOfType('heredoc_body')[0];
-    const converter = new Converter(text, line - 2, depth);
+    const converter = new Converter(text, { firstLine: at.line - 2, firstOffset: at.offset - head.length, depth });
     return node ? converter.bodyParts(node, head.length, head.length + body.length) : [{ type: 'Lit', value: body }];
   } finally {
     tree.delete();
   }
-}
-
-/** Offsets of the backticks of a `…` substitution that are not escaped. */
-function backticksOf(text: string): number[] {
-  const ticks: number[] = [];
-  for (let i = 0; i < text.length; i++) {
-    if (text[i] === '\\') i++;
-    else if (text[i] === '`') ticks.push(i);
-  }
-  return ticks;
 }
 
 /** `target.push(...items)` without the limit a spread puts on the number of items. */
@@ -715,45 +760,4 @@ function lineStart(text: string, offset: number): number {
   return text.lastIndexOf('\n', offset - 1) + 1;
 }
 
-function merged(parts: WordPart[]): WordPart[] {
-  const out: WordPart[] = [];
-  for (const part of parts) {
-    const last = out.at(-1);
-    if (part.type === 'Lit' && last?.type === 'Lit') out[out.length - 1] = { type: 'Lit', value: last.value + part.value };
-    else if (part.type !== 'Lit' || part.value) out.push(part);
-  }
-  return out;
-}
-
-/** Literal text of an unquoted heredoc body, with the special parameters the grammar missed. */
-function heredocLiteral(text: string): WordPart[] {
-  const parts: WordPart[] = [];
-  let cursor = 0;
-  for (const match of text.matchAll(/\$([0-9@#?*$!-]|_(?!\w))/g)) {
-    let backslashes = 0;
-    for (let k = match.index - 1; k >= 0 && text[k] === '\\'; k--) backslashes++;
-    if (backslashes % 2) continue;
-    parts.push({ type: 'Lit', value: unescapeHeredoc(text.slice(cursor, match.index)) });
-    parts.push({ type: 'ParamExp', name: match[1]!, length: false, raw: match[0] });
-    cursor = match.index + match[0].length;
-  }
-  parts.push({ type: 'Lit', value: unescapeHeredoc(text.slice(cursor)) });
-  return parts;
-}
-
 const leadingBlanks = (text: string): number => text.length - text.trimStart().length;
-
-const unescapeUnquoted = (text: string): string => text.replace(/\\(\r?\n|[^])/g, (_, c: string) => (c.endsWith('\n') ? '' : c));
-const unescapeDouble = (text: string): string => text.replace(/\\(\r?\n|[$`"\\])/g, (_, c: string) => (c.endsWith('\n') ? '' : c));
-const unescapeHeredoc = (text: string): string => text.replace(/\\(\r?\n|[$`\\])/g, (_, c: string) => (c.endsWith('\n') ? '' : c));
-
-const ANSI_ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', '\\': '\\', "'": "'", '"': '"', '?': '?', a: '\x07', b: '\b', e: '\x1b', E: '\x1b', f: '\f', v: '\v' };
-
-/** The value of `$'…'`: C escapes, including \xHH and octal \NNN. */
-function ansiC(text: string): string {
-  return text.replace(/\\(x[0-9a-fA-F]{1,2}|[0-7]{1,3}|[^])/g, (whole, c: string) => {
-    if (c.startsWith('x')) return String.fromCharCode(parseInt(c.slice(1), 16));
-    if (/^[0-7]+$/.test(c)) return String.fromCharCode(parseInt(c, 8));
-    return ANSI_ESCAPES[c] ?? whole;
-  });
-}

@@ -1,7 +1,10 @@
 // The verdict on a script's syntax, from sh-syntax: mvdan/sh's parser (bash dialect) in WebAssembly.
 import { LangVariant, parse } from 'sh-syntax';
 
-export type SyntaxVerdict = { ok: true } | { ok: false; message: string; line?: number };
+export type SyntaxVerdict =
+  /** `statementLines`: the lines on which a top-level statement starts, first on its line (1-based). */
+  | { ok: true; statementLines: number[] }
+  | { ok: false; message: string; line?: number };
 
 interface ShParseError {
   Text?: string;
@@ -12,8 +15,8 @@ interface ShParseError {
 /** Parses as bash; a rejected script gives mvdan/sh's message and the line it names. */
 export async function checkSyntax(text: string): Promise<SyntaxVerdict> {
   try {
-    await parse(text, { variant: LangVariant.LangBash, keepComments: false });
-    return { ok: true };
+    const file = await parse(text, { variant: LangVariant.LangBash, keepComments: false });
+    return { ok: true, statementLines: statementLines(text, file.Stmts) };
   } catch (error) {
     const parseError = error as ShParseError;
     // Not a syntax error: the WebAssembly runtime failed (out of memory, stack exhausted by nesting).
@@ -24,4 +27,15 @@ export async function checkSyntax(text: string): Promise<SyntaxVerdict> {
     const message = (parseError.Text ?? parseError.message ?? String(error)).trim();
     return line ? { ok: false, message, line } : { ok: false, message };
   }
+}
+
+/** Lines where a top-level statement is the first thing written (mvdan/sh's columns count bytes). */
+function statementLines(text: string, stmts: ReadonlyArray<{ Pos: { Line: number; Col: number } }>): number[] {
+  const lines = text.split('\n');
+  const out: number[] = [];
+  for (const { Pos } of stmts) {
+    const indent = /^[ \t]*/.exec(lines[Pos.Line - 1] ?? '')![0].length;
+    if (indent === Pos.Col - 1 && out.at(-1) !== Pos.Line) out.push(Pos.Line);
+  }
+  return out;
 }
