@@ -1,7 +1,7 @@
 // G-LAYOUT: the parts are where the subject (or the layout map) says, and each part keeps its
 // shell scripts in scripts/ and its configuration files in confs/.
 import { SUBJECT_PARTS, isUnder, type SubjectPart } from '../target/layout.ts';
-import type { TargetFile } from '../target/repository.ts';
+import type { Target, TargetFile } from '../target/repository.ts';
 import { isShellFile } from '../shell/files.ts';
 import type { StaticChecks } from './context.ts';
 import { fail, pass, type Location } from './result.ts';
@@ -17,6 +17,28 @@ export function missingPartMessage(part: SubjectPart, roots: string[]): string {
   return `part ${part} is missing: nothing under ${roots.map((root) => `${root}/`).join(' or ')}`;
 }
 
+/**
+ * Paths in the target that differ from an expected folder or file only by case (`P1/` for `p1/`,
+ * `p1/vagrantfile`): names are case-sensitive on the evaluation machine, so those do not count.
+ */
+export function caseVariantsOf(target: Target, path: string, folder: boolean): string[] {
+  const depth = path.split('/').length;
+  const variants = new Set<string>();
+  for (const file of target.files) {
+    const prefix = file.path.split('/').slice(0, depth).join('/');
+    if (folder !== prefix.length < file.path.length) continue;
+    if (prefix !== path && prefix.toLowerCase() === path.toLowerCase()) variants.add(prefix);
+  }
+  return [...variants].sort();
+}
+
+/** " (P1/ exists: …)" when only a case variant of a missing folder or file exists. */
+function caseHint(target: Target, path: string, folder: boolean): string {
+  const slash = folder ? '/' : '';
+  const hints = caseVariantsOf(target, path, folder).map((variant) => `${variant}${slash} exists: names are case-sensitive, rename it ${path}${slash}`);
+  return hints.length ? ` (${hints.join('; ')})` : '';
+}
+
 export const layoutChecks: StaticChecks = {
   'G-LAYOUT': async (ctx) => {
     const { target } = ctx;
@@ -24,13 +46,13 @@ export const layoutChecks: StaticChecks = {
     for (const part of ['p1', 'p2', 'p3'] as const) {
       const layout = target.layout.parts[part];
       if (!target.hasPart(part)) {
-        problems.push({ text: missingPartMessage(part, layout.roots) });
+        problems.push({ text: missingPartMessage(part, layout.roots) + layout.roots.map((root) => caseHint(target, root, true)).join('') });
         continue;
       }
-      if (layout.vagrantfile && part !== 'p3' && !target.file(layout.vagrantfile)) problems.push({ text: `${layout.vagrantfile} does not exist` });
+      if (layout.vagrantfile && part !== 'p3' && !target.file(layout.vagrantfile)) problems.push({ text: `${layout.vagrantfile} does not exist${caseHint(target, layout.vagrantfile, false)}` });
       if (part === 'p3') {
         for (const folder of [...layout.scripts.slice(0, 1), ...layout.confs.slice(0, 1)])
-          if (!target.hasFolder(folder)) problems.push({ text: `${folder}/ does not exist (or holds no file: git keeps no empty folder)` });
+          if (!target.hasFolder(folder)) problems.push({ text: `${folder}/ does not exist (or holds no file: git keeps no empty folder)${caseHint(target, folder, true)}` });
       }
     }
     for (const part of SUBJECT_PARTS) {

@@ -185,6 +185,12 @@ describe('P3-APPLICATION and the checks that need it', () => {
     expect(await grade('P3-AUTOSYNC', world)).toMatchObject({ status: 'fail', fix: expect.stringContaining('--sync-policy automated') });
   });
 
+  test('an empty destination.name beside the server is unset, as Argo CD reads it; a real name beside it fails', async () => {
+    const app = (name: string) => objects('p3/confs/application.yaml', `apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata: {name: a}\nspec:\n  source: {repoURL: "https://github.com/x/wil-app", path: "."}\n  destination: {name: ${name}, server: "https://kubernetes.default.svc", namespace: dev}\n`);
+    expect((await grade('P3-APPLICATION', { parts: { p3: p3({ objects: app("''") }) } })).status).toBe('pass');
+    expect(await grade('P3-APPLICATION', { parts: { p3: p3({ objects: app('in-cluster') }) } })).toMatchObject({ status: 'fail', message: expect.stringContaining('both destination server and destination name') });
+  });
+
   test('P3-AUTOSYNC fails without automated; P3-SELFHEAL then skips naming it', async () => {
     const world = { parts: { p3: p3({ objects: application({ syncPolicy: '  syncPolicy:\n    syncOptions: [CreateNamespace=true]' }) }) } };
     expect(await grade('P3-AUTOSYNC', world)).toMatchObject({ status: 'fail', fix: expect.stringContaining('automated') });

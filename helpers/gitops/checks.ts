@@ -11,7 +11,7 @@ import { gitlabDeployments, localHostHints } from './gitlab.ts';
 import { containerImages, isDockerHub, isPodOwner, parseImage, type ContainerImage } from './images.ts';
 import { createdNamespaces } from './namespaces.ts';
 import { yamlFiles } from '../manifests/yaml-files.ts';
-import { gitHubRepo, hostBesidePlaceholders, hostOf, isGitHubRepo, localHostReason, type GitHubRepo } from './repo-url.ts';
+import { gitHubRepo, hostBesidePlaceholders, hostOf, isGitHubRepo, isMalformedHost, localHostReason, type GitHubRepo } from './repo-url.ts';
 import type { GitopsSources } from './sources.ts';
 
 export const IN_CLUSTER_SERVER = 'https://kubernetes.default.svc';
@@ -90,7 +90,9 @@ export function makeGitopsChecks(sources: GitopsSources): StaticChecks {
         problems.push({ message: `${name} is not schema-valid: ${where(location)}: ${finding.message}`, fix: `correct ${where(location)} so that the manifest matches the Argo CD Application schema (as the message above says)`, location });
       }
     }
-    const { server, name: destName, namespace } = app.destination;
+    // An empty value is unset for Argo CD (the UI writes `name: ''` beside the server).
+    const given = (field: Field | undefined): Field | undefined => (field && (field.value !== '' || field.unresolved.length) ? field : undefined);
+    const [server, destName, namespace] = [given(app.destination.server), given(app.destination.name), given(app.destination.namespace)];
     if (server && destName) {
       problems.push({ message: `${name}: sets both destination server and destination name, which Argo CD refuses`, fix: manifest ? `keep only destination.server: ${IN_CLUSTER_SERVER}` : `keep only --dest-server ${IN_CLUSTER_SERVER}`, location: server.location });
     } else if (server) {
@@ -340,6 +342,14 @@ export function makeGitopsChecks(sources: GitopsSources): StaticChecks {
           }
           const reason = host ? localHostReason(host, hints) : undefined;
           if (reason) return pass(id, `${describeApp(app)} reads ${url.value}: ${reason}`, [url.location]);
+          if (host && isMalformedHost(host)) {
+            problems.push({
+              message: `${describeApp(app)} reads ${url.value}, whose host ${host} is not a host name or address (a placeholder that nothing in the part fills?)`,
+              fix: `write the local GitLab's address in repoURL (e.g. http://gitlab-webservice-default.gitlab.svc:8181/root/<repository>.git), or have a script of the part fill it in before applying the Application`,
+              location: url.location,
+            });
+            continue;
+          }
           problems.push({
             message: `${describeApp(app)} reads ${url.value}, ${host ? `whose host ${host} is not the local GitLab` : 'which names no host'}`,
             fix: `point repoURL at the local GitLab: its in-cluster Service (e.g. http://gitlab-webservice-default.gitlab.svc:8181/root/<repository>.git), or a host name the part maps to a local address (/etc/hosts entry or Ingress host)`,

@@ -27,7 +27,7 @@ export function fieldOf(object: ManifestObject, path: ReadonlyArray<string | num
   }
   if (typeof node !== 'string' && typeof node !== 'number' && typeof node !== 'boolean') return undefined;
   const value = String(node);
-  const listed = object.unresolved[formatPath(path)] ?? object.unresolved[path.join('.')] ?? [];
+  const listed = object.unresolved[formatPath(path)] ?? [];
   return { value, location: { file: object.location.file, line: object.lineOf(path) ?? object.location.line }, unresolved: placeholdersIn(value, listed) };
 }
 

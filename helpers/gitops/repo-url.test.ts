@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { gitHubRepo, hostBesidePlaceholders, hostOf, isLocalAddress, localHostReason } from './repo-url.ts';
+import { gitHubRepo, hostBesidePlaceholders, hostOf, isLocalAddress, isMalformedHost, localHostReason } from './repo-url.ts';
 
 describe('gitHubRepo', () => {
   test.each([
@@ -49,8 +49,16 @@ describe('localHostReason', () => {
     'gitlab-webservice-default', 'gitlab.k3d.local', 'gitlab.192.168.56.110.nip.io',
   ])('%s is local', (host) => expect(localHostReason(host, hints)).toBeDefined());
 
-  test.each(['github.com', 'gitlab.com', '8.8.8.8', 'gitlab.example.org', 'gitlab.8.8.8.8.nip.io', 'web.other'])('%s is not local', (host) =>
+  test.each(['github.com', 'gitlab.com', '8.8.8.8', 'gitlab.example.org', 'gitlab.8.8.8.8.nip.io', 'web.other', '{ip-gitlab}', '<gitlab-ip>'])('%s is not local', (host) =>
     expect(localHostReason(host, hints)).toBeUndefined());
+
+  test('a host left as a hand-filled placeholder is malformed', () => {
+    expect(hostOf('http://{ip-gitlab}/root/app.git')).toBe('{ip-gitlab}');
+    expect(isMalformedHost('{ip-gitlab}')).toBe(true);
+    expect(isMalformedHost('gitlab-webservice-default')).toBe(false);
+    expect(isMalformedHost('gitlab.k3d.local')).toBe(false);
+    expect(isMalformedHost('::1')).toBe(false);
+  });
 
   test('addresses', () => {
     expect(isLocalAddress('172.32.0.1')).toBe(false);

@@ -74,10 +74,18 @@ export interface LocalHostHints {
   mappedHosts: ReadonlyMap<string, string>;
 }
 
+const HOST_NAME = /^[a-z0-9_](?:[a-z0-9_-]*[a-z0-9_])?(?:\.[a-z0-9_](?:[a-z0-9_-]*[a-z0-9_])?)*\.?$/i;
+
+/**
+ * True when a URL's host is neither an IP address nor a DNS name: `{ip-gitlab}` or `<GITLAB_IP>`
+ * left in a URL for someone to fill by hand (WHATWG URL parsing accepts such hosts).
+ */
+export const isMalformedHost = (host: string): boolean => !isIP(host) && !HOST_NAME.test(host);
+
 /** Why a host is the local GitLab's (a reason in words), or undefined when it is not local. */
 export function localHostReason(host: string, hints: LocalHostHints): string | undefined {
   const name = host.toLowerCase().replace(/\.$/, '');
-  if (PUBLIC_FORGES.has(name)) return undefined;
+  if (PUBLIC_FORGES.has(name) || isMalformedHost(name)) return undefined;
   const mapped = hints.mappedHosts.get(name);
   if (mapped) return `${name} is mapped to a local address (${mapped})`;
   if (name === 'localhost' || name.endsWith('.localhost')) return `${name} is the local machine`;

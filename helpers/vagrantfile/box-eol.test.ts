@@ -25,6 +25,8 @@ describe('box names', () => {
     ['generic/ubuntu2310', 'ubuntu-23.10'],
     ['generic/debian12', 'debian-12'],
     ['generic/alpine319', 'alpine-3.19'],
+    ['takesako/alpine-standard-v3.18', 'alpine-3.18'],
+    ['generic/alpine3.20', 'alpine-3.20'],
     ['generic/centos7', 'centos-7'],
     ['generic/centos9s', 'centos-stream-9'],
     ['generic/rocky9', 'rocky-9'],

@@ -105,7 +105,8 @@ const UBUNTU_CODENAMES: Record<string, string> = {
  * How a box name or URL names a release, tried in order on the lower-cased text. Box names seen
  * in the wild: debian/bookworm64, ubuntu/jammy64, hashicorp/bionic64, bento/ubuntu-22.04,
  * bento/debian-12.5, generic/ubuntu2204, generic/debian12, generic/alpine319, almalinux/9,
- * rockylinux/9, centos/7, centos/stream9, cloud-image/ubuntu-24.04, generic/rhel9, generic/oracle8.
+ * rockylinux/9, centos/7, centos/stream9, cloud-image/ubuntu-24.04, generic/rhel9, generic/oracle8,
+ * takesako/alpine-standard-v3.18.
  */
 const PATTERNS: Array<[RegExp, (match: RegExpExecArray) => string | undefined]> = [
   [/(?:^|[^a-z])(wheezy|jessie|stretch|buster|bullseye|bookworm|trixie)/, (m) => `debian-${DEBIAN_CODENAMES[m[1]!]}`],
@@ -119,7 +120,8 @@ const PATTERNS: Array<[RegExp, (match: RegExpExecArray) => string | undefined]> 
   [/rocky(?:linux)?[-_/]?(\d{1,2})(?!\d)/, (m) => `rocky-${m[1]}`],
   [/(?:rhel|redhat)[-_/]?(\d{1,2})(?!\d)/, (m) => `rhel-${m[1]}`],
   [/(?:oracle(?:linux)?|(?:^|[^a-z])ol)[-_/]?(\d{1,2})(?!\d)/, (m) => `oracle-${m[1]}`],
-  [/alpine[-_/]?v?3[._-]?(\d{2})(?!\d)/, (m) => `alpine-3.${m[1]}`],
+  // takesako/alpine-standard-v3.18: a flavour word may sit between the name and the version.
+  [/alpine(?:[-_/][a-z]+)*[-_/]?v?3[._-]?(\d{2})(?!\d)/, (m) => `alpine-3.${m[1]}`],
 ];
 
 /** The release a box name or URL names, if the table knows it. */
