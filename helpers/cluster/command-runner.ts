@@ -1,5 +1,6 @@
 // Runs the host's tools (vagrant, k3d, kubectl, git …) for the live tiers. The real runner uses zx;
 // self-tests use RecordingRunner, which answers from a script and remembers every call.
+import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { constants } from 'node:os';
 import { relative, sep } from 'node:path';
@@ -31,8 +32,21 @@ export interface CommandResult {
   durationMs: number;
 }
 
+/** A process started in its own process group, with whatever it leaves running in the background. */
+export interface GroupRun {
+  /**
+   * Settles when the process itself exits, even while children it left in the background (`kubectl
+   * port-forward … &`) still hold its output open; they keep running until stop().
+   */
+  exited: Promise<CommandResult>;
+  /** Ends the whole process group: the process if it still runs, and everything it left behind. */
+  stop(): void;
+}
+
 export interface CommandRunner {
   run(cmd: string, args: readonly string[], options?: CommandOptions): Promise<CommandResult>;
+  /** For a target's own scripts: started in a process group of its own (see GroupRun). */
+  start(cmd: string, args: readonly string[], options?: Omit<CommandOptions, 'input' | 'timeoutMs'>): GroupRun;
 }
 
 /** Quotes one argument for display the way a shell would need it. */
@@ -133,7 +147,47 @@ export class ZxRunner implements CommandRunner {
     }
     return { command, exitCode: output.exitCode, signal: output.signal, stdout: output.stdout, stderr: output.stderr, durationMs: Date.now() - started };
   }
+
+  start(cmd: string, args: readonly string[], options: Omit<CommandOptions, 'input' | 'timeoutMs'> = {}): GroupRun {
+    const started = Date.now();
+    const child = spawn(cmd, [...args], { cwd: options.cwd, env: options.env as NodeJS.ProcessEnv | undefined, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    const kept = { stdout: '', stderr: '' };
+    const keep = (stream: Stream) => (line: string) => {
+      kept[stream] = `${kept[stream]}${line}\n`.slice(-MAX_KEPT_OUTPUT);
+      options.onLine?.(line, stream);
+    };
+    createInterface({ input: child.stdout }).on('line', keep('stdout'));
+    createInterface({ input: child.stderr }).on('line', keep('stderr'));
+    let running = true;
+    const stop = () => {
+      try {
+        if (child.pid) process.kill(-child.pid, 'SIGTERM');
+      } catch {
+        // the group is gone already (or belongs to root after sudo: nothing we may end)
+      }
+    };
+    const onAbort = () => stop();
+    options.signal?.addEventListener('abort', onAbort, { once: true });
+    const exited = new Promise<CommandResult>((resolve) => {
+      const finish = (exitCode: number | null, signal: string | null) => {
+        if (!running) return;
+        running = false;
+        options.signal?.removeEventListener('abort', onAbort);
+        // Let the lines already written reach onLine; children that keep the pipes open are not waited for.
+        setTimeout(() => resolve({ command: formatCommand(cmd, args), exitCode, signal, stdout: kept.stdout, stderr: kept.stderr, durationMs: Date.now() - started }), 200);
+      };
+      child.on('exit', finish);
+      child.on('error', (error) => {
+        keep('stderr')(error.message);
+        finish(127, null);
+      });
+    });
+    return { exited, stop };
+  }
 }
+
+/** Output kept from a started process, for error messages (the whole output is streamed to onLine). */
+const MAX_KEPT_OUTPUT = 64 * 1024;
 
 export interface RecordedCall {
   cmd: string;
@@ -180,5 +234,13 @@ export class RecordingRunner implements CommandRunner {
       for (const l of result.stderr.split('\n').filter(Boolean)) options.onLine(l, 'stderr');
     }
     return result;
+  }
+
+  /** Started processes: the reply settles exited; stop() is recorded as "stop <command line>". */
+  readonly stopped: string[] = [];
+
+  start(cmd: string, args: readonly string[], options: Omit<CommandOptions, 'input' | 'timeoutMs'> = {}): GroupRun {
+    const line = [cmd, ...args].join(' ');
+    return { exited: this.run(cmd, args, options), stop: () => void this.stopped.push(line) };
   }
 }

@@ -1,6 +1,7 @@
 // `kubectl port-forward` kept running while checks probe an app that is not published on the host. It
 // forwards to one pod, so it dies when that pod is replaced (a v1 → v2 rollout): callers restart it.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { connect } from 'node:net';
 import { createInterface } from 'node:readline';
 
 export interface PortForward {
@@ -54,4 +55,18 @@ export async function startPortForward(options: { kubectlArgs: string[]; namespa
       if (!exited) child.kill();
     },
   };
+}
+
+/** True when something accepts TCP connections on this local port (a target's own port-forward, say). */
+export function isListening(port: number, host = '127.0.0.1', timeoutMs = 2_000): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ port, host });
+    const done = (listening: boolean) => {
+      socket.destroy();
+      resolve(listening);
+    };
+    socket.setTimeout(timeoutMs, () => done(false));
+    socket.once('connect', () => done(true));
+    socket.once('error', () => done(false));
+  });
 }

@@ -25,6 +25,8 @@ describe('which Part 3 scripts boot the part', () => {
         file('p3/scripts/argocd_helpers.sh', 'kubectl apply -f ../confs/ingress.yaml\n'),
         file('p3/scripts/clean.sh', 'k3d cluster delete iot\n'),
         file('p3/scripts/notes.sh', 'echo hello\n'),
+        file('p3/confs/app.yaml', 'kind: Application\n'),
+        file('p3/confs/install.yaml', 'kind: List\n'),
       ],
       'p3',
     );
@@ -34,7 +36,7 @@ describe('which Part 3 scripts boot the part', () => {
       expect.arrayContaining([
         { path: 'p3/scripts/clean.sh', why: 'a cleanup script' },
         { path: 'p3/scripts/notes.sh', why: 'creates no cluster and applies nothing' },
-        { path: 'p3/scripts/argocd_helpers.sh', why: 'called by another script' },
+        { path: 'p3/scripts/argocd_helpers.sh', why: 'called by p3/scripts/cluster.sh' },
       ]),
     );
   });
@@ -43,8 +45,8 @@ describe('which Part 3 scripts boot the part', () => {
     const files = [file('p3/scripts/a.sh', 'k3d cluster create x\n'), file('p3/scripts/b.sh', 'echo\n')];
     const plan = planScripts(files, 'p3', ['p3/scripts/b.sh', 'p3/scripts/a.sh']);
     expect(plan.run.map((s) => [s.path, s.why])).toEqual([
-      ['p3/scripts/b.sh', 'named by the override variable'],
-      ['p3/scripts/a.sh', 'named by the override variable'],
+      ['p3/scripts/b.sh', 'named by the override variable; run from p3/scripts'],
+      ['p3/scripts/a.sh', 'named by the override variable; run from p3/scripts'],
     ]);
     expect(plan.createsCluster).toBe(true);
   });
@@ -54,8 +56,9 @@ describe('which Part 3 scripts boot the part', () => {
   });
 
   test('working folder and cluster names', () => {
-    expect(workingFolder(file('p3/scripts/s.sh', 'kubectl apply -f "$(dirname "$0")/../confs/a.yaml"'), 'p3').cwd).toBe('p3/scripts');
-    expect(workingFolder(file('p3/scripts/s.sh', 'kubectl apply -f ./confs/a.yaml'), 'p3').cwd).toBe('p3');
+    const known = new Set(['p3', 'p3/confs', 'p3/confs/a.yaml', 'p3/scripts', 'p3/scripts/s.sh']);
+    expect(workingFolder(file('p3/scripts/s.sh', 'kubectl apply -f "$(dirname "$0")/../confs/a.yaml"'), known).cwd).toBe('p3/scripts');
+    expect(workingFolder(file('p3/scripts/s.sh', 'kubectl apply -f ./confs/a.yaml'), known).cwd).toBe('p3');
     expect(clusterNamesIn('k3d cluster create iot-wil -p "8888:8888@loadbalancer"\nk3d cluster create second')).toEqual(['iot-wil', 'second']);
   });
 });

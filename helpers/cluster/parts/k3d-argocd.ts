@@ -7,12 +7,12 @@ import { join, posix } from 'node:path';
 import type { Target } from '../../target/repository.ts';
 import type { SubjectPart } from '../../target/layout.ts';
 import { runPhase, type BootLog } from '../boot.ts';
-import { runChecked, type CommandRunner } from '../command-runner.ts';
+import { CommandError, callerLocation, runChecked, type CommandRunner } from '../command-runner.ts';
 import { kubernetesEvidence, type EvidenceSource } from '../evidence.ts';
 import { probe, type HttpAnswer } from '../http-probe.ts';
 import { kubeAccessFromKubeconfig, type KubeAccess } from '../kube-access.ts';
 import type { BootContext, PartDriver } from '../part-session.ts';
-import { startPortForward, type PortForward } from '../port-forward.ts';
+import { isListening, startPortForward, type PortForward } from '../port-forward.ts';
 import { clusterNamesIn, planScripts, type PlannedScript, type ScriptPlan } from '../setup-scripts.ts';
 import type { CleanupStack } from '../teardown.ts';
 import type { ServiceLike } from '../workload-checks.ts';
@@ -75,7 +75,7 @@ export class K3dArgoCd implements PartDriver {
     this.always = ctx.always;
     for (const skipped of this.plan.skipped) ctx.log.note(`not run: ${skipped.path} (${skipped.why})`);
     if (this.plan.run.length === 0) {
-      throw new Error(`no script of ${this.part} creates the cluster or applies anything (${this.plan.skipped.map((s) => `${s.path}: ${s.why}`).join('; ') || 'no script found'}); name the scripts to run with IOT_${this.part.toUpperCase()}_SETUP=path/one.sh,path/two.sh`);
+      throw new Error(`no script or Makefile target of ${this.part} creates the cluster or applies anything (${this.plan.skipped.map((s) => `${s.path}: ${s.why}`).join('; ') || 'no script found'}); name the scripts to run with IOT_${this.part.toUpperCase()}_SETUP=path/one.sh,path/two.sh`);
     }
     const before = new Set(await this.clusterNames());
     for (const script of this.plan.run) {
@@ -88,7 +88,7 @@ export class K3dArgoCd implements PartDriver {
         }
       }
     }
-    const named = this.plan.run.flatMap((s) => clusterNamesIn(this.target.file(s.path)?.text ?? ''));
+    const named = this.plan.run.flatMap((s) => s.scripts.flatMap((path) => clusterNamesIn(this.target.file(path)?.text ?? '')));
     const existing = await this.clusterNames();
     this.cluster = this.created[0] ?? named.find((n) => existing.includes(n)) ?? (existing.length === 1 ? existing[0] : undefined);
     if (!this.cluster) throw new Error(`the scripts ran but no k3d cluster can be found (k3d cluster list: ${existing.join(', ') || 'none'})`);
@@ -96,10 +96,34 @@ export class K3dArgoCd implements PartDriver {
     await this.writeKubeconfig(ctx.always);
   }
 
+  /**
+   * Runs one step in a process group of its own. It is done when it exits, or, for a step that ends in a
+   * foreground `kubectl port-forward`, once that port listens. What it leaves running (its port-forwards) is
+   * ended with the group at teardown.
+   */
   private async runScript(script: PlannedScript, log: BootLog, signal: AbortSignal): Promise<void> {
     const cwd = join(this.target.root, script.cwd);
-    log.note(`bash ${script.path} (from ${script.cwd}: ${script.why})`);
-    await runChecked(this.runner, 'bash', [join(this.target.root, script.path)], { cwd, env: this.env, signal, onLine: log.sink(posix.basename(script.path)) }, `${script.path}`);
+    const [cmd, args] = script.program === 'make' ? ['make', script.args] : ['bash', [join(this.target.root, script.path), ...script.args]];
+    const shown = [script.program, script.program === 'make' ? '' : script.path, ...script.args].filter(Boolean).join(' ');
+    log.note(`${shown} (from ${script.cwd}: ${script.why})${script.holdsPort ? `; done once port ${script.holdsPort} listens (it ends in a foreground kubectl port-forward)` : ''}`);
+    const started = this.runner.start(cmd, args, { cwd, env: this.env, signal, onLine: log.sink(posix.basename(script.path)) });
+    this.always?.push(`end what ${shown} left running`, async () => started.stop());
+    const exited = started.exited.then((result) => ({ result }));
+    const settled = new AbortController();
+    const outcome = script.holdsPort ? await Promise.race([exited, this.listening(script.holdsPort, AbortSignal.any([signal, settled.signal]))]).finally(() => settled.abort()) : await exited;
+    if ('listening' in outcome) {
+      log.note(`${shown} is serving its port-forward on ${script.holdsPort}; it keeps running until teardown`);
+      return;
+    }
+    if (outcome.result.exitCode !== 0) throw new CommandError(outcome.result, callerLocation(), script.path);
+  }
+
+  private async listening(port: number, signal: AbortSignal): Promise<{ listening: true }> {
+    while (!signal.aborted) {
+      if (await isListening(port)) return { listening: true };
+      await new Promise((resolve) => setTimeout(resolve, 2_000));
+    }
+    return new Promise(() => {});
   }
 
   private async writeKubeconfig(cleanup: CleanupStack): Promise<void> {

@@ -1,0 +1,120 @@
+// Regression tests for the boot plan, each a minimal synthetic reproduction of a layout seen in real
+// student repositories: entry scripts that run others, Makefiles, scripts that take a verb, scripts that end
+// in a foreground port-forward, and relative paths that decide the working folder.
+import { describe, expect, test } from 'vitest';
+import type { TargetFile } from '../target/repository.ts';
+import { parseMakefile, recipeOf } from './makefile-targets.ts';
+import { bootArgument, codeLines, planScripts, trailingPortForward } from './setup-scripts.ts';
+
+const file = (path: string, text: string): TargetFile => ({ path, size: text.length, text, part: 'p3' });
+const steps = (files: TargetFile[], root = 'p3') => planScripts(files, root).run.map((s) => [s.program === 'make' ? `make ${s.target}` : s.path, s.cwd, ...s.args]);
+
+describe('entry scripts and working folders', () => {
+  test('a script that only runs the part scripts is the entry point, from the folder its ./scripts/ paths resolve in', () => {
+    const files = [
+      file('p3/scripts/deploy.sh', 'sudo bash ./scripts/install_tools.sh\nsudo bash ./scripts/launch_cluster.sh\n'),
+      file('p3/scripts/install_tools.sh', 'apt-get install -y curl\n'),
+      file('p3/scripts/launch_cluster.sh', 'k3d cluster create x\nkubectl apply -f ./confs/app.yaml\n'),
+      file('p3/confs/app.yaml', 'kind: Application\n'),
+    ];
+    expect(steps(files)).toEqual([['p3/scripts/deploy.sh', 'p3']]);
+    expect(planScripts(files, 'p3').skipped).toContainEqual({ path: 'p3/scripts/launch_cluster.sh', why: 'called by p3/scripts/deploy.sh' });
+    expect(planScripts(files, 'p3').createsCluster).toBe(true);
+  });
+
+  test('a script named only in a comment or a message is not "called"', () => {
+    const files = [
+      file('p3/scripts/setup.sh', 'k3d cluster create x\nkubectl apply -f ../confs/a.yaml\n'),
+      file('p3/scripts/gitlab-setup.sh', '# Run after setup.sh\necho "run setup.sh first"\nhelm install gitlab gitlab/gitlab\n'),
+      file('p3/confs/a.yaml', 'kind: Application\n'),
+    ];
+    expect(steps(files)).toEqual([
+      ['p3/scripts/setup.sh', 'p3/scripts'],
+      ['p3/scripts/gitlab-setup.sh', 'p3/scripts'],
+    ]);
+  });
+
+  test('pushd ./confs and paths from the target root choose the folder where they exist', () => {
+    const files = [
+      file('p3/scripts/server.sh', 'CONFS="${CONFS:-"./confs"}"\npushd $CONFS\nk3d cluster create -c ./cluster.yaml\n'),
+      file('p3/confs/cluster.yaml', 'kind: Simple\n'),
+      file('p3/other/apply.sh', 'kubectl apply -f p3/confs/cluster.yaml\n'),
+    ];
+    expect(steps(files)).toEqual([
+      ['p3/scripts/server.sh', 'p3'],
+      ['p3/other/apply.sh', '.'],
+    ]);
+  });
+
+  test('two scripts creating the same named cluster are alternatives: the one that does not install tools runs', () => {
+    const files = [
+      file('p3/scripts/1.sh', 'k3d cluster create mm\nkubectl apply -f ../confs/a.yaml\n'),
+      file('p3/scripts/run.sh', 'sudo apt-get install -y docker-ce\nk3d cluster create mm\nkubectl apply -f ../confs/a.yaml\n'),
+    ];
+    expect(steps(files)).toEqual([['p3/scripts/1.sh', 'p3/scripts']]);
+    expect(planScripts(files, 'p3').skipped).toContainEqual({ path: 'p3/scripts/run.sh', why: 'creates the same cluster as p3/scripts/1.sh' });
+  });
+
+  test('within a rank, the script that installs comes before the one that configures', () => {
+    const files = [file('p3/scripts/configure_argocd.sh', 'kubectl apply -f x.yaml\n'), file('p3/scripts/install_argocd.sh', 'kubectl apply -n argocd -f https://x/install.yaml\n')];
+    expect(steps(files).map((s) => s[0])).toEqual(['p3/scripts/install_argocd.sh', 'p3/scripts/configure_argocd.sh']);
+  });
+});
+
+describe('scripts that never return, and scripts that take a verb', () => {
+  test('a trailing foreground kubectl port-forward is recognised, also through the script that ends by calling it', () => {
+    expect(trailingPortForward('k3d cluster create x\nkubectl port-forward --address 0.0.0.0 svc/argocd-server -n argocd 8080:443\n# open the UI\n')).toBe(8080);
+    expect(trailingPortForward('kubectl port-forward svc/app -n dev 8888:8888 >/dev/null 2>&1 &\n')).toBeUndefined();
+    expect(trailingPortForward('kubectl port-forward svc/app 8888:8888 & disown\n')).toBeUndefined();
+    const init = file('p3/scripts/init.sh', 'k3d cluster create x\nsudo kubectl port-forward -n argocd svc/argocd-server 8080:443\n');
+    expect(trailingPortForward('./init.sh\n', [init])).toBe(8080);
+    expect(steps([init])).toEqual([['p3/scripts/init.sh', 'p3/scripts']]);
+    expect(planScripts([init], 'p3').run[0]!.holdsPort).toBe(8080);
+  });
+
+  test('a script dispatching on $1 is given its boot verb', () => {
+    expect(bootArgument('case $1 in\n  "run")\n    run ;;\n  "stop")\n    stop ;;\nesac\n')).toBe('run');
+    expect(bootArgument('case "$1" in\n  up|start) up ;;\n  clean) clean ;;\nesac\n')).toBe('up');
+    expect(bootArgument('case $2 in\n  run) x ;;\nesac\n')).toBeUndefined();
+    expect(steps([file('p3/everything.sh', 'case $1 in\n"run") k3d cluster create x ;;\n"clean") k3d cluster delete x ;;\nesac\n')])).toEqual([['p3/everything.sh', 'p3', 'run']]);
+  });
+
+  test('codeLines drops comments and messages', () => {
+    expect(codeLines('# a\necho "bash x.sh"\nbash y.sh # run y\n')).toEqual(['bash y.sh']);
+  });
+});
+
+describe('Makefiles at the part root', () => {
+  const scripts = [
+    file('p3/scripts/setup.sh', 'apt-get install -y docker.io\n'),
+    file('p3/scripts/launch_k3d.sh', 'k3d cluster create x\n'),
+    file('p3/scripts/argocd.sh', 'kubectl apply -n argocd -f ./confs/install.yaml\nkubectl port-forward svc/app -n dev 8888:8888\n'),
+    file('p3/scripts/clean.sh', 'k3d cluster delete x\n'),
+  ];
+
+  test('the default target runs when it reaches the part scripts; scripts run in recipe order', () => {
+    const makefile = file('p3/Makefile', 'all: banner up\n\nbanner:\n\t@echo hi\n\nup:\n\t@sudo ./scripts/setup.sh && ./scripts/launch_k3d.sh && ./scripts/argocd.sh\n\nre: fclean all\nfclean:\n\t./scripts/clean.sh\n');
+    const plan = planScripts([makefile, ...scripts], 'p3');
+    expect(plan.run).toEqual([
+      { path: 'p3/Makefile', cwd: 'p3', why: 'its default target "all" runs the part\'s scripts', program: 'make', target: 'all', args: ['all'], scripts: ['p3/scripts/setup.sh', 'p3/scripts/launch_k3d.sh', 'p3/scripts/argocd.sh'], holdsPort: 8888 },
+    ]);
+    expect(plan.createsCluster).toBe(true);
+    expect(plan.skipped).toContainEqual({ path: 'p3/scripts/clean.sh', why: 'a cleanup script' });
+  });
+
+  test('a help default target is passed over for the target that runs the most scripts, never a cleanup one', () => {
+    const makefile = file('p3/makefile', 'all: help\nhelp:\n\t@echo "make all-in-one"\ncluster:\n\tbash scripts/launch_k3d.sh\nall-in-one: cluster argo\nargo:\n\tbash scripts/argocd.sh\nre: destroy all-in-one\ndestroy:\n\tk3d cluster delete x\n');
+    expect(steps([makefile, ...scripts])).toEqual([['make all-in-one', 'p3', 'all-in-one']]);
+  });
+
+  test('a Makefile that runs none of the part scripts is ignored', () => {
+    expect(steps([file('p3/Makefile', 'all:\n\tvagrant up\n'), scripts[1]!])).toEqual([['p3/scripts/launch_k3d.sh', 'p3/scripts']]);
+  });
+
+  test('parsing: continuation lines, repeated targets (a later recipe replaces the earlier one), the default target', () => {
+    const parsed = parseMakefile('.PHONY: all\nNAME = x\nall up: b\n\techo \\\n  one\nb:\n\techo b\nall: c\nc:\n\techo c\nup:\n\techo two\n');
+    expect(parsed.defaultTarget).toBe('all');
+    expect(recipeOf(parsed, 'all')).toEqual(['echo b', 'echo c', 'echo    one']);
+    expect(recipeOf(parsed, 'up')).toEqual(['echo b', 'echo two']);
+  });
+});
