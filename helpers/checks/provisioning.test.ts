@@ -1,8 +1,8 @@
 import { spawnSync } from 'node:child_process';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { VagrantEvaluation, VagrantMachine } from '../vagrantfile/model.ts';
-import { machine, shellProvisioner, tempRepository, type TempRepository } from '../shell/testing.ts';
-import { shellcheckDialect } from '../shell/shellcheck.ts';
+import { INSTALLER_STAND_INS, machine, shellProvisioner, tempRepository, type TempRepository } from '../shell/testing.ts';
+import { runShellchecks, shellcheckDialect, type ShellcheckOutcome } from '../shell/shellcheck.ts';
 import type { CheckResult } from './result.ts';
 
 const state = vi.hoisted(() => ({
@@ -37,6 +37,28 @@ function partOne(serverScript = SERVER_SH, workerScript = WORKER_SH): Record<str
   state.roles = { server, worker };
   state.evaluations.set('p1', { ok: true, file: 'p1/Vagrantfile', config: { machines: [server, worker], notes: [] } });
   return { 'p1/Vagrantfile': '# evaluated by hand\n', 'p1/scripts/server.sh': serverScript, 'p1/scripts/worker.sh': workerScript };
+}
+
+/** Part 1 whose provisioners run get.k3s.io by URL (Vagrant downloads a path: URL). */
+function partOneRemote(): Record<string, string> {
+  const server = machine('wilS', '192.168.56.110', [shellProvisioner({ line: 5, path: 'https://get.k3s.io', env: { INSTALL_K3S_EXEC: 'server -i 192.168.56.110' } })]);
+  const worker = machine('wilSW', '192.168.56.111', [
+    shellProvisioner({ line: 9, path: 'https://get.k3s.io', env: { K3S_URL: 'https://192.168.56.110:6443', K3S_TOKEN_FILE: '/vagrant/node-token' }, args: ['--node-ip', '192.168.56.111'] }),
+  ]);
+  state.roles = { server, worker };
+  state.evaluations.set('p1', { ok: true, file: 'p1/Vagrantfile', config: { machines: [server, worker], notes: [] } });
+  return { 'p1/Vagrantfile': '# evaluated by hand\n' };
+}
+
+/** Part 1 whose machines both run a committed copy of get.k3s.io, each with its own args and env. */
+function partOneVendored(): Record<string, string> {
+  const server = machine('wilS', '192.168.56.110', [shellProvisioner({ line: 5, path: 'scripts/k3s.sh', resolvedPath: 'p1/scripts/k3s.sh', args: ['--node-ip', '192.168.56.110'] })]);
+  const worker = machine('wilSW', '192.168.56.111', [
+    shellProvisioner({ line: 9, path: 'scripts/k3s.sh', resolvedPath: 'p1/scripts/k3s.sh', args: ['--node-ip', '192.168.56.111'], env: { K3S_URL: 'https://192.168.56.110:6443', K3S_TOKEN_FILE: '/vagrant/node-token' } }),
+  ]);
+  state.roles = { server, worker };
+  state.evaluations.set('p1', { ok: true, file: 'p1/Vagrantfile', config: { machines: [server, worker], notes: [] } });
+  return { 'p1/Vagrantfile': '# evaluated by hand\n', 'p1/scripts/k3s.sh': INSTALLER_STAND_INS.k3s };
 }
 
 describe('G-SHELL-SYNTAX', () => {
@@ -93,6 +115,30 @@ describe('G-SHELLCHECK', () => {
     expect(result.message).toMatch(/no ShellCheck error in 1 script \(p3\/scripts\/z\.sh is a zsh script, which ShellCheck does not check\)/);
   });
 
+  it('runs a few checks at a time and keeps the outcomes in the order of the scripts', async () => {
+    let running = 0;
+    let most = 0;
+    const fake = async (text: string): Promise<ShellcheckOutcome> => {
+      running++;
+      most = Math.max(most, running);
+      await new Promise((resolve) => setTimeout(resolve, 20 - Number(text)));
+      running--;
+      return { kind: 'done', findings: [{ line: Number(text), code: 1000, message: text }] };
+    };
+    const scripts = Array.from({ length: 9 }, (_, index) => ({ text: String(index), dialect: 'bash' }));
+    const outcomes = await runShellchecks(scripts, 4, fake);
+    expect(outcomes.map((outcome) => (outcome.kind === 'done' ? outcome.findings[0]!.line : -1))).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8]);
+    expect(most).toBe(4);
+  });
+
+  it.skipIf(!hasShellcheck)('reports the findings of several scripts in the order of the files', async () => {
+    const broken = (n: number): string => `#!/bin/bash\n${'echo ok\n'.repeat(n)}if [ -f /x]; then echo y; fi\n`;
+    const files = Object.fromEntries([1, 2, 3, 4, 5, 6].map((n) => [`p3/scripts/s${n}.sh`, broken(n)]));
+    const result = await run('G-SHELLCHECK', files);
+    expect(result.status).toBe('fail');
+    expect(result.locations).toEqual([1, 2, 3, 4, 5, 6].map((n) => ({ file: `p3/scripts/s${n}.sh`, line: n + 2 })));
+  });
+
   it('skips naming the missing tool when shellcheck is not installed', async () => {
     const path = process.env.PATH;
     process.env.PATH = '/nonexistent';
@@ -122,6 +168,27 @@ describe('P1-K3S-SERVER', () => {
     const result = await run('P1-K3S-SERVER', partOne('#!/bin/bash\napt-get install -y curl\n'));
     expect(result.status).toBe('fail');
     expect(result.message).toMatch(/no K3s install found in the scripts of wilS \(p1\/scripts\/server\.sh\)/);
+  });
+
+  it('passes when a path: URL runs get.k3s.io with INSTALL_K3S_EXEC="server …"', async () => {
+    const files = partOneRemote();
+    const result = await run('P1-K3S-SERVER', files);
+    expect(result.status).toBe('pass');
+    expect(result.message).toBe('wilS installs K3s in server mode at p1/Vagrantfile:5 (get.k3s.io)');
+  });
+
+  it('passes when the server runs a committed copy of get.k3s.io with args', async () => {
+    const result = await run('P1-K3S-SERVER', partOneVendored());
+    expect(result.status).toBe('pass');
+    expect(result.message).toBe('wilS installs K3s in server mode at p1/scripts/k3s.sh (copy of get.k3s.io)');
+  });
+
+  it('names a remote script it does not fetch when no K3s install is found', async () => {
+    const files = partOneRemote();
+    state.roles!.server.provisioners[0]!.path = 'https://example.com/k3s-setup.sh';
+    const result = await run('P1-K3S-SERVER', files);
+    expect(result.status).toBe('fail');
+    expect(result.message).toMatch(/no K3s install found in the scripts of wilS; the shell provisioner at p1\/Vagrantfile:5 runs https:\/\/example\.com\/k3s-setup\.sh, a script outside the repository/);
   });
 
   it('skips naming G-SHELL-SYNTAX when the script does not parse', async () => {
@@ -171,6 +238,18 @@ describe('P1-K3S-AGENT', () => {
     expect(result.message).toMatch(/config:token-file/);
   });
 
+  it('passes when a path: URL runs get.k3s.io with K3S_URL and K3S_TOKEN_FILE in env:', async () => {
+    const result = await run('P1-K3S-AGENT', partOneRemote());
+    expect(result.status).toBe('pass');
+    expect(result.message).toBe('wilSW installs K3s in agent mode at p1/Vagrantfile:9 (get.k3s.io), joining https://192.168.56.110:6443 with a token (K3S_TOKEN_FILE)');
+  });
+
+  it('passes when the worker runs a committed copy of get.k3s.io with K3S_URL in env:', async () => {
+    const result = await run('P1-K3S-AGENT', partOneVendored());
+    expect(result.status).toBe('pass');
+    expect(result.message).toMatch(/wilSW installs K3s in agent mode at p1\/scripts\/k3s\.sh \(copy of get\.k3s\.io\), joining https:\/\/192\.168\.56\.110:6443 with a token \(K3S_TOKEN_FILE\)/);
+  });
+
   it('skips when there is no worker', async () => {
     const files = partOne();
     state.roles = { server: state.roles!.server };
@@ -183,6 +262,16 @@ describe('P1-NODE-IP', () => {
     const result = await run('P1-NODE-IP', partOne());
     expect(result.status).toBe('pass');
     expect(result.message).toMatch(/wilS at p1\/scripts\/server\.sh:2 \(--node-ip 192\.168\.56\.110\).*wilSW at p1\/scripts\/worker\.sh:2 \(--flannel-iface eth1\)/);
+  });
+
+  it('passes on remote get.k3s.io runs pinned with -i and --node-ip', async () => {
+    const result = await run('P1-NODE-IP', partOneRemote());
+    expect(result.status).toBe('pass');
+    expect(result.message).toBe('both K3s installs are pinned to the private network: wilS at p1/Vagrantfile:5 (--node-ip 192.168.56.110); wilSW at p1/Vagrantfile:9 (--node-ip 192.168.56.111)');
+  });
+
+  it('passes on a committed get.k3s.io copy given --node-ip in args:', async () => {
+    expect((await run('P1-NODE-IP', partOneVendored())).status).toBe('pass');
   });
 
   it('fails when an install pins nothing', async () => {
@@ -214,6 +303,12 @@ describe('P2-K3S-SERVER', () => {
     expect((await run('P2-K3S-SERVER', partTwo('curl -sfL https://get.k3s.io | sh -s - server\n'))).status).toBe('pass');
   });
 
+  it('passes on a committed copy of get.k3s.io run by the provisioner', async () => {
+    const result = await run('P2-K3S-SERVER', partTwo(INSTALLER_STAND_INS.k3s));
+    expect(result.status).toBe('pass');
+    expect(result.message).toBe('wilS installs K3s in server mode at p2/scripts/server.sh (copy of get.k3s.io)');
+  });
+
   it('fails on an agent install', async () => {
     const result = await run('P2-K3S-SERVER', partTwo('curl -sfL https://get.k3s.io | sh -s - agent --server https://192.168.56.110:6443\n'));
     expect(result.status).toBe('fail');
@@ -228,6 +323,21 @@ describe('P3-INSTALL and P3-K3D', () => {
     const result = await run('P3-INSTALL', { 'p3/scripts/install.sh': install });
     expect(result.status).toBe('pass');
     expect(result.message).toMatch(/Docker at p3\/scripts\/install\.sh:2.*K3d at p3\/scripts\/install\.sh:3.*kubectl at p3\/scripts\/install\.sh:4/);
+  });
+
+  it("passes with a committed copy of k3d's install script and one apt-get for Docker and kubectl", async () => {
+    const result = await run('P3-INSTALL', { 'p3/scripts/install.sh': '#!/bin/bash\napt-get install -y docker-ce kubectl\n', 'p3/scripts/k3d.sh': INSTALLER_STAND_INS.k3d });
+    expect(result.status).toBe('pass');
+    expect(result.message).toBe(
+      "the scripts install Docker at p3/scripts/install.sh:2 (apt-get install docker-ce); K3d at p3/scripts/k3d.sh (a copy of k3d's install script); kubectl at p3/scripts/install.sh:2 (apt-get install kubectl)",
+    );
+  });
+
+  it('passes when an install runs through eval of a function argument', async () => {
+    const text = '#!/bin/bash\nsetup() {\n  local cmd=$1\n  eval "$cmd"\n}\nsetup "curl -fsSL https://get.docker.com | sh"\nsetup "curl -s https://raw.githubusercontent.com/k3d-io/k3d/main/install.sh | bash"\nsetup "snap install kubectl --classic"\n';
+    const result = await run('P3-INSTALL', { 'p3/scripts/install.sh': text });
+    expect(result.status).toBe('pass');
+    expect(result.locations).toEqual([4, 4, 4].map((line) => ({ file: 'p3/scripts/install.sh', line })));
   });
 
   it('fails naming each missing tool', async () => {

@@ -4,7 +4,7 @@
 import { effective } from '../shell/invocation.ts';
 import { machineScripts, scriptFacts } from '../shell/facts.ts';
 import type { K3sInstall, ScriptFacts, ToolInstall, Word } from '../shell/model.ts';
-import { runShellcheck, shellcheckDialect } from '../shell/shellcheck.ts';
+import { runShellchecks, shellcheckDialect } from '../shell/shellcheck.ts';
 import { SUBJECT_PARTS } from '../target/layout.ts';
 import { vagrantEvaluation } from '../vagrantfile/evaluate.ts';
 import type { VagrantMachine } from '../vagrantfile/model.ts';
@@ -75,8 +75,10 @@ async function installsOf(ctx: GradingContext, part: 'p1' | 'p2', machine: Vagra
   };
 }
 
+const describeScript = (script: ScriptFacts): string => (script.inline ? `inline provisioner in ${script.file}` : script.remote ? `${script.remote} run by ${script.file}` : script.file);
+
 const describeScripts = (machine: VagrantMachine, scripts: ScriptFacts[]): string =>
-  scripts.length ? `the scripts of ${machine.name} (${list([...new Set(scripts.map((script) => (script.inline ? `inline provisioner in ${script.file}` : script.file)))])})` : `${machine.name}, which has no shell provisioner`;
+  scripts.length ? `the scripts of ${machine.name} (${list([...new Set(scripts.map(describeScript))])})` : `${machine.name}, which has no shell provisioner`;
 
 const installAt = (install: K3sInstall): string => `${at(install.location)} (${install.via})`;
 
@@ -88,10 +90,11 @@ function noInstall(id: string, machine: VagrantMachine, found: MachineInstalls, 
   const syntax = found.broken.filter(({ script }) => !script.problem || !/does not exist|outside the repository/.test(script.problem));
   if (syntax.length) return skip(id, `skipped: G-SHELL-SYNTAX failed (${syntax.map(({ why }) => why).join('; ')})`, syntax.map(({ script }) => ({ file: script.file, ...(script.parseError?.line ? { line: script.parseError.line } : {}) })));
   const missing = found.broken.map(({ why }) => why);
+  const readable = found.scripts.filter((script) => !script.problem);
   const vagrantfile = machine.location;
   return fail(
     id,
-    `no K3s install found in ${describeScripts(machine, found.scripts.filter((script) => !script.problem))}${missing.length ? `; ${missing.join('; ')}` : ''}`,
+    `no K3s install found in ${readable.length || !missing.length ? describeScripts(machine, readable) : `the scripts of ${machine.name}`}${missing.length ? `; ${missing.join('; ')}` : ''}`,
     fix,
     found.scripts.length ? found.scripts.map((script) => ({ file: script.file })) : [vagrantfile],
   );
@@ -200,6 +203,7 @@ export const provisioningChecks: StaticChecks = {
     const findings: Array<{ location: Location; text: string }> = [];
     const notes: string[] = [];
     let checked = 0;
+    const jobs: Array<{ script: ScriptFacts; text: string; dialect: string }> = [];
     for (const script of checkable) {
       const file = ctx.target.file(script.file);
       if (file?.text === undefined) continue;
@@ -208,7 +212,11 @@ export const provisioningChecks: StaticChecks = {
         notes.push(`${script.file} is a ${script.shell} script, which ShellCheck does not check`);
         continue;
       }
-      const outcome = await runShellcheck(file.text, dialect);
+      jobs.push({ script, text: file.text, dialect });
+    }
+    const outcomes = await runShellchecks(jobs);
+    for (const [index, { script }] of jobs.entries()) {
+      const outcome = outcomes[index]!;
       if (outcome.kind === 'missing') return skip('G-SHELLCHECK', 'shellcheck is not installed: apt-get install shellcheck');
       if (outcome.kind === 'failed') {
         notes.push(`${script.file} could not be checked: ${outcome.reason}`);

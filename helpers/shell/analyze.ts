@@ -4,6 +4,7 @@ import { Scope, type Binding } from './expand.ts';
 import { k3sInstallsOf } from './k3s.ts';
 import type { ScriptFacts, Word } from './model.ts';
 import { loadBashGrammar } from './grammar.ts';
+import { officialInstaller } from './installers.ts';
 import { checkSyntax } from './syntax.ts';
 import { parseScript } from './syntax-tree.ts';
 import { toolInstallsOf } from './tools.ts';
@@ -65,6 +66,15 @@ export async function analyzeScript(source: ScriptSource): Promise<ScriptFacts> 
   }
   facts.parsed = true;
   const scope = new Scope({ provisionerEnv: source.env, dotenv: source.dotenv, args, scriptPath: source.file, inherited: source.inherited });
+  const installer = source.inlineLine === undefined ? officialInstaller(tree.stmts, source.text) : undefined;
+  if (installer) {
+    const env = Object.fromEntries(Object.entries(scope.exportedBindings()).map(([name, binding]): [string, Word] => [name, { value: binding.value, raw: `$${name}`, unresolved: binding.unresolved }]));
+    const words = (source.args ?? []).map((arg): Word => (typeof arg === 'string' ? { value: arg, raw: arg, unresolved: [] } : arg));
+    facts.installer = { ...installer, args: words, env, location: { file: source.file } };
+    facts.k3sInstalls = k3sInstallsOf(facts, [], source.files);
+    facts.toolInstalls = toolInstallsOf(facts, facts.k3sInstalls);
+    return facts;
+  }
   const inlineLine = source.inlineLine;
   const walker = new Walker({ file: source.file, files: source.files, lineOf: inlineLine === undefined ? undefined : () => inlineLine });
   const result = walker.run(tree.stmts, scope);

@@ -24,6 +24,8 @@ export interface ShWord {
   /** The word as written. */
   raw: string;
   pos: SourcePos;
+  /** For `NAME=(a b)` given to a declaration (`declare -a`, `local`, `export`): the elements; `parts` then hold them joined. */
+  array?: ShWord[];
 }
 
 /** `X=v`, `X+=v`, `X=(a b)`. */

@@ -9,7 +9,38 @@ import type { Word } from './model.ts';
 export interface Binding {
   value: string;
   unresolved: string[];
+  /**
+   * Set for an array (`A=(x y)`, `A[2]=z`, `declare -A M`): its elements by index, or by key for an
+   * associative array. `value` and `unresolved` are then those of element 0, as `$A` is `${A[0]}`.
+   */
+  elements?: ReadonlyMap<string, Binding>;
+  /** Declared with `declare -A`: its subscripts are keys, not arithmetic. */
+  associative?: boolean;
 }
+
+/** An array of these elements; as a scalar it is its element 0. */
+export function arrayBinding(elements: ReadonlyMap<string, Binding>, associative = false): Binding {
+  const first = elements.get('0');
+  return { value: first?.value ?? '', unresolved: first?.unresolved ?? [], elements, ...(associative ? { associative } : {}) };
+}
+
+const scalar = (binding: Binding): Binding => ({ value: binding.value, unresolved: binding.unresolved });
+
+/** An array's elements in bash's order (indexed ones by index); a scalar is an array of one. */
+export function elementsOf(binding: Binding): Array<[string, Binding]> {
+  if (!binding.elements) return [['0', scalar(binding)]];
+  const entries = [...binding.elements];
+  return binding.associative || entries.some(([key]) => !/^\d+$/.test(key)) ? entries : entries.sort((a, b) => Number(a[0]) - Number(b[0]));
+}
+
+/** `A[2]` → A and 2; `A` → A. */
+function splitSubscript(name: string): { base: string; index?: string } {
+  const open = name.indexOf('[');
+  if (open <= 0 || !name.endsWith(']')) return { base: name };
+  return { base: name.slice(0, open), index: name.slice(open + 1, -1) };
+}
+
+const unknownParameter = (name: string): Binding => ({ value: `\${${name}}`, unresolved: [`\${${name}}`] });
 
 export class Scope {
   readonly provisionerEnv: Record<string, string>;
@@ -39,9 +70,9 @@ export class Scope {
     return copy;
   }
 
-  /** The value of a parameter, or undefined when nothing sets it. */
+  /** The value of a parameter, or undefined when nothing sets it; `A[i]` is an element, `A[@]` all of them joined. */
   lookup(name: string): Binding | undefined {
-    const base = name.replace(/\[.*\]$/, '');
+    const { base, index } = splitSubscript(name);
     if (/^\d+$/.test(base)) {
       const n = Number(base);
       if (n === 0) return { value: this.scriptPath, unresolved: [] };
@@ -50,16 +81,63 @@ export class Scope {
     if (base === '#' && this.args) return { value: String(this.args.length), unresolved: [] };
     if ((base === '@' || base === '*') && this.args) return joinBindings(this.args);
     if (base === 'BASH_SOURCE') return { value: this.scriptPath, unresolved: [] };
-    if (Object.hasOwn(this.provisionerEnv, base)) return { value: this.provisionerEnv[base]!, unresolved: [] };
-    const own = this.vars.get(base);
+    const binding = this.variable(base);
+    if (!binding || index === undefined) return binding;
+    if (index === '@' || index === '*') return joinBindings(elementsOf(binding).map(([, element]) => element));
+    const key = this.subscript(index, binding);
+    if (key === undefined) return unknownParameter(name);
+    return binding.elements ? binding.elements.get(key) : key === '0' ? binding : undefined;
+  }
+
+  /** The elements `"${A[@]}"`, `${A[*]}`, `${!A[@]}` (the indices) or `$@` stand for; undefined when unknown. */
+  list(name: string): Binding[] | undefined {
+    if (name === '@' || name === '*') return this.args;
+    const match = /^(!?)([A-Za-z_]\w*)\[[@*]\]$/.exec(name);
+    const binding = match ? this.variable(match[2]!) : undefined;
+    if (!binding) return undefined;
+    const entries = elementsOf(binding);
+    return match![1] ? entries.map(([key]) => ({ value: key, unresolved: [] })) : entries.map(([, element]) => element);
+  }
+
+  private variable(name: string): Binding | undefined {
+    if (Object.hasOwn(this.provisionerEnv, name)) return { value: this.provisionerEnv[name]!, unresolved: [] };
+    const own = this.vars.get(name);
     if (own) return own;
-    if (Object.hasOwn(this.dotenv, base)) return { value: this.dotenv[base]!, unresolved: [] };
+    if (Object.hasOwn(this.dotenv, name)) return { value: this.dotenv[name]!, unresolved: [] };
     return undefined;
   }
 
+  /** The element an index names: a key of an associative array, else an arithmetic index (a number or a variable holding one). */
+  private subscript(index: string, array: Binding): string | undefined {
+    let text = index.trim();
+    const expansion = /^\$\{?([A-Za-z_]\w*)\}?$/.exec(text);
+    const associative = array.associative || (array.elements !== undefined && [...array.elements.keys()].some((key) => !/^\d+$/.test(key)));
+    if (expansion || (!associative && /^[A-Za-z_]\w*$/.test(text))) {
+      const value = this.lookup(expansion ? expansion[1]! : text);
+      if (!value || value.unresolved.length) return undefined;
+      text = value.value;
+    }
+    if (associative) return text.includes('$') || text.includes('`') ? undefined : text;
+    if (!/^-?\d+$/.test(text)) return undefined;
+    let n = Number(text);
+    if (n < 0) n += elementsOf(array).reduce((max, [key]) => Math.max(max, Number(key)), -1) + 1;
+    return n < 0 ? undefined : String(n);
+  }
+
+  /** Binds a variable, or one element of an array (`A[2]`); an index that cannot be known makes the whole array unknown. */
   set(name: string, binding: Binding, exported = false): void {
-    const base = name.replace(/\[.*\]$/, '');
-    this.vars.set(base, binding);
+    const { base, index } = splitSubscript(name);
+    if (index === undefined) this.vars.set(base, binding);
+    else {
+      const current = this.vars.get(base);
+      const key = this.subscript(index, current ?? { value: '', unresolved: [] });
+      if (key === undefined) this.vars.set(base, unknownParameter(base));
+      else {
+        const elements = new Map(current ? elementsOf(current) : []);
+        elements.set(key, scalar(binding));
+        this.vars.set(base, arrayBinding(elements, current?.associative));
+      }
+    }
     if (exported) this.exported.add(base);
   }
 
@@ -91,13 +169,15 @@ interface Segment {
   text: string;
   /** The result of an unquoted expansion: split into fields on blanks. */
   split: boolean;
+  /** The next element of `"${A[@]}"`, `$@` …: it starts a new field. */
+  boundary?: boolean;
 }
 
-/** A word as one string (an assignment's value, a heredoc body). */
+/** A word as one string (an assignment's value, a heredoc body); the elements of `${A[@]}` are joined by blanks. */
 export function expandWord(word: ShWord, expander: Expander): Word {
   const unresolved: string[] = [];
   const segments = expandParts(word.parts, expander, true, unresolved);
-  return { value: segments.map((s) => s.text).join(''), raw: word.raw, unresolved: unique(unresolved) };
+  return { value: segments.map((s) => (s.boundary ? ' ' : '') + s.text).join(''), raw: word.raw, unresolved: unique(unresolved) };
 }
 
 /** Heredoc parts as one string. */
@@ -105,10 +185,8 @@ export function expandText(parts: WordPart[], raw: string, expander: Expander): 
   return expandWord({ parts, raw, pos: { offset: 0, line: 0 } }, expander);
 }
 
-/** A word in argument position: unquoted expansions are split into several fields. */
+/** A word in argument position: unquoted expansions are split into several fields, `"${A[@]}"` and `"$@"` give one per element. */
 export function expandFields(word: ShWord, expander: Expander): Word[] {
-  const args = expander.scope.args;
-  if (args && isAllArguments(word)) return args.map((arg) => ({ value: arg.value, raw: word.raw, unresolved: arg.unresolved }));
   const unresolved: string[] = [];
   const segments = expandParts(word.parts, expander, false, unresolved);
   const names = unique(unresolved);
@@ -116,6 +194,11 @@ export function expandFields(word: ShWord, expander: Expander): Word[] {
   let current = '';
   let started = false;
   for (const segment of segments) {
+    if (segment.boundary && (started || current)) {
+      fields.push(current);
+      current = '';
+      started = false;
+    }
     if (!segment.split) {
       current += segment.text;
       started = true;
@@ -135,17 +218,20 @@ export function expandFields(word: ShWord, expander: Expander): Word[] {
     });
   }
   if (started || current) fields.push(current);
-  const quotedEmpty = fields.length === 0 && word.parts.some((part) => part.type === 'SglQuoted' || part.type === 'DblQuoted');
+  const quotedEmpty = fields.length === 0 && !isOnlyList(word, expander.scope) && word.parts.some((part) => part.type === 'SglQuoted' || part.type === 'DblQuoted');
   if (quotedEmpty) fields.push('');
   return fields.map((value) => ({ value, raw: word.raw, unresolved: names.filter((name) => value.includes(name)) }));
 }
 
-/** `"$@"` or `$@` alone: one word per positional parameter. */
-function isAllArguments(word: ShWord): boolean {
+/** `"$@"` or `"${A[@]}"` alone: nothing at all when there is no element (not one empty word). */
+function isOnlyList(word: ShWord, scope: Scope): boolean {
   const only = word.parts.length === 1 ? word.parts[0]! : undefined;
   const inner = only?.type === 'DblQuoted' && only.parts.length === 1 ? only.parts[0]! : only;
-  return inner?.type === 'ParamExp' && inner.name === '@' && !inner.op && !inner.length;
+  return inner?.type === 'ParamExp' && !inner.op && !inner.length && scope.list(inner.name) !== undefined;
 }
+
+/** `$@`, `${A[@]}`, `${!A[@]}`, and unquoted `$*`, `${A[*]}`: a list of elements rather than one value. */
+const LIST = /^(?:[@*]|!?[A-Za-z_]\w*\[[@*]\])$/;
 
 function expandParts(parts: WordPart[], expander: Expander, quoted: boolean, unresolved: string[]): Segment[] {
   const out: Segment[] = [];
@@ -155,10 +241,22 @@ function expandParts(parts: WordPart[], expander: Expander, quoted: boolean, unr
       case 'SglQuoted':
         out.push({ text: part.value, split: false });
         break;
-      case 'DblQuoted':
-        out.push({ text: expandParts(part.parts, expander, true, unresolved).map((s) => s.text).join(''), split: false });
+      case 'DblQuoted': {
+        const inner = expandParts(part.parts, expander, true, unresolved);
+        // `"${A[@]}"` of an empty array gives no segment at all: no word, not an empty one.
+        if (inner.some((segment) => segment.boundary) || (!inner.length && part.parts.length)) out.push(...inner.map((segment) => ({ ...segment, split: false })));
+        else out.push({ text: inner.map((segment) => segment.text).join(''), split: false });
         break;
+      }
       case 'ParamExp': {
+        const list = !part.op && !part.length && LIST.test(part.name) && !(quoted && part.name.endsWith('*]')) && !(quoted && part.name === '*') ? expander.scope.list(part.name) : undefined;
+        if (list) {
+          list.forEach((element, index) => {
+            out.push({ text: element.value, split: !quoted && element.unresolved.length === 0, ...(index ? { boundary: true } : {}) });
+            unresolved.push(...element.unresolved);
+          });
+          break;
+        }
         const binding = parameter(part, expander);
         out.push({ text: binding.value, split: !quoted && binding.unresolved.length === 0 });
         unresolved.push(...binding.unresolved);
@@ -199,7 +297,11 @@ function parameter(part: Extract<WordPart, { type: 'ParamExp' }>, expander: Expa
     const word = expandWord(part.arg, expander);
     return { value: word.value, unresolved: word.unresolved };
   };
-  if (part.length) return current && !current.unresolved.length ? { value: String(current.value.length), unresolved: [] } : unknown;
+  if (part.length) {
+    const list = /\[[@*]\]$/.test(part.name) ? scope.list(part.name) : undefined;
+    if (list) return { value: String(list.length), unresolved: [] };
+    return current && !current.unresolved.length ? { value: String(current.value.length), unresolved: [] } : unknown;
+  }
   const op = part.op;
   if (!op) return current ?? unknown;
   if (op === ':-' || op === '-' || op === ':=' || op === '=') {

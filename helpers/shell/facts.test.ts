@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { VagrantEvaluation } from '../vagrantfile/model.ts';
 import { imperativeObjects, machineScripts, scriptFacts } from './facts.ts';
-import { machine, shellProvisioner, tempRepository, type TempRepository } from './testing.ts';
+import { INSTALLER_STAND_INS, machine, shellProvisioner, tempRepository, type TempRepository } from './testing.ts';
 
 const evaluations = vi.hoisted(() => new Map<string, VagrantEvaluation | undefined>());
 vi.mock('../vagrantfile/evaluate.ts', () => ({
@@ -76,6 +76,47 @@ describe('machineScripts', () => {
   });
 });
 
+describe('machineScripts: remote scripts and committed installers', () => {
+  it('runs a get.k3s.io path: URL with the provisioner env, as curl | sh would', async () => {
+    repository = await tempRepository({ 'p1/Vagrantfile': '#\n' });
+    const server = machine('wilS', '192.168.56.110', [shellProvisioner({ line: 7, path: 'https://get.k3s.io', env: { INSTALL_K3S_EXEC: 'server -i 192.168.56.110' } })]);
+    const worker = machine('wilSW', '192.168.56.111', [
+      shellProvisioner({ line: 12, path: 'https://get.k3s.io', env: { K3S_URL: 'https://192.168.56.110:6443', K3S_TOKEN_FILE: '/vagrant/token' }, args: ['--node-ip', '192.168.56.111'] }),
+    ]);
+    const [serverScript] = await machineScripts(repository.ctx, 'p1', server);
+    expect(serverScript).toMatchObject({ file: 'p1/Vagrantfile', remote: 'https://get.k3s.io', parsed: true });
+    expect(serverScript!.k3sInstalls).toMatchObject([{ mode: 'server', via: 'get.k3s.io', flags: { 'node-ip': '192.168.56.110' }, location: { file: 'p1/Vagrantfile', line: 7 } }]);
+    const [workerScript] = await machineScripts(repository.ctx, 'p1', worker);
+    expect(workerScript!.k3sInstalls).toMatchObject([{ mode: 'agent', tokenFrom: 'K3S_TOKEN_FILE', flags: { 'node-ip': '192.168.56.111' } }]);
+    expect(workerScript!.k3sInstalls[0]!.serverUrl?.value).toBe('https://192.168.56.110:6443');
+  });
+
+  it('reports a remote script that is no known installer as outside the repository', async () => {
+    repository = await tempRepository({ 'p1/Vagrantfile': '#\n' });
+    const server = machine('wilS', '192.168.56.110', [shellProvisioner({ line: 4, path: 'https://example.com/setup.sh' })]);
+    const [script] = await machineScripts(repository.ctx, 'p1', server);
+    expect(script).toMatchObject({ parsed: false, remote: 'https://example.com/setup.sh', k3sInstalls: [] });
+    expect(script!.problem).toMatch(/p1\/Vagrantfile:4 runs https:\/\/example\.com\/setup\.sh, a script outside the repository that the grader does not fetch/);
+  });
+
+  it('runs a committed copy of get.k3s.io with the args and env its caller gives it', async () => {
+    repository = await tempRepository({
+      'p1/Vagrantfile': '#\n',
+      'p1/scripts/k3s.sh': INSTALLER_STAND_INS.k3s,
+      'p1/scripts/worker.sh': '#!/bin/bash\nK3S_URL="https://$1:6443" K3S_TOKEN_FILE=/vagrant/token bash /vagrant/scripts/k3s.sh agent --node-ip "$2"\n',
+    });
+    const server = machine('wilS', '192.168.56.110', [shellProvisioner({ line: 3, path: 'scripts/k3s.sh', resolvedPath: 'p1/scripts/k3s.sh', args: ['--node-ip', '192.168.56.110'] })]);
+    const worker = machine('wilSW', '192.168.56.111', [shellProvisioner({ line: 8, path: 'scripts/worker.sh', resolvedPath: 'p1/scripts/worker.sh', args: ['192.168.56.110', '192.168.56.111'] })]);
+    const [serverScript] = await machineScripts(repository.ctx, 'p1', server);
+    expect(serverScript!.k3sInstalls).toMatchObject([{ mode: 'server', via: 'copy of get.k3s.io', flags: { 'node-ip': '192.168.56.110' }, location: { file: 'p1/scripts/k3s.sh' } }]);
+    const workerScripts = await machineScripts(repository.ctx, 'p1', worker);
+    expect(workerScripts.map((script) => script.file)).toEqual(['p1/scripts/worker.sh', 'p1/scripts/k3s.sh']);
+    const install = workerScripts[1]!.k3sInstalls[0]!;
+    expect(install).toMatchObject({ mode: 'agent', tokenFrom: 'K3S_TOKEN_FILE', flags: { 'node-ip': '192.168.56.111' } });
+    expect(install.serverUrl?.value).toBe('https://192.168.56.110:6443');
+  });
+});
+
 describe('scriptFacts', () => {
   it('lists every shell script of the part, resolving provisioner scripts with their env and args', async () => {
     repository = await tempRepository({
@@ -144,6 +185,15 @@ describe('imperativeObjects', () => {
     expect(objects[4]!.unresolved['spec.selector']).toEqual(['the selector of deploy/other']);
     expect(objects[5]!.unresolved['metadata.name']).toEqual(['$MISSING']);
     expect(objects[0]!.origin).toBe('script');
+  });
+
+  it('creates one namespace per element of an array looped over', async () => {
+    repository = await tempRepository({ 'p3/scripts/setup.sh': '#!/bin/bash\nNS=(argocd dev)\nfor ns in "${NS[@]}"; do\n  kubectl create namespace "$ns"\ndone\n' });
+    const objects = await imperativeObjects(repository.ctx, 'p3');
+    expect(objects.map((object) => [object.kind, object.name, object.location.line])).toEqual([
+      ['Namespace', 'argocd', 4],
+      ['Namespace', 'dev', 4],
+    ]);
   });
 
   it('names unresolved fields with the shared path format (formatPath)', async () => {

@@ -19,6 +19,7 @@ import { analyzeScript, shebangShell } from './analyze.ts';
 import { partFiles, shellFilesOf } from './files.ts';
 import { kubectlObjects } from './imperative.ts';
 import { k3sInstallsOf } from './k3s.ts';
+import { isRemotePath, remoteScriptFacts } from './remote.ts';
 import type { ScriptFacts } from './model.ts';
 import { toolInstallsOf } from './tools.ts';
 
@@ -50,7 +51,10 @@ export function scriptFacts(ctx: GradingContext, part: SubjectPart): Promise<Scr
   });
 }
 
-/** The scripts of a machine: its shell provisioners, inline or by path, and the scripts of the part they call. */
+/**
+ * The scripts of a machine: its shell provisioners, inline or by path, and the scripts of the part
+ * they call. A provisioner whose path: is a URL gives facts without a text (see remote.ts).
+ */
 export function machineScripts(ctx: GradingContext, part: 'p1' | 'p2', machine: VagrantMachine): Promise<ScriptFacts[]> {
   return ctx.once(`shell:machine:${part}:${machine.name}:${machine.location.line ?? 0}`, async () => {
     const { target } = ctx;
@@ -72,6 +76,10 @@ export function machineScripts(ctx: GradingContext, part: 'p1' | 'p2', machine: 
             files: partFiles(target, part, vagrantfile, machine),
           }),
         );
+        continue;
+      }
+      if (provisioner.path !== undefined && isRemotePath(provisioner.path)) {
+        out.push(remoteScriptFacts(vagrantfile, provisioner, provisioner.path, dotenv));
         continue;
       }
       const path = provisioner.resolvedPath;

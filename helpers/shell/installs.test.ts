@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { analyzeScript, type ScriptSource } from './analyze.ts';
 import type { K3sInstall, ScriptFacts } from './model.ts';
+import { INSTALLER_STAND_INS } from './testing.ts';
 import type { PartFiles } from './walk.ts';
 
 const noFiles: PartFiles = { resolve: () => undefined, read: () => undefined };
@@ -117,10 +118,48 @@ describe('K3s installs', () => {
     expect(install.flags['node-ip']).toBe('192.168.56.110');
   });
 
+  it('reads K3s short flags (-i is --node-ip, -t --token, -s --server)', async () => {
+    const install = await onlyInstall('curl -sfL https://get.k3s.io | sh -s - agent -s https://192.168.56.110:6443 -t secret -i 192.168.56.111\n');
+    expect(install).toMatchObject({ mode: 'agent', tokenFrom: '--token', flags: { server: 'https://192.168.56.110:6443', token: 'secret', 'node-ip': '192.168.56.111' } });
+  });
+
   it('finds a systemd unit written by the script', async () => {
     const text = "cat <<'EOF' > /etc/systemd/system/k3s-agent.service\n[Service]\nEnvironment=K3S_TOKEN=abc\nExecStart=/usr/local/bin/k3s agent --server https://192.168.56.110:6443 \\\n  --node-ip 192.168.56.111\nEOF\n";
     const install = await onlyInstall(text);
     expect(install).toMatchObject({ via: 'systemd', mode: 'agent', tokenFrom: 'K3S_TOKEN', flags: { 'node-ip': '192.168.56.111' } });
+  });
+});
+
+describe('committed copies of official install scripts', () => {
+  it('runs a copy of get.k3s.io with the args it is given, as `sh -s - ARGS` would', async () => {
+    const facts = await analyze(INSTALLER_STAND_INS.k3s, { file: 'p1/scripts/k3s.sh', args: ['--node-ip', '192.168.56.110'] });
+    expect(facts.installer).toMatchObject({ tool: 'k3s', location: { file: 'p1/scripts/k3s.sh' } });
+    expect(facts.k3sInstalls).toHaveLength(1);
+    expect(facts.k3sInstalls[0]).toMatchObject({ mode: 'server', via: 'copy of get.k3s.io', flags: { 'node-ip': '192.168.56.110' }, location: { file: 'p1/scripts/k3s.sh' } });
+    expect(facts.toolInstalls.map((install) => install.tool)).toEqual(['k3s']);
+    // Its own commands are the installer's machinery: not walked, so nothing else is found in it.
+    expect(facts.commands).toEqual([]);
+  });
+
+  it('makes it an agent from the env it is given (K3S_URL), with the token and INSTALL_K3S_EXEC flags', async () => {
+    const env = { K3S_URL: 'https://192.168.56.110:6443', K3S_TOKEN_FILE: '/vagrant/token', INSTALL_K3S_EXEC: '-i 192.168.56.111' };
+    const install = await onlyInstall(INSTALLER_STAND_INS.k3s, { env });
+    expect(install).toMatchObject({ mode: 'agent', tokenFrom: 'K3S_TOKEN_FILE', flags: { 'node-ip': '192.168.56.111' } });
+    expect(install.serverUrl?.value).toBe('https://192.168.56.110:6443');
+  });
+
+  it("walks a student's script that only borrows the installer's names", async () => {
+    const text = 'setup_env() { export INSTALL_K3S_EXEC="server --node-ip $1"; }\nsetup_env 192.168.56.110\ncurl -sfL https://get.k3s.io | sh -\n';
+    const facts = await analyze(text);
+    expect(facts.installer).toBeUndefined();
+    expect(facts.k3sInstalls.map((install) => [install.via, install.mode, install.flags['node-ip'], install.location.line])).toEqual([['get.k3s.io', 'server', '192.168.56.110', 3]]);
+  });
+
+  it("counts a copy of k3d's install script as a k3d install", async () => {
+    const facts = await analyze(INSTALLER_STAND_INS.k3d, { file: 'p3/scripts/k3d.sh' });
+    expect(facts.toolInstalls).toEqual([{ tool: 'k3d', how: "a copy of k3d's install script", location: { file: 'p3/scripts/k3d.sh' } }]);
+    const notQuite = await analyze(INSTALLER_STAND_INS.k3d.replaceAll('K3D_INSTALL_DIR', 'TOOL_DIR'));
+    expect(notQuite.toolInstalls).toEqual([]);
   });
 });
 
@@ -150,6 +189,23 @@ describe('tool installs', () => {
     expect(await tools('snap install kubectl --classic\n')).toEqual([['kubectl', 1]]);
     expect(await tools('curl https://raw.githubusercontent.com/helm/helm/main/scripts/get-helm-3 | bash\n')).toEqual([['helm', 1]]);
     expect(await tools('curl -sSL -o argocd https://github.com/argoproj/argo-cd/releases/download/v3.1.5/argocd-linux-amd64\ninstall -m 555 argocd /usr/local/bin/argocd\n')).toEqual([['argocd', 1]]);
+  });
+
+  it('counts every tool a package-manager command installs', async () => {
+    expect(await tools('apt-get install -y docker-ce kubectl\n')).toEqual([['docker', 1], ['kubectl', 1]]);
+    expect(await tools('sudo dnf install -y docker kubernetes-client helm\n')).toEqual([['docker', 1], ['kubectl', 1], ['helm', 1]]);
+    expect(await tools('yum -y install moby-engine kubectl\n')).toEqual([['docker', 1], ['kubectl', 1]]);
+    expect(await tools('snap install kubectl helm --classic\n')).toEqual([['kubectl', 1], ['helm', 1]]);
+    expect(await tools('brew install k3d kubectl argocd\n')).toEqual([['k3d', 1], ['kubectl', 1], ['argocd', 1]]);
+    expect(await tools('apk add --no-cache docker kubectl\n')).toEqual([['docker', 1], ['kubectl', 1]]);
+    expect(await tools('apt-get install -y docker.io docker-ce-cli curl constructor\n')).toEqual([['docker', 1]]);
+    expect(await tools('constructor install kubectl\ntoString\n')).toEqual([]);
+  });
+
+  it('follows eval of a string handed to a function', async () => {
+    const text = 'setup() {\n  local cmd=$1\n  eval "$cmd"\n}\nsetup "curl -s https://raw.githubusercontent.com/k3d-io/k3d/main/install.sh | bash"\neval "$UNKNOWN"\n';
+    expect(await tools(text)).toEqual([['k3d', 3]]);
+    expect(await tools("eval 'command -v kubectl || snap install kubectl --classic'\n")).toEqual([['kubectl', 1]]);
   });
 
   it('counts the K3s install as a k3s tool install', async () => {

@@ -37,8 +37,11 @@ interface Candidate {
  * script writes, or those every script of the same machine writes. Reads a systemd unit's ExecStart
  * with the bash grammar, which analyzeScript has loaded.
  */
-export function k3sInstallsOf(facts: Pick<ScriptFacts, 'commands' | 'downloads' | 'writtenFiles'>, configs: readonly WrittenFile[], files?: PartFiles): K3sInstall[] {
+export function k3sInstallsOf(facts: Pick<ScriptFacts, 'commands' | 'downloads' | 'writtenFiles' | 'installer'>, configs: readonly WrittenFile[], files?: PartFiles): K3sInstall[] {
   const candidates: Candidate[] = [];
+  // A committed copy of get.k3s.io's install.sh runs as `curl … | sh -s - ARGS` would, with the env it is given.
+  const installer = facts.installer;
+  if (installer?.tool === 'k3s') candidates.push({ via: 'copy of get.k3s.io', args: installer.args, env: installer.env, location: installer.location });
   const installers = (facts.downloads ?? []).filter((download) => K3S_INSTALLER_URL.test(download.url.value));
   for (const command of facts.commands) {
     const found = candidateOf(command, installers);

@@ -103,6 +103,17 @@ export interface ScriptFacts {
   problem?: string;
   /** Set for a Vagrant inline provisioner: `file` is then the Vagrantfile and every line the provisioner's. */
   inline?: boolean;
+  /**
+   * Set for a Vagrant shell provisioner whose `path:` is a URL (Vagrant downloads and runs it): the URL.
+   * `file` is then the Vagrantfile; the script is not fetched, and a known install script counts as
+   * run with the provisioner's args and env, as `curl URL | sh -s - ARGS` would run it.
+   */
+  remote?: string;
+  /**
+   * Set when the script is a copy of an official install script (get.k3s.io's install.sh, k3d's
+   * install.sh …): what it installs, and the args and env it runs with. Such a script is not walked.
+   */
+  installer?: { tool: ToolInstall['tool']; name: string; args: Word[]; env: Record<string, Word>; location: Location };
   /** The provisioner env, args and .env values the placeholders were resolved with. */
   resolvedWith?: { env: Record<string, string>; args?: string[]; dotenv: Record<string, string> };
 }

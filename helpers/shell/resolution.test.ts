@@ -183,3 +183,56 @@ describe('positional parameters', () => {
     ]);
   });
 });
+
+describe('arrays', () => {
+  it('runs a for loop over "${A[@]}" once per element', async () => {
+    const facts = await analyze('NS=(argocd dev)\nfor ns in "${NS[@]}"; do\n  kubectl create namespace "$ns"\ndone\n');
+    expect(find(facts, 'kubectl').map(argvOf)).toEqual([
+      ['kubectl', 'create', 'namespace', 'argocd'],
+      ['kubectl', 'create', 'namespace', 'dev'],
+    ]);
+  });
+
+  it('reads elements, counts, indices and the joined form', async () => {
+    const text = 'A=(first "two words" three)\ni=1\necho "${A[0]}" "${A[i]}" "${A[$i]}" "${A[-1]}" "$A" "${#A[@]}" "${#A[0]}" ${!A[@]} "${A[*]}"\n';
+    const facts = await analyze(text);
+    expect(argvOf(find(facts, 'echo')[0])).toEqual(['echo', 'first', 'two words', 'two words', 'three', 'first', '3', '5', '0', '1', '2', 'first two words three']);
+  });
+
+  it('keeps quoted elements whole and splits unquoted ones', async () => {
+    const facts = await analyze('A=("a b" c)\ncmd "${A[@]}"\ncmd ${A[@]}\nE=()\ncmd "${E[@]}" end\n');
+    expect(find(facts, 'cmd').map(argvOf)).toEqual([
+      ['cmd', 'a b', 'c'],
+      ['cmd', 'a', 'b', 'c'],
+      ['cmd', 'end'],
+    ]);
+  });
+
+  it('appends, sets single elements, and declares arrays with declare/local', async () => {
+    const text = 'A=(x)\nA+=(y "z w")\nA[5]=five\ndeclare -a B=(b1 b2)\nlocal -a C\nC[0]=c0\ndeclare -A M=([argocd]=a [dev]="d e")\necho "${A[@]}" "${#A[@]}" "${B[1]}" "${C[@]}" "${M[dev]}" "${!M[@]}"\n';
+    const facts = await analyze(text);
+    expect(argvOf(find(facts, 'echo')[0])).toEqual(['echo', 'x', 'y', 'z w', 'five', '4', 'b2', 'c0', 'd e', 'argocd', 'dev']);
+  });
+
+  it('names an element whose index cannot be known', async () => {
+    const facts = await analyze('A=(x y)\necho "${A[$n]}" "${A[@]}"\n');
+    const echo = find(facts, 'echo')[0]!;
+    expect(argvOf(echo)).toEqual(['echo', '${A[$n]}', 'x', 'y']);
+    expect(echo.argv[1]!.unresolved).toEqual(['${A[$n]}']);
+  });
+
+  it('passes array elements to functions as separate arguments', async () => {
+    const facts = await analyze('create() { for ns in "$@"; do kubectl create ns "$ns"; done; }\nNS=(argocd dev)\ncreate "${NS[@]}"\n');
+    expect(find(facts, 'kubectl').map((command) => command.argv[3]!.value)).toEqual(['argocd', 'dev']);
+  });
+});
+
+describe('eval', () => {
+  it('runs a resolvable string as a script in the same shell', async () => {
+    const facts = await analyze('CMD="export MODE=server; echo \\$MODE"\neval "$CMD"\necho "after $MODE"\neval "$UNKNOWN"\n');
+    expect(find(facts, 'echo').map(argvOf)).toEqual([
+      ['echo', 'server'],
+      ['echo', 'after server'],
+    ]);
+  });
+});

@@ -62,3 +62,25 @@ export function runShellcheck(text: string, dialect: string, timeoutMs = 30_000)
     child.stdin.end(text);
   });
 }
+
+/** Shellcheck takes ~0.1 s per script, mostly starting up: a few run side by side. */
+export const SHELLCHECK_CONCURRENCY = 4;
+
+/** Runs shellcheck on every script, `concurrency` at a time; the outcomes are in the order of the scripts. */
+export async function runShellchecks(
+  scripts: ReadonlyArray<{ text: string; dialect: string }>,
+  concurrency = SHELLCHECK_CONCURRENCY,
+  run: (text: string, dialect: string) => Promise<ShellcheckOutcome> = runShellcheck,
+): Promise<ShellcheckOutcome[]> {
+  const outcomes = new Array<ShellcheckOutcome>(scripts.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < scripts.length) {
+      const index = next++;
+      const { text, dialect } = scripts[index]!;
+      outcomes[index] = await run(text, dialect);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, scripts.length)) }, worker));
+  return outcomes;
+}

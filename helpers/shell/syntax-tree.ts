@@ -389,7 +389,7 @@ class Converter {
         const assign = this.assign(child);
         const valueParts = assign.array ? assign.array.flatMap((word, index): WordPart[] => (index ? [{ type: 'Lit', value: ' ' }, ...word.parts] : word.parts)) : (assign.value?.parts ?? []);
         const parts = mergeLiterals([{ type: 'Lit', value: `${assign.name}${assign.append ? '+=' : '='}` }, ...valueParts]);
-        out.push({ kind: 'word', word: { parts, raw: assign.raw, pos: assign.pos } });
+        out.push({ kind: 'word', word: { parts, raw: assign.raw, pos: assign.pos, ...(assign.array ? { array: assign.array } : {}) } });
       } else if (REDIRECTS.has(child.type)) append(out, this.redirectItems(child));
       else if (child.type === 'ERROR') append(out, this.errorItems(child));
       else if (!child.isNamed) out.push({ kind: 'word', word: this.literalWord(this.text(child), child.startIndex) });

@@ -41,3 +41,47 @@ export function machine(name: string, ip: string, provisioners: VagrantProvision
     ...extra,
   };
 }
+
+/**
+ * Stand-ins for committed copies of official install scripts: the shape installers.ts recognises
+ * (the functions they define, the variables they read), written for the tests, not the scripts.
+ */
+export const INSTALLER_STAND_INS = {
+  k3s: [
+    '#!/bin/sh',
+    'set -e',
+    '# Usage: curl ... | ENV_VAR=... sh -   or   ENV_VAR=... ./install.sh',
+    '#   INSTALL_K3S_EXEC or script arguments: the k3s command and its flags',
+    '#   INSTALL_K3S_VERSION: the release to install',
+    'setup_env() {',
+    '    CMD_K3S_EXEC="$*"',
+    '}',
+    'download_and_verify() {',
+    '    echo "downloading ${INSTALL_K3S_VERSION:-stable}"',
+    '}',
+    'create_uninstall() {',
+    '    echo "uninstall script"',
+    '}',
+    'eval set -- "${INSTALL_K3S_EXEC}" "$@"',
+    '{',
+    '    setup_env "$@"',
+    '    download_and_verify',
+    '    create_uninstall',
+    '}',
+    '',
+  ].join('\n'),
+  k3d: [
+    '#!/usr/bin/env bash',
+    'APP_NAME="k3d"',
+    ': "${K3D_INSTALL_DIR:=/usr/local/bin}"',
+    'initArch() { ARCH=amd64; }',
+    'initOS() { OS=linux; }',
+    'verifySupported() { return 0; }',
+    'installFile() { echo "installing $APP_NAME into $K3D_INSTALL_DIR"; }',
+    'initArch',
+    'initOS',
+    'verifySupported',
+    'installFile',
+    '',
+  ].join('\n'),
+} as const;

@@ -46,30 +46,39 @@ const GO_MODULES: Array<[RegExp, Tool]> = [
 
 const classify = (url: string, table: Array<[RegExp, Tool]>): Tool | undefined => table.find(([pattern]) => pattern.test(url))?.[1];
 
-export function toolInstallsOf(facts: Pick<ScriptFacts, 'commands' | 'downloads'>, k3s: readonly K3sInstall[]): ToolInstall[] {
+export function toolInstallsOf(facts: Pick<ScriptFacts, 'commands' | 'downloads' | 'installer'>, k3s: readonly K3sInstall[]): ToolInstall[] {
   const installs: ToolInstall[] = [];
+  const installer = facts.installer;
+  if (installer && installer.tool !== 'k3s') installs.push({ tool: installer.tool, how: installer.name, location: installer.location });
   const downloads = facts.downloads ?? [];
   for (const command of facts.commands) {
-    const found = toolOf(command, downloads, facts.commands);
-    if (found) installs.push({ ...found, location: command.location });
+    for (const found of toolsOf(command, downloads, facts.commands)) installs.push({ ...found, location: command.location });
   }
   for (const install of k3s) installs.push({ tool: 'k3s', how: `K3s ${install.mode} (${install.via})`, location: install.location });
   return installs;
+}
+
+/** The tools a command installs: several for a package manager given several packages (`apt-get install -y docker-ce kubectl`). */
+function toolsOf(command: ShellCommand, downloads: Download[], commands: readonly ShellCommand[]): Array<Omit<ToolInstall, 'location'>> {
+  const { argv, name } = effective(command);
+  const verbs = Object.hasOwn(PACKAGE_MANAGERS, name) ? PACKAGE_MANAGERS[name] : undefined;
+  if (!verbs) {
+    const found = toolOf(command, downloads, commands);
+    return found ? [found] : [];
+  }
+  const words = argv.map((word) => word.value);
+  const verb = words.slice(1).find((word) => !word.startsWith('-') || verbs.includes(word));
+  if (!verb || !verbs.includes(verb)) return [];
+  const packages = words.slice(words.indexOf(verb) + 1).filter((word) => !word.startsWith('-')).map((word) => word.replace(/[=:@].*$/, ''));
+  const toolOfPackage = (pkg: string): Tool | undefined => (Object.hasOwn(PACKAGES, pkg) ? PACKAGES[pkg] : undefined);
+  const tools = [...new Set(packages.map(toolOfPackage).filter((tool) => tool !== undefined))];
+  return tools.map((tool) => ({ tool, how: `${name} ${verb} ${packages.filter((pkg) => toolOfPackage(pkg) === tool).join(' ')}` }));
 }
 
 function toolOf(command: ShellCommand, downloads: Download[], commands: readonly ShellCommand[]): Omit<ToolInstall, 'location'> | undefined {
   const { argv, name } = effective(command);
   if (!argv.length) return undefined;
   const words = argv.map((word) => word.value);
-  const verbs = PACKAGE_MANAGERS[name];
-  if (verbs) {
-    const verb = words.slice(1).find((word) => !word.startsWith('-') || verbs.includes(word));
-    if (verb && verbs.includes(verb)) {
-      const packages = words.slice(words.indexOf(verb) + 1).filter((word) => !word.startsWith('-')).map((word) => word.replace(/[=:@].*$/, ''));
-      const tool = packages.map((pkg) => PACKAGES[pkg]).find(Boolean);
-      if (tool) return { tool, how: `${name} ${verb} ${packages.filter((pkg) => PACKAGES[pkg] === tool).join(' ')}` };
-    }
-  }
   if (name === 'go' && words[1] === 'install') {
     const module = words.slice(2).find((word) => !word.startsWith('-'));
     const tool = module ? classify(module, GO_MODULES) : undefined;

@@ -1,10 +1,11 @@
 // Walks a script's syntax tree as the shell would run it, statically: assignments bind
-// variables in order, a `for` loop over constant words runs once per word, functions run where
-// they are called, both branches of an `if` are taken. It records every command with its words
-// resolved, the files written, the downloads and the calls of other scripts of the part.
+// variables (and arrays) in order, a `for` loop over constant words or an array's elements runs
+// once per word, functions run where they are called, `eval` of a known string runs it, both
+// branches of an `if` are taken. It records every command with its words resolved, the files
+// written, the downloads and the calls of other scripts of the part.
 import { posix } from 'node:path';
 import type { CallExpr, Command, ShWord, Stmt } from './ast.ts';
-import { expandFields, expandText, expandWord, Scope, type Binding, type Expander } from './expand.ts';
+import { arrayBinding, elementsOf, expandFields, expandText, expandWord, Scope, type Binding, type Expander } from './expand.ts';
 import { baseName, effective, shellRun, SHELLS, unwrapArgv } from './invocation.ts';
 import type { Download, ScriptCall, ScriptFacts, ShellCommand, Word } from './model.ts';
 import { parseScript } from './syntax-tree.ts';
@@ -198,21 +199,28 @@ export class Walker {
     return command;
   }
 
-  /** `export X=v`, `declare -x X=v`, `local X=v`, `export X`. */
+  /** `export X=v`, `declare -x X=v`, `local X=v`, `local -a A=(x y)`, `declare -A M`, `export X`. */
   private declaration(builtin: string, words: ShWord[], expander: Expander, scope: Scope): void {
     let exported = builtin === 'export';
+    let array = false;
+    let associative = false;
     for (const word of words) {
       const text = literal(word);
       if (text && /^[-+][a-zA-Z]+$/.test(text)) {
         if (text.startsWith('-') && text.includes('x')) exported = true;
+        if (text.startsWith('-') && text.includes('a')) array = true;
+        if (text.startsWith('-') && text.includes('A')) associative = true;
         continue;
       }
       const assignment = splitAssignment(word);
-      if (assignment) {
+      if (assignment && word.array) {
+        scope.set(assignment.name, arrayBinding(arrayElements(word.array, expander, associative), associative), exported);
+      } else if (assignment) {
         const value = expandWord(assignment.value, expander);
         scope.set(assignment.name, { value: value.value, unresolved: value.unresolved }, exported);
-      } else if (text && /^[A-Za-z_]\w*$/.test(text) && exported) {
-        scope.exported.add(text);
+      } else if (text && /^[A-Za-z_]\w*$/.test(text)) {
+        if (exported) scope.exported.add(text);
+        if ((array || associative) && !scope.vars.has(text)) scope.set(text, arrayBinding(new Map(), associative), exported);
       }
     }
   }
@@ -252,6 +260,15 @@ export class Walker {
         this.download(name, args, command);
         return;
     }
+    if (name === 'eval') {
+      // eval runs its words, joined, as a script in the same shell: walked like an `sh -c` string, in this scope.
+      const text = args.map((word) => word.value).join(' ');
+      if (text.trim() && args.every((word) => !word.unresolved.length)) {
+        const inner = parseScript(text, call.pos.line);
+        this.nested(() => this.walk(inner.stmts, scope, command.guardedBy));
+      }
+      return;
+    }
     if (SHELLS.has(name)) {
       const run = shellRun(argv);
       if (run.commandString && !run.commandString.unresolved.length) {
@@ -276,7 +293,9 @@ export class Walker {
     const path = this.files.resolve(target.value);
     if (!path) return;
     const vars: Record<string, string> = {};
-    const bindings = sourced ? { ...Object.fromEntries(scope.vars), ...scope.exportedBindings() } : scope.exportedBindings();
+    // What the called script sees: the exported variables (every one, when sourced), then what the command line gives it (`X=v ./s.sh`, `sudo X=v …`).
+    const given = effective(command).env;
+    const bindings: Record<string, Binding> = sourced ? { ...Object.fromEntries(scope.vars), ...scope.exportedBindings(), ...given } : { ...scope.exportedBindings(), ...given };
     for (const [name, binding] of Object.entries(bindings)) if (!binding.unresolved.length) vars[name] = binding.value;
     if (this.recording) this.callSites.push({ path, args, sourced, vars, location: command.location });
     if (sourced) this.source(path, scope);
@@ -516,17 +535,43 @@ function splitAssignment(word: ShWord): { name: string; value: ShWord } | undefi
 function assignedValue(assign: { name: string; append: boolean; value?: ShWord; array?: ShWord[] }, expander: Expander, scope: Scope): Binding {
   let binding: Binding;
   if (assign.array) {
-    const words = assign.array.flatMap((word) => expandFields(word, expander));
-    binding = { value: words.map((word) => word.value).join(' '), unresolved: words.flatMap((word) => word.unresolved) };
+    const previous = assign.append ? scope.lookup(assign.name) : undefined;
+    const kept = previous ? elementsOf(previous) : [];
+    const associative = previous?.associative ?? false;
+    const next = kept.reduce((max, [key]) => (/^\d+$/.test(key) ? Math.max(max, Number(key) + 1) : max), 0);
+    return arrayBinding(new Map([...kept, ...arrayElements(assign.array, expander, associative, next)]), associative);
   } else if (assign.value) {
     const word = expandWord(assign.value, expander);
     binding = { value: word.value, unresolved: word.unresolved };
   } else binding = { value: '', unresolved: [] };
   if (assign.append) {
     const previous = scope.lookup(assign.name);
-    if (previous) binding = { value: previous.value + (assign.array ? ' ' : '') + binding.value, unresolved: [...previous.unresolved, ...binding.unresolved] };
+    if (previous) binding = { value: previous.value + binding.value, unresolved: [...previous.unresolved, ...binding.unresolved] };
   }
   return binding;
+}
+
+/** The elements of `(a "b c" [5]=d [key]=e)`: each field its own element, `[i]=v` at its index or key. */
+function arrayElements(words: ShWord[], expander: Expander, associative: boolean, start = 0): Map<string, Binding> {
+  const elements = new Map<string, Binding>();
+  let next = start;
+  for (const word of words) {
+    const first = word.parts[0];
+    const literalStart = first?.type === 'Lit' ? first.value : '';
+    const keyed = /^\[([^\]$`]+)\]=/.exec(literalStart);
+    if (keyed) {
+      const rest = literalStart.slice(keyed[0].length);
+      const value = expandWord({ ...word, parts: [...(rest ? [{ type: 'Lit' as const, value: rest }] : []), ...word.parts.slice(1)] }, expander);
+      const key = keyed[1]!;
+      elements.set(key, { value: value.value, unresolved: value.unresolved });
+      if (/^\d+$/.test(key)) next = Number(key) + 1;
+      continue;
+    }
+    for (const field of expandFields(word, expander)) {
+      elements.set(associative ? field.value : String(next++), { value: field.value, unresolved: field.unresolved });
+    }
+  }
+  return elements;
 }
 
 const toWord = (binding: Binding, raw: string): Word => ({ value: binding.value, raw, unresolved: binding.unresolved });
