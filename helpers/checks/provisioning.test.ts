@@ -188,7 +188,9 @@ describe('P1-K3S-SERVER', () => {
     state.roles!.server.provisioners[0]!.path = 'https://example.com/k3s-setup.sh';
     const result = await run('P1-K3S-SERVER', files);
     expect(result.status).toBe('fail');
-    expect(result.message).toMatch(/no K3s install found in the scripts of wilS; the shell provisioner at p1\/Vagrantfile:5 runs https:\/\/example\.com\/k3s-setup\.sh, a script outside the repository/);
+    expect(result.message).toBe('the shell provisioner at p1/Vagrantfile:5 runs https://example.com/k3s-setup.sh, a script outside the repository that the grader does not fetch, so the grader finds no K3s install for wilS');
+    expect(result.fix).toMatch(/^commit every script a provisioner runs in the part's scripts\/ folder/);
+    expect(result.locations).toEqual([{ file: 'p1/Vagrantfile', line: 5 }]);
   });
 
   it('skips naming G-SHELL-SYNTAX when the script does not parse', async () => {
@@ -272,6 +274,27 @@ describe('P1-NODE-IP', () => {
 
   it('passes on a committed get.k3s.io copy given --node-ip in args:', async () => {
     expect((await run('P1-NODE-IP', partOneVendored())).status).toBe('pass');
+  });
+
+  it('shows an interface found by a command substitution whole, never cut at its first blank', async () => {
+    const server = [
+      '#!/bin/bash',
+      "IFACE=$(ip -o addr show | awk '/192.168.56/{print $2}' | head -n1)",
+      'export INSTALL_K3S_EXEC="server --flannel-iface ${IFACE}"',
+      'curl -sfL https://get.k3s.io | sh -',
+      '',
+    ].join('\n');
+    const worker = [
+      '#!/bin/bash',
+      'FLAGS="agent --node-ip $(hostname -I | cut -d\' \' -f2)"',
+      'curl -sfL https://get.k3s.io | K3S_URL="https://$1:6443" K3S_TOKEN_FILE=/vagrant/token sh -s - $FLAGS',
+      '',
+    ].join('\n');
+    const result = await run('P1-NODE-IP', partOne(server, worker));
+    expect(result.status, result.message).toBe('pass');
+    expect(result.message).toBe(
+      "both K3s installs are pinned to the private network: wilS at p1/scripts/server.sh:4 (--flannel-iface $(ip -o addr show | awk '/192.168.56/{print $2}' | head -n1)); wilSW at p1/scripts/worker.sh:3 (--node-ip $(hostname -I | cut -d' ' -f2))",
+    );
   });
 
   it('fails when an install pins nothing', async () => {

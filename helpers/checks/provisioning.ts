@@ -91,14 +91,21 @@ function noInstall(id: string, machine: VagrantMachine, found: MachineInstalls, 
   if (syntax.length) return skip(id, `skipped: G-SHELL-SYNTAX failed (${syntax.map(({ why }) => why).join('; ')})`, syntax.map(({ script }) => ({ file: script.file, ...(script.parseError?.line ? { line: script.parseError.line } : {}) })));
   const missing = found.broken.map(({ why }) => why);
   const readable = found.scripts.filter((script) => !script.problem);
-  const vagrantfile = machine.location;
-  return fail(
-    id,
-    `no K3s install found in ${readable.length || !missing.length ? describeScripts(machine, readable) : `the scripts of ${machine.name}`}${missing.length ? `; ${missing.join('; ')}` : ''}`,
-    fix,
-    found.scripts.length ? found.scripts.map((script) => ({ file: script.file })) : [vagrantfile],
-  );
+  // A script the provisioner names that is not there: its own sentence, not "no install in …".
+  const message = readable.length || !missing.length
+    ? `no K3s install found in ${describeScripts(machine, readable)}${missing.length ? `; ${missing.join('; ')}` : ''}`
+    : `${missing.join('; ')}, so the grader finds no K3s install for ${machine.name}`;
+  const fixes = [
+    missing.some((why) => /does not exist/.test(why)) ? "make each provisioner's path: name a committed script exactly (names are case-sensitive on Linux), or commit the script it names" : '',
+    missing.some((why) => /outside the repository/.test(why)) ? "commit every script a provisioner runs in the part's scripts/ folder and name it in path: (the grader fetches nothing)" : '',
+  ].filter(Boolean);
+  const locations = found.scripts.map((script) => (script.problem ? provisionerOf(machine, script) : undefined) ?? { file: script.file });
+  return fail(id, message, fixes.length ? `${fixes.join('; ')}; then ${fix}` : fix, locations.length ? locations : [machine.location]);
 }
+
+/** Where the provisioner that runs a script by path: (a file or a URL) stands in the Vagrantfile. */
+const provisionerOf = (machine: VagrantMachine, script: ScriptFacts): Location | undefined =>
+  machine.provisioners.find((provisioner) => provisioner.type === 'shell' && (script.remote ? provisioner.path === script.remote : (provisioner.resolvedPath ?? provisioner.path) === script.file))?.location;
 
 async function k3sServerCheck(id: string, ctx: GradingContext, part: 'p1' | 'p2', machine: VagrantMachine): Promise<CheckResult> {
   const found = await installsOf(ctx, part, machine);

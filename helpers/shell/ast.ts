@@ -45,6 +45,8 @@ export interface Heredoc {
   /** The body, split into expansions when the delimiter is not quoted. */
   parts: WordPart[];
   raw: string;
+  /** The line of the body's first line, in the script's own numbering. */
+  line?: number;
 }
 
 export interface Redirect {

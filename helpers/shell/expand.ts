@@ -171,6 +171,8 @@ interface Segment {
   split: boolean;
   /** The next element of `"${A[@]}"`, `$@` …: it starts a new field. */
   boundary?: boolean;
+  /** Placeholders in `text` still unknown: splitting does not cut them (their value may be one word or several; it is left whole). */
+  keep?: string[];
 }
 
 /** A word as one string (an assignment's value, a heredoc body); the elements of `${A[@]}` are joined by blanks. */
@@ -204,7 +206,7 @@ export function expandFields(word: ShWord, expander: Expander): Word[] {
       started = true;
       continue;
     }
-    const pieces = segment.text.split(/[ \t\n]+/);
+    const pieces = splitKeeping(segment.text, segment.keep ?? []);
     pieces.forEach((piece, index) => {
       if (index > 0 && (started || current)) {
         fields.push(current);
@@ -252,13 +254,13 @@ function expandParts(parts: WordPart[], expander: Expander, quoted: boolean, unr
         const list = !part.op && !part.length && LIST.test(part.name) && !(quoted && part.name.endsWith('*]')) && !(quoted && part.name === '*') ? expander.scope.list(part.name) : undefined;
         if (list) {
           list.forEach((element, index) => {
-            out.push({ text: element.value, split: !quoted && element.unresolved.length === 0, ...(index ? { boundary: true } : {}) });
+            out.push({ text: element.value, split: !quoted, ...keeping(element.unresolved), ...(index ? { boundary: true } : {}) });
             unresolved.push(...element.unresolved);
           });
           break;
         }
         const binding = parameter(part, expander);
-        out.push({ text: binding.value, split: !quoted && binding.unresolved.length === 0 });
+        out.push({ text: binding.value, split: !quoted, ...keeping(binding.unresolved) });
         unresolved.push(...binding.unresolved);
         break;
       }
@@ -266,7 +268,7 @@ function expandParts(parts: WordPart[], expander: Expander, quoted: boolean, unr
         expander.onSubst?.(part.stmts);
         const known = expander.evaluateSubst?.(part.stmts, part.raw);
         if (known) {
-          out.push({ text: known.value, split: !quoted && known.unresolved.length === 0 });
+          out.push({ text: known.value, split: !quoted, ...keeping(known.unresolved) });
           unresolved.push(...known.unresolved);
         } else {
           out.push({ text: part.raw, split: false });
@@ -373,6 +375,42 @@ function globToRegex(glob: string, greedy = true): string {
 }
 
 const unique = (names: string[]): string[] => [...new Set(names)];
+
+const keeping = (unresolved: string[]): { keep?: string[] } => (unresolved.length ? { keep: unresolved } : {});
+
+/** `text.split(/[ \t\n]+/)`, except inside the placeholders `keep` names. */
+function splitKeeping(text: string, keep: readonly string[]): string[] {
+  if (!keep.length) return text.split(/[ \t\n]+/);
+  const spans: Array<[number, number]> = [];
+  for (const name of keep) {
+    for (let at = name ? text.indexOf(name) : -1; at >= 0; at = text.indexOf(name, at + name.length)) spans.push([at, at + name.length]);
+  }
+  const pieces: string[] = [];
+  let current = '';
+  for (let i = 0; i < text.length; i++) {
+    const blank = text[i] === ' ' || text[i] === '\t' || text[i] === '\n';
+    if (!blank || spans.some(([from, to]) => i >= from && i < to)) {
+      current += text[i];
+      continue;
+    }
+    pieces.push(current);
+    current = '';
+    while (i + 1 < text.length && /[ \t\n]/.test(text[i + 1]!) && !spans.some(([from, to]) => i + 1 >= from && i + 1 < to)) i++;
+  }
+  pieces.push(current);
+  return pieces;
+}
+
+/**
+ * A value split into words on blanks (as install.sh splits INSTALL_K3S_EXEC), each unresolved
+ * placeholder kept whole: `--flannel-iface $(ip -o addr | awk '{print $2}')` gives two words, not a
+ * cut `$(ip`. Each word names the placeholders it holds.
+ */
+export function splitOnBlanks(word: Word): Word[] {
+  return splitKeeping(word.value, word.unresolved)
+    .filter(Boolean)
+    .map((value) => ({ value, raw: word.raw, unresolved: word.unresolved.filter((name) => value.includes(name)) }));
+}
 
 /** posix normalisation that keeps a leading '..' visible. */
 export const normalizePath = (path: string): string => posix.normalize(path).replace(/\/+$/, '') || '.';

@@ -62,17 +62,19 @@ describe('machineScripts', () => {
   });
 
   it('reports a provisioner script that is missing, outside the repository, or binary', async () => {
-    repository = await tempRepository({ 'p1/Vagrantfile': '#\n', 'p1/scripts/bin.sh': new Uint8Array([0x7f, 0x45, 0x4c, 0x46, 0, 0, 1, 2]) });
+    repository = await tempRepository({ 'p1/Vagrantfile': '#\n', 'p1/scripts/bin.sh': new Uint8Array([0x7f, 0x45, 0x4c, 0x46, 0, 0, 1, 2]), 'p1/scripts/server.sh': 'echo\n' });
     const broken = machine('wilS', '192.168.56.110', [
       shellProvisioner({ line: 3, path: 'scripts/gone.sh', resolvedPath: 'p1/scripts/gone.sh' }),
       shellProvisioner({ line: 4, path: '../../elsewhere.sh' }),
       shellProvisioner({ line: 5, path: 'scripts/bin.sh', resolvedPath: 'p1/scripts/bin.sh' }),
+      shellProvisioner({ line: 6, path: 'Scripts/Server.sh', resolvedPath: 'p1/Scripts/Server.sh' }),
     ]);
     const scripts = await machineScripts(repository.ctx, 'p1', broken);
-    expect(scripts.map((script) => script.parsed)).toEqual([false, false, false]);
-    expect(scripts[0]!.problem).toMatch(/p1\/scripts\/gone\.sh does not exist.*p1\/Vagrantfile:3/);
+    expect(scripts.map((script) => script.parsed)).toEqual([false, false, false, false]);
+    expect(scripts[0]!.problem).toBe('the shell provisioner at p1/Vagrantfile:3 runs p1/scripts/gone.sh, which does not exist');
     expect(scripts[1]!.problem).toMatch(/outside the repository/);
     expect(scripts[2]!.problem).toMatch(/binary/);
+    expect(scripts[3]!.problem).toBe('the shell provisioner at p1/Vagrantfile:6 runs p1/Scripts/Server.sh, which does not exist (p1/scripts/server.sh exists: names are case-sensitive on Linux)');
   });
 });
 

@@ -9,6 +9,7 @@
 //   the order of the Vagrantfile); a script that only other scripts call, or that no provisioner
 //   runs (Part 3, bonus), is resolved with its own assignments and the .env values alone.
 import type { GradingContext } from '../checks/context.ts';
+import { caseVariantsOf } from '../checks/layout.ts';
 import type { ManifestObject } from '../manifests/model.ts';
 import { targetDotenv } from '../target/dotenv.ts';
 import type { SubjectPart } from '../target/layout.ts';
@@ -84,13 +85,15 @@ export function machineScripts(ctx: GradingContext, part: 'p1' | 'p2', machine: 
       }
       const path = provisioner.resolvedPath;
       if (!path) {
-        out.push(unreadable(provisioner.path ?? vagrantfile, `the shell provisioner at ${where(provisioner)} runs ${provisioner.path ?? 'a script'}, outside the repository; keep the script in the part's scripts/ folder`, dotenv));
+        out.push(unreadable(provisioner.path ?? vagrantfile, `the shell provisioner at ${where(provisioner)} runs ${provisioner.path ?? 'a script'}, which is outside the repository`, dotenv));
         continue;
       }
       seen.add(path);
       const file = target.file(path);
       if (!file) {
-        out.push(unreadable(path, `${path} does not exist, yet the shell provisioner at ${where(provisioner)} runs it; commit it or fix the provisioner's path:`, dotenv));
+        const variants = caseVariantsOf(target, path, false);
+        const hint = variants.length ? ` (${list(variants)} exist${variants.length === 1 ? 's' : ''}: names are case-sensitive on Linux)` : '';
+        out.push(unreadable(path, `the shell provisioner at ${where(provisioner)} runs ${path}, which does not exist${hint}`, dotenv));
         continue;
       }
       if (file.problem || file.text === undefined) {
@@ -168,6 +171,8 @@ function unreadable(file: string, problem: string, dotenv: Record<string, string
     resolvedWith: { env: {}, dotenv },
   };
 }
+
+const list = (items: string[]): string => (items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`);
 
 const where = (provisioner: VagrantProvisioner): string => (provisioner.location.line ? `${provisioner.location.file}:${provisioner.location.line}` : provisioner.location.file);
 

@@ -4,7 +4,7 @@
 import { posix } from 'node:path';
 import { parse } from 'yaml';
 import { parseScript } from './syntax-tree.ts';
-import { expandFields, Scope } from './expand.ts';
+import { expandFields, Scope, splitOnBlanks } from './expand.ts';
 import { baseName, effective, shellRun, SHELLS, tail } from './invocation.ts';
 import type { Download, K3sInstall, K3sMode, ScriptFacts, ShellCommand, Word } from './model.ts';
 import type { PartFiles, WrittenFile } from './walk.ts';
@@ -111,8 +111,7 @@ function build(candidate: Candidate, writtenFiles: readonly WrittenFile[], files
   const words: Array<{ word: Word; source: string }> = [];
   const exec = env.INSTALL_K3S_EXEC;
   if (exec && candidate.via !== 'binary' && candidate.via !== 'systemd') {
-    for (const piece of exec.value.split(/\s+/).filter(Boolean))
-      words.push({ word: { value: piece, raw: exec.raw, unresolved: exec.unresolved.filter((name) => piece.includes(name)) }, source: 'INSTALL_K3S_EXEC' });
+    for (const piece of splitOnBlanks(exec)) words.push({ word: piece, source: 'INSTALL_K3S_EXEC' });
   }
   for (const word of candidate.args) words.push({ word, source: candidate.via === 'systemd' ? 'ExecStart' : 'args' });
   // install.sh runs `k3s $1 …` over INSTALL_K3S_EXEC followed by its args: a first word server|agent is the mode.
@@ -218,4 +217,23 @@ function readConfig(text: string): Record<string, string | true> {
   return out;
 }
 
-export const placeholders = (value: string): string[] => value.match(/\$\{[A-Za-z_]\w*[^}]*\}|\$[A-Za-z_]\w*|\$\d|\$\([^)]*\)?/g) ?? [];
+/** The placeholders left in a value a file holds: `${X}`, `$X`, `$1`, and a whole `$(…)`, nested parentheses included. */
+export function placeholders(value: string): string[] {
+  const found: string[] = [];
+  for (let i = value.indexOf('$'); i >= 0; i = value.indexOf('$', i + 1)) {
+    if (value[i + 1] === '(') {
+      let depth = 0;
+      let end = i + 1;
+      for (; end < value.length; end++) {
+        if (value[end] === '(') depth++;
+        else if (value[end] === ')' && --depth === 0) break;
+      }
+      found.push(value.slice(i, end + 1));
+      i = end;
+      continue;
+    }
+    const match = /^\$(?:\{[A-Za-z_]\w*[^}]*\}|[A-Za-z_]\w*|\d)/.exec(value.slice(i, i + 200));
+    if (match) found.push(match[0]);
+  }
+  return found;
+}

@@ -41,6 +41,6 @@ export function remoteScriptFacts(vagrantfile: string, provisioner: VagrantProvi
     parsed: false,
     commands: [],
     downloads: [],
-    problem: `the shell provisioner at ${where} runs ${url}, a script outside the repository that the grader does not fetch; commit it in the part's scripts/ folder and run it by path:`,
+    problem: `the shell provisioner at ${where} runs ${url}, a script outside the repository that the grader does not fetch`,
   };
 }

@@ -482,10 +482,11 @@ class Converter {
     const bodyEnd = Math.max(bodyStart, endLine ?? this.delimiterLine(bodyStart, delimiter, stripTabs) ?? body?.endIndex ?? bodyStart);
     const strip = (text: string, atLineStart: boolean): string => (stripTabs ? text.replace(atLineStart ? /^\t+|(?<=\n)\t+/g : /(?<=\n)\t+/g, '') : text);
     const raw = strip(this.src.slice(bodyStart, bodyEnd), true);
-    if (quoted) return { delimiter, quoted, parts: raw ? [{ type: 'Lit', value: raw }] : [], raw };
-    if (swallowedFrom !== undefined) return { delimiter, quoted, parts: reparsedHeredoc(raw, this.pos(bodyStart), this.depth + 1), raw };
+    const line = this.pos(bodyStart).line;
+    if (quoted) return { delimiter, quoted, parts: raw ? [{ type: 'Lit', value: raw }] : [], raw, line };
+    if (swallowedFrom !== undefined) return { delimiter, quoted, parts: reparsedHeredoc(raw, this.pos(bodyStart), this.depth + 1), raw, line };
     const parts = body ? this.textParts(body, bodyStart, bodyEnd, heredocLiteral, (text, offset) => strip(text, offset === bodyStart || this.src[offset - 1] === '\n')) : [];
-    return { delimiter, quoted, parts, raw };
+    return { delimiter, quoted, parts, raw, line };
   }
 
   /** Where the line closing a heredoc starts, when the grammar did not find it. */

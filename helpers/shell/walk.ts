@@ -1,12 +1,13 @@
 // Walks a script's syntax tree as the shell would run it, statically: assignments bind
 // variables (and arrays) in order, a `for` loop over constant words or an array's elements runs
-// once per word, functions run where they are called, `eval` of a known string runs it, both
-// branches of an `if` are taken. It records every command with its words resolved, the files
+// once per word, functions run where they are called, `eval` of a known string runs it, a script
+// handed to a shell (`sh -c STRING`, `su USER -c STRING`, `bash <<EOF`, `cat <<EOF | sudo bash` …)
+// runs in place, both branches of an `if` are taken. It records every command with its words resolved, the files
 // written, the downloads and the calls of other scripts of the part.
 import { posix } from 'node:path';
 import type { CallExpr, Command, ShWord, Stmt } from './ast.ts';
 import { arrayBinding, elementsOf, expandFields, expandText, expandWord, Scope, type Binding, type Expander } from './expand.ts';
-import { baseName, effective, shellRun, SHELLS, unwrapArgv } from './invocation.ts';
+import { baseName, effective, scriptRunOf, unwrapArgv, type ShellRun } from './invocation.ts';
 import type { Download, ScriptCall, ScriptFacts, ShellCommand, Word } from './model.ts';
 import { parseScript } from './syntax-tree.ts';
 import type { Location } from '../checks/result.ts';
@@ -32,6 +33,8 @@ const MAX_COMMANDS = 5000;
 const MAX_STEPS = 50_000;
 const MAX_DEPTH = 12;
 const MAX_LOOP = 64;
+/** A script handed to a shell longer than this is not walked (an expansion may blow a text up). */
+const MAX_INLINE_SCRIPT = 200_000;
 const DECLARATIONS = new Set(['export', 'declare', 'typeset', 'local', 'readonly']);
 const WRITE_OPS = new Set(['>', '>>', '>|', '&>', '&>>']);
 const KNOWN_DIRS = ['/etc/rancher/k3s', '/etc/rancher/k3s/config.yaml.d', '/etc/systemd/system', '/usr/local/bin', '/usr/bin'];
@@ -52,6 +55,10 @@ export class Walker {
   private readonly dirs = new Set(KNOWN_DIRS);
   private readonly copies = new Map<ShellCommand, WrittenFile[]>();
   private readonly appending = new Set<ShellCommand>();
+  /** The heredoc or here-string a command reads, as a word (its unresolved placeholders named), and the line its text starts at. */
+  private readonly stdinTexts = new WeakMap<ShellCommand, { word: Word; line: number }>();
+  /** The file a command reads on stdin (`bash -s < setup.sh`). */
+  private readonly stdinFiles = new WeakMap<ShellCommand, Word>();
   private depth = 0;
   private steps = 0;
   /** While false (a sourced file read for its variables), commands are not recorded. */
@@ -98,16 +105,17 @@ export class Walker {
     return last;
   }
 
-  private statement(stmt: Stmt, scope: Scope, guard: string | undefined): ShellCommand | undefined {
+  /** `input`: the command whose output a simple command of a pipeline reads. */
+  private statement(stmt: Stmt, scope: Scope, guard: string | undefined, input?: ShellCommand): ShellCommand | undefined {
     if (!stmt.cmd || this.commands.length >= MAX_COMMANDS || ++this.steps > MAX_STEPS) return undefined;
     const cmd: Command = stmt.cmd;
     switch (cmd.type) {
       case 'Call':
-        return this.call(stmt, cmd, scope, guard);
+        return this.call(stmt, cmd, scope, guard, input);
       case 'Pipeline': {
         let previous: ShellCommand | undefined;
         for (const part of cmd.stmts) {
-          const command = this.statement(part, scope, guard);
+          const command = this.statement(part, scope, guard, previous);
           if (command && previous) command.pipedFrom = previous;
           previous = command;
         }
@@ -165,7 +173,7 @@ export class Walker {
     }
   }
 
-  private call(stmt: Stmt, call: CallExpr, scope: Scope, guard: string | undefined): ShellCommand | undefined {
+  private call(stmt: Stmt, call: CallExpr, scope: Scope, guard: string | undefined, input: ShellCommand | undefined): ShellCommand | undefined {
     const expander = this.expander(scope);
     if (call.args.length === 0) {
       for (const assign of call.assigns) scope.set(assign.name, assignedValue(assign, expander, scope), scope.exported.has(assign.name));
@@ -181,12 +189,21 @@ export class Walker {
     }
     const command: ShellCommand = { env, argv, location: this.location(call.pos.line) };
     if (guard) command.guardedBy = guard;
+    if (input) command.pipedFrom = input;
     const inherited = scope.exportedBindings();
     if (Object.keys(inherited).length) command.inheritedEnv = Object.fromEntries(Object.entries(inherited).map(([name, binding]) => [name, toWord(binding, `$${name}`)]));
     for (const redirect of stmt.redirs) {
-      if (redirect.heredoc) command.heredoc = expandText(redirect.heredoc.parts, redirect.heredoc.raw, expander).value;
-      else if (redirect.op === '<<<' && redirect.target) command.heredoc = `${expandWord(redirect.target, expander).value}\n`;
-      else if (WRITE_OPS.has(redirect.op) && (!redirect.fd || redirect.fd === '1') && redirect.target) {
+      if (redirect.heredoc) {
+        const word = expandText(redirect.heredoc.parts, redirect.heredoc.raw, expander);
+        command.heredoc = word.value;
+        this.stdinTexts.set(command, { word, line: redirect.heredoc.line ?? redirect.pos.line + 1 });
+      } else if (redirect.op === '<<<' && redirect.target) {
+        const word = expandWord(redirect.target, expander);
+        command.heredoc = `${word.value}\n`;
+        this.stdinTexts.set(command, { word: { ...word, value: command.heredoc }, line: redirect.pos.line });
+      } else if (redirect.op === '<' && (!redirect.fd || redirect.fd === '0') && redirect.target) {
+        this.stdinFiles.set(command, expandWord(redirect.target, expander));
+      } else if (WRITE_OPS.has(redirect.op) && (!redirect.fd || redirect.fd === '1') && redirect.target) {
         const target = expandWord(redirect.target, expander).value;
         if (!/^\/dev\/(null|std(out|err)|fd\/)/.test(target)) {
           command.writesTo = target;
@@ -226,7 +243,13 @@ export class Walker {
   }
 
   private effects(command: ShellCommand, call: CallExpr, scope: Scope): void {
-    const { argv, name } = effective(command);
+    const invocation = effective(command);
+    const { argv, name } = invocation;
+    const run = scriptRunOf(invocation);
+    if (run) {
+      this.shellRun(run, command, call, scope);
+      return;
+    }
     if (!argv.length) return;
     const args = argv.slice(1);
     switch (name) {
@@ -269,14 +292,6 @@ export class Walker {
       }
       return;
     }
-    if (SHELLS.has(name)) {
-      const run = shellRun(argv);
-      if (run.commandString && !run.commandString.unresolved.length) {
-        const inner = parseScript(run.commandString.value, call.pos.line);
-        this.nested(() => this.walk(inner.stmts, scope.clone(), command.guardedBy));
-      } else if (run.script) this.callScript(run.script, run.args, false, command, scope);
-      return;
-    }
     const body = this.functions.get(name);
     if (body && argv[0]!.value === name) {
       const saved = scope.args;
@@ -286,6 +301,51 @@ export class Walker {
       return;
     }
     if (argv[0]!.value.includes('/')) this.callScript(argv[0]!, args, false, command, scope);
+  }
+
+  /**
+   * A shell run on a script: a `-c` string or what it reads on stdin (a heredoc, a here-string,
+   * `cat <<EOF |`, `echo … |`) is walked in place, in a copy of the scope, with its own positional
+   * parameters; a script file of the part is a call.
+   */
+  private shellRun(run: ShellRun, command: ShellCommand, call: CallExpr, scope: Scope): void {
+    const file = run.stdin ? this.stdinFiles.get(command) : undefined;
+    if (run.script || file) {
+      this.callScript((run.script ?? file)!, run.args, false, command, scope);
+      return;
+    }
+    const text = run.commandString ? { word: run.commandString, line: call.pos.line } : run.stdin ? this.stdinOf(command) : undefined;
+    if (!text) return;
+    const { word, line } = text;
+    // `sh -c "$CMD"` with CMD unknown runs nothing the grader can see.
+    if (!word.value.trim() || word.value.length > MAX_INLINE_SCRIPT || word.unresolved.includes(word.value.trim())) return;
+    const child = scope.clone();
+    child.args = (run.commandString ? run.args.slice(1) : run.args).map(toBinding);
+    // Substitutions the outer shell could not evaluate were walked where they stood: in the inner
+    // script they are values still unknown, not commands to walk a second time.
+    let source = word.value;
+    word.unresolved.filter((name) => /^(\$\(|`|<\(|>\()/.test(name)).forEach((name, index) => {
+      const placeholder = `__iot_substitution_${index}`;
+      source = source.split(name).join(`\${${placeholder}}`);
+      child.set(placeholder, { value: name, unresolved: [name] });
+    });
+    const inner = parseScript(source, line);
+    this.nested(() => this.walk(inner.stmts, child, command.guardedBy));
+  }
+
+  /** What a command reads on stdin, when it is known: its heredoc or here-string, or the output of `cat <<EOF`, echo or printf piped into it. */
+  private stdinOf(command: ShellCommand): { word: Word; line: number } | undefined {
+    const own = this.stdinTexts.get(command);
+    if (own) return own;
+    const from = command.pipedFrom;
+    if (!from) return undefined;
+    const { argv, name } = effective(from);
+    const fed = this.stdinTexts.get(from);
+    if ((name === 'cat' || name === 'tee') && fed && argv.slice(1).every((word) => word.value.startsWith('-'))) return fed;
+    if (name !== 'echo' && name !== 'printf') return undefined;
+    const value = outputOf(from, this.files);
+    if (value === undefined) return undefined;
+    return { word: { value, raw: value, unresolved: argv.flatMap((word) => word.unresolved) }, line: from.location.line ?? 1 };
   }
 
   private callScript(target: Word, args: Word[], sourced: boolean, command: ShellCommand, scope: Scope): void {
