@@ -75,6 +75,14 @@ describe('G-SHELL-SYNTAX', () => {
     expect(result.fix).toMatch(/bash -n/);
   });
 
+  it('fails on a malformed arithmetic expression, saying bash -n misses it but bash stops on it', async () => {
+    const result = await run('G-SHELL-SYNTAX', { 'p1/scripts/wait.sh': '#!/bin/bash\nstart=$SECONDS\nwaited=$((SEC# note ONDS - start))\n' });
+    expect(result.status).toBe('fail');
+    expect(result.message).toMatch(/^p1\/scripts\/wait\.sh:3: .*arithmetic/);
+    expect(result.fix).toMatch(/bash -n` does not look inside \$\(\(…\)\)/);
+    expect(result.fix).not.toMatch(/reports the same error\)/);
+  });
+
   it('fails on a binary file named *.sh', async () => {
     const result = await run('G-SHELL-SYNTAX', { 'p3/scripts/tool.sh': new Uint8Array([0x7f, 0x45, 0x4c, 0x46, 0, 0, 0]) });
     expect(result.status).toBe('fail');

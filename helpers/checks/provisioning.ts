@@ -33,6 +33,9 @@ async function everyScript(ctx: GradingContext): Promise<ScriptFacts[]> {
   return scripts;
 }
 
+/** mvdan/sh's messages for a malformed arithmetic expression, which bash parses only when it runs it. */
+const ARITHMETIC_ERROR = /arithmetic|must (follow|be followed by) an expression|ternary operator/;
+
 function brokenScript(script: ScriptFacts): string | undefined {
   if (script.problem) return script.problem;
   if (script.parsed) return undefined;
@@ -191,12 +194,16 @@ export const provisioningChecks: StaticChecks = {
     const broken = scripts.filter((script) => brokenScript(script));
     if (!broken.length) return pass('G-SHELL-SYNTAX', `${scripts.length} shell script${scripts.length === 1 ? '' : 's'} parse as bash (${list(scripts.map((script) => (script.inline ? `inline provisioner in ${script.file}` : script.file)))})`);
     const unreadable = broken.some((script) => script.problem);
-    const syntax = broken.some((script) => !script.problem);
+    const syntax = broken.filter((script) => !script.problem);
+    const arithmetic = syntax.filter((script) => ARITHMETIC_ERROR.test(script.parseError?.message ?? ''));
     return fail(
       'G-SHELL-SYNTAX',
       broken.map((script) => brokenScript(script)).join('; '),
       [
-        syntax ? 'fix the syntax at the line named (`bash -n FILE` reports the same error)' : '',
+        syntax.length > arithmetic.length ? 'fix the syntax at the line named (`bash -n FILE` reports the same error)' : '',
+        arithmetic.length
+          ? 'fix the arithmetic expression at the line named: `bash -n` does not look inside $((…)) and ((…)), but bash reports the same syntax error when it runs the line, and the script stops there'
+          : '',
         unreadable ? 'commit every script as a plain UTF-8 text file inside the repository' : '',
       ].filter(Boolean).join('; '),
       broken.map((script) => ({ file: script.file, ...(script.parseError?.line ? { line: script.parseError.line } : {}) })),

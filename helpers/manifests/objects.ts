@@ -11,7 +11,10 @@ import { yamlFiles } from './yaml-files.ts';
 
 /** Every Kubernetes object of the part, in file order, then built ones, then imperative ones. */
 export function objectsOf(ctx: GradingContext, part: SubjectPart): Promise<ManifestObject[]> {
-  return ctx.once(`manifests:objects:${part}`, async () => [...(await declaredObjects(ctx, part)), ...(await imperativeObjects(ctx, part))]);
+  return ctx.once(`manifests:objects:${part}`, async () => {
+    const declared = await declaredObjects(ctx, part);
+    return [...declared, ...(await imperativeObjects(ctx, part, declared))];
+  });
 }
 
 /** The objects written in YAML files or built by kustomize (no script involved). */

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { VagrantEvaluation } from '../vagrantfile/model.ts';
 import { imperativeObjects, machineScripts, scriptFacts } from './facts.ts';
+import { objectsOf } from '../manifests/objects.ts';
 import { INSTALLER_STAND_INS, machine, shellProvisioner, tempRepository, type TempRepository } from './testing.ts';
 
 const evaluations = vi.hoisted(() => new Map<string, VagrantEvaluation | undefined>());
@@ -41,6 +42,20 @@ describe('machineScripts', () => {
       { file: 'p1/Vagrantfile', line: 10 },
       { file: 'p1/Vagrantfile', line: 10 },
     ]);
+  });
+
+  it('follows the scripts an inline provisioner runs by path', async () => {
+    repository = await tempRepository({
+      'p1/Vagrantfile': '#\n',
+      'p1/scripts/server.sh': '#!/bin/bash\nexport INSTALL_K3S_EXEC="--node-ip $1"\ncurl -sfL https://get.k3s.io | sh -\n',
+    });
+    const server = machine('wilS', '192.168.56.110', [shellProvisioner({ line: 7, inline: 'sh /vagrant/scripts/server.sh 192.168.56.110' })]);
+    const scripts = await machineScripts(repository.ctx, 'p1', server);
+    expect(scripts.map((script) => [script.file, script.inline ?? false])).toEqual([
+      ['p1/Vagrantfile', true],
+      ['p1/scripts/server.sh', false],
+    ]);
+    expect(scripts[1]!.k3sInstalls[0]).toMatchObject({ mode: 'server', flags: { 'node-ip': '192.168.56.110' } });
   });
 
   it('applies a K3s config written by one script of the machine to the install of another', async () => {
@@ -187,6 +202,22 @@ describe('imperativeObjects', () => {
     expect(objects[4]!.unresolved['spec.selector']).toEqual(['the selector of deploy/other']);
     expect(objects[5]!.unresolved['metadata.name']).toEqual(['$MISSING']);
     expect(objects[0]!.origin).toBe('script');
+  });
+
+  it('gives a Service exposed from a workload declared in YAML that workload\'s selector and, without --port, its port', async () => {
+    repository = await tempRepository({
+      'p2/confs/app1.yaml': 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: app1\nspec:\n  selector:\n    matchLabels:\n      app: one\n  template:\n    metadata:\n      labels:\n        app: one\n    spec:\n      containers:\n        - name: c\n          image: nginx\n          ports:\n            - containerPort: 5678\n',
+      'p2/scripts/setup.sh': '#!/bin/bash\nkubectl apply -f /vagrant/confs/app1.yaml\nkubectl expose deployment app1 --name=app1-svc --port=80 --target-port=5678\nkubectl expose deployment/app1 --name=bare\nkubectl expose deployment gone --port=80\n',
+    });
+    const objects = await objectsOf(repository.ctx, 'p2');
+    const services = objects.filter((object) => object.kind === 'Service');
+    expect(services.map((service) => [service.name, service.body.spec])).toEqual([
+      ['app1-svc', { selector: { app: 'one' }, ports: [{ port: 80, targetPort: 5678, protocol: 'TCP' }] }],
+      ['bare', { selector: { app: 'one' }, ports: [{ port: 5678, targetPort: 5678, protocol: 'TCP' }] }],
+      ['gone', { ports: [{ port: 80, targetPort: 80, protocol: 'TCP' }] }],
+    ]);
+    expect(services[0]!.unresolved['spec.selector']).toBeUndefined();
+    expect(services[2]!.unresolved['spec.selector']).toEqual(['the selector of deployment/gone']);
   });
 
   it('creates one namespace per element of an array looped over', async () => {

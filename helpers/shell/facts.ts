@@ -66,17 +66,16 @@ export function machineScripts(ctx: GradingContext, part: 'p1' | 'p2', machine: 
     for (const provisioner of machine.provisioners) {
       if (provisioner.type !== 'shell') continue;
       if (provisioner.inline !== undefined) {
-        out.push(
-          await analyzeScript({
-            file: vagrantfile,
-            text: provisioner.inline,
-            inlineLine: provisioner.location.line ?? machine.location.line ?? 1,
-            env: provisioner.env,
-            args: provisioner.args,
-            dotenv,
-            files: partFiles(target, part, vagrantfile, machine),
-          }),
-        );
+        const facts = await analyzeScript({
+          file: vagrantfile,
+          text: provisioner.inline,
+          inlineLine: provisioner.location.line ?? machine.location.line ?? 1,
+          env: provisioner.env,
+          args: provisioner.args,
+          dotenv,
+          files: partFiles(target, part, vagrantfile, machine),
+        });
+        out.push(facts, ...(await calledScripts(ctx, part, machine, facts, provisioner.env, dotenv, seen)));
         continue;
       }
       if (provisioner.path !== undefined && isRemotePath(provisioner.path)) {
@@ -142,9 +141,12 @@ function mergeMachineConfigs(scripts: ScriptFacts[], filesOf: (file: string) => 
   }
 }
 
-/** Objects the part's scripts create with `kubectl create deployment|namespace` and `kubectl expose`. */
-export function imperativeObjects(ctx: GradingContext, part: SubjectPart): Promise<ManifestObject[]> {
-  return ctx.once(`shell:objects:${part}`, async () => kubectlObjects(await scriptFacts(ctx, part)));
+/**
+ * Objects the part's scripts create with `kubectl create deployment|namespace` and `kubectl expose`;
+ * `declared`: the part's YAML objects, which an expose of a workload applied from a file reads.
+ */
+export function imperativeObjects(ctx: GradingContext, part: SubjectPart, declared: readonly ManifestObject[] = []): Promise<ManifestObject[]> {
+  return ctx.once(`shell:objects:${part}`, async () => kubectlObjects(await scriptFacts(ctx, part), declared));
 }
 
 async function pathProvisioners(ctx: GradingContext, part: 'p1' | 'p2'): Promise<Array<{ machine: VagrantMachine; provisioner: VagrantProvisioner }>> {

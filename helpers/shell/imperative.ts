@@ -60,10 +60,14 @@ function dryRunOnly(args: KubectlArgs, command: ShellCommand, commands: readonly
   });
 }
 
-export function kubectlObjects(scripts: readonly ScriptFacts[]): ManifestObject[] {
+/**
+ * `known`: the objects the part declares in YAML, which a `kubectl expose` of a workload applied
+ * from a file reads its selector (and, without --port, its port) from.
+ */
+export function kubectlObjects(scripts: readonly ScriptFacts[], known: readonly ManifestObject[] = []): ManifestObject[] {
   const objects: ManifestObject[] = [];
+  const deployments = new Map<string, Record<string, string>>();
   for (const script of scripts) {
-    const deployments = new Map<string, Record<string, string>>();
     for (const command of script.commands) {
       const args = kubectlArgs(command);
       if (!args) continue;
@@ -101,10 +105,12 @@ export function kubectlObjects(scripts: readonly ScriptFacts[]): ManifestObject[
         let resource = kind.value;
         let target = name?.value;
         if (resource.includes('/')) [resource, target] = resource.split('/', 2) as [string, string];
-        const port = last(args, '--port');
-        if (!target || !port) continue;
+        if (!target) continue;
+        const exposed = exposedObject(known, resource, target, namespace?.value);
+        const port = last(args, '--port') ?? (exposed && firstPort(exposed));
+        if (!port) continue;
         const serviceName = last(args, '--name')?.value ?? target;
-        const selectorOf = /^deploy/.test(resource) ? deployments.get(`${namespace?.value ?? ''}/${target}`) : undefined;
+        const selectorOf = (/^deploy/.test(resource) ? deployments.get(`${namespace?.value ?? ''}/${target}`) : undefined) ?? (exposed && selectorOfExposed(exposed));
         const type = last(args, '--type');
         const targetPort = last(args, '--target-port');
         const unresolved: Record<string, string[]> = { 'metadata.name': name?.unresolved ?? kind.unresolved, [formatPath(['spec', 'ports', 0, 'port'])]: port.unresolved };
@@ -129,6 +135,50 @@ export function kubectlObjects(scripts: readonly ScriptFacts[]): ManifestObject[
     }
   }
   return objects;
+}
+
+/** The kinds `kubectl expose` accepts, by the names it accepts for them. */
+const EXPOSABLE: Record<string, string> = {
+  pod: 'Pod', pods: 'Pod', po: 'Pod',
+  service: 'Service', services: 'Service', svc: 'Service',
+  deployment: 'Deployment', deployments: 'Deployment', deploy: 'Deployment',
+  replicaset: 'ReplicaSet', replicasets: 'ReplicaSet', rs: 'ReplicaSet',
+  replicationcontroller: 'ReplicationController', replicationcontrollers: 'ReplicationController', rc: 'ReplicationController',
+};
+
+/** The declared object `kubectl expose RESOURCE NAME` reads, in the namespace it names (or an unnamespaced one). */
+function exposedObject(known: readonly ManifestObject[], resource: string, name: string, namespace: string | undefined): ManifestObject | undefined {
+  const kind = EXPOSABLE[resource.toLowerCase().replace(/\..*$/, '')];
+  const sameNamespace = (object: ManifestObject): boolean => (object.namespace ?? 'default') === (namespace ?? 'default') || object.namespace === undefined || namespace === undefined;
+  return kind ? known.find((object) => object.kind === kind && object.name === name && sameNamespace(object)) : undefined;
+}
+
+const record = (value: unknown): Record<string, unknown> => (value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {});
+const stringMap = (value: unknown): Record<string, string> | undefined => {
+  const entries = Object.entries(record(value)).filter(([, v]) => typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean');
+  return entries.length ? Object.fromEntries(entries.map(([k, v]) => [k, String(v)])) : undefined;
+};
+
+/** The selector kubectl expose copies: a Pod's labels, a Service's or RC's selector, a workload's matchLabels. */
+function selectorOfExposed(object: ManifestObject): Record<string, string> | undefined {
+  const body = record(object.body);
+  const spec = record(body.spec);
+  if (object.kind === 'Pod') return stringMap(record(body.metadata).labels);
+  if (object.kind === 'Service' || object.kind === 'ReplicationController') return stringMap(spec.selector);
+  const selector = record(spec.selector);
+  return selector.matchExpressions ? undefined : stringMap(selector.matchLabels);
+}
+
+/** Without --port, kubectl expose takes the first port the exposed object declares. */
+function firstPort(object: ManifestObject): Word | undefined {
+  const body = record(object.body);
+  const spec = record(body.spec);
+  const podSpec = object.kind === 'Pod' ? spec : record(record(spec.template).spec);
+  const ports = object.kind === 'Service'
+    ? (Array.isArray(spec.ports) ? spec.ports : []).map((port) => record(port).port)
+    : (Array.isArray(podSpec.containers) ? podSpec.containers : []).flatMap((container) => (Array.isArray(record(container).ports) ? (record(container).ports as unknown[]) : []).map((port) => record(port).containerPort));
+  const port = ports.find((value) => typeof value === 'number');
+  return port === undefined ? undefined : { value: String(port), raw: String(port), unresolved: [] };
 }
 
 function object(apiVersion: string, kind: string, fields: Record<string, unknown>, location: Location, unresolved: Record<string, string[]>): ManifestObject {

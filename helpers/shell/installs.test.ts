@@ -92,6 +92,24 @@ describe('K3s installs', () => {
     expect(install.configFiles).toEqual(['/etc/rancher/k3s/config.yaml']);
   });
 
+  it('reads a config file whose values hold command substitutions with quotes, keeping them unresolved', async () => {
+    const text = [
+      'IFACE="$(ip -o -4 route get "$SERVER_IP" \\',
+      "    | awk '{print $5}')\"",
+      'sudo tee /etc/rancher/k3s/config.yaml >/dev/null <<EOF',
+      'server: "https://192.168.56.110:6443"',
+      'token: "abc"',
+      'flannel-iface: "${IFACE}"',
+      'EOF',
+      'curl -sfL https://get.k3s.io | sudo sh -s - agent',
+    ].join('\n');
+    const install = await onlyInstall(`${text}\n`);
+    expect(install).toMatchObject({ mode: 'agent', tokenFrom: 'config:token' });
+    expect(install.serverUrl?.value).toBe('https://192.168.56.110:6443');
+    expect(install.flags['flannel-iface']).toMatch(/^\$\(ip -o -4 route get "\$SERVER_IP"/);
+    expect(install.flagUnresolved?.['flannel-iface']).toHaveLength(1);
+  });
+
   it('makes server: in a config file an agent when no mode is given', async () => {
     const text = "echo 'server: https://192.168.56.110:6443' | tee /etc/rancher/k3s/config.yaml.d/10-join.yaml\ncurl -sfL https://get.k3s.io | sh -\n";
     const install = await onlyInstall(text);
@@ -183,6 +201,11 @@ describe('tool installs', () => {
   it('needs a downloaded binary to be made executable', async () => {
     expect(await tools('curl -LO https://dl.k8s.io/release/v1.33.4/bin/linux/amd64/kubectl\n')).toEqual([]);
     expect(await tools('curl -LO "https://dl.k8s.io/release/$(curl -Ls https://dl.k8s.io/release/stable.txt)/bin/linux/amd64/kubectl"\nsudo install -o root -g root -m 0755 kubectl /usr/local/bin/kubectl\n')).toEqual([['kubectl', 1]]);
+  });
+
+  it('reads a release URL whose unknown parts hold spaces as one word', async () => {
+    const text = 'os=$(uname -s | tr "[:upper:]" "[:lower:]")\ncurl -fsSL "https://dl.k8s.io/release/v1.33.4/bin/${os}/$(dpkg --print-architecture)/kubectl" -o "$HOME/bin/kubectl"\nchmod +x "$HOME/bin/kubectl"\n';
+    expect(await tools(text)).toEqual([['kubectl', 2]]);
   });
 
   it('finds kubectl, helm and argocd from packages and release downloads', async () => {

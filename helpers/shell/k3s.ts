@@ -200,9 +200,16 @@ const configSource = (install: K3sInstall, flag: string): string => {
 
 /** A K3s config file's keys as flags; lists joined with ','. Anything unreadable gives nothing. */
 function readConfig(text: string): Record<string, string | true> {
+  // A placeholder the script left (`node-ip: "$(ip -4 addr show "$IFACE" | …)"`) holds quotes and
+  // line breaks the real file would not: it stands in the YAML as a token, restored in the values.
+  const found = [...new Set(placeholders(text))].sort((a, b) => b.length - a.length);
+  const token = (index: number): string => `__iot_placeholder_${index}__`;
+  let source = text;
+  found.forEach((name, index) => (source = source.split(name).join(token(index))));
+  const restore = (value: string): string => found.reduce((out, name, index) => out.split(token(index)).join(name), value);
   let doc: unknown;
   try {
-    doc = parse(text, { maxAliasCount: 10 });
+    doc = parse(source, { maxAliasCount: 10 });
   } catch {
     return {};
   }
@@ -211,8 +218,8 @@ function readConfig(text: string): Record<string, string | true> {
   for (const [key, value] of Object.entries(doc as Record<string, unknown>)) {
     const name = key.replace(/\+$/, '');
     if (value === true) out[name] = true;
-    else if (Array.isArray(value)) out[name] = value.map(String).join(',');
-    else if (value !== null && value !== false && typeof value !== 'object') out[name] = String(value);
+    else if (Array.isArray(value)) out[name] = restore(value.map(String).join(','));
+    else if (value !== null && value !== false && typeof value !== 'object') out[name] = restore(String(value));
   }
   return out;
 }

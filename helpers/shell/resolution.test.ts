@@ -235,4 +235,14 @@ describe('eval', () => {
       ['echo', 'after server'],
     ]);
   });
+
+  it('runs a string that still holds unknown values, keeping them unresolved', async () => {
+    const text = 'LOG="/tmp/$(hostname).log"\nrun() {\n  eval $1 &>> $LOG\n}\nrun "nohup /usr/local/bin/k3s server --node-ip ${IP} >$LOG &"\n';
+    const facts = await analyze(text);
+    const k3s = find(facts, 'nohup')[0];
+    expect(argvOf(k3s)).toEqual(['nohup', '/usr/local/bin/k3s', 'server', '--node-ip', '${IP}']);
+    expect(k3s!.argv[4]!.unresolved).toEqual(['${IP}']);
+    expect(k3s!.writesTo).toBe('/tmp/$(hostname).log');
+    expect(find(facts, 'hostname')).toHaveLength(1);
+  });
 });

@@ -2,7 +2,7 @@
 // downloaded and run), a release binary downloaded then made executable, or `go install`.
 import { baseName, effective, shellRun, SHELLS } from './invocation.ts';
 import { K3S_INSTALLER_URL, pipeSource } from './k3s.ts';
-import type { Download, K3sInstall, ScriptFacts, ShellCommand, ToolInstall } from './model.ts';
+import type { Download, K3sInstall, ScriptFacts, ShellCommand, ToolInstall, Word } from './model.ts';
 
 type Tool = ToolInstall['tool'];
 
@@ -44,7 +44,14 @@ const GO_MODULES: Array<[RegExp, Tool]> = [
   [/^k8s\.io\/kubectl\b|^k8s\.io\/kubernetes\/cmd\/kubectl\b/, 'kubectl'],
 ];
 
-const classify = (url: string, table: Array<[RegExp, Tool]>): Tool | undefined => table.find(([pattern]) => pattern.test(url))?.[1];
+/**
+ * The tool a URL names. A value still unknown in it (`$(uname -s | tr …)`, `${ARCH}`) stands as one
+ * spaceless segment, so that the URL reads as the single word it is when the script runs.
+ */
+const classify = (url: Word, table: Array<[RegExp, Tool]>): Tool | undefined => {
+  const text = [...url.unresolved].sort((a, b) => b.length - a.length).reduce((out, name) => out.split(name).join('_'), url.value);
+  return table.find(([pattern]) => pattern.test(text))?.[1];
+};
 
 export function toolInstallsOf(facts: Pick<ScriptFacts, 'commands' | 'downloads' | 'installer'>, k3s: readonly K3sInstall[]): ToolInstall[] {
   const installs: ToolInstall[] = [];
@@ -81,27 +88,27 @@ function toolOf(command: ShellCommand, downloads: Download[], commands: readonly
   const words = argv.map((word) => word.value);
   if (name === 'go' && words[1] === 'install') {
     const module = words.slice(2).find((word) => !word.startsWith('-'));
-    const tool = module ? classify(module, GO_MODULES) : undefined;
+    const tool = module ? classify({ value: module, raw: module, unresolved: [] }, GO_MODULES) : undefined;
     if (tool) return { tool, how: `go install ${module}` };
   }
   if (SHELLS.has(name)) {
     const run = shellRun(argv);
     if (run.stdin && command.pipedFrom) {
       for (const url of pipeSource(command.pipedFrom)) {
-        const tool = classify(url.value, INSTALL_SCRIPTS);
+        const tool = classify(url, INSTALL_SCRIPTS);
         if (tool && tool !== 'k3s') return { tool, how: `${url.value} piped to ${name}` };
       }
     }
     if (run.script) {
       const download = downloadOf(run.script.value, downloads);
-      const tool = download ? classify(download.url.value, INSTALL_SCRIPTS) : undefined;
+      const tool = download ? classify(download.url, INSTALL_SCRIPTS) : undefined;
       if (tool && tool !== 'k3s') return { tool, how: `${download!.url.value} downloaded and run` };
     }
     return undefined;
   }
   if (name === 'curl' || name === 'wget') {
     for (const download of downloads.filter((d) => d.location === command.location && argv.includes(d.url))) {
-      const tool = classify(download.url.value, BINARIES);
+      const tool = classify(download.url, BINARIES);
       if (tool && tool !== 'k3s' && madeExecutable(download, command, commands)) return { tool, how: `release binary ${download.url.value}` };
     }
   }

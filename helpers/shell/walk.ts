@@ -285,11 +285,11 @@ export class Walker {
     }
     if (name === 'eval') {
       // eval runs its words, joined, as a script in the same shell: walked like an `sh -c` string, in this scope.
-      const text = args.map((word) => word.value).join(' ');
-      if (text.trim() && args.every((word) => !word.unresolved.length)) {
-        const inner = parseScript(text, call.pos.line);
-        this.nested(() => this.walk(inner.stmts, scope, command.guardedBy));
-      }
+      // Values still unknown stay unknown in the string run (`eval $1` with $1 = "k3s server --node-ip $(…)").
+      const word = joinWords(args);
+      if (!word.value.trim() || word.value.length > MAX_INLINE_SCRIPT || word.unresolved.includes(word.value.trim())) return;
+      const inner = parseScript(inlineSource(word, scope), call.pos.line);
+      this.nested(() => this.walk(inner.stmts, scope, command.guardedBy));
       return;
     }
     const body = this.functions.get(name);
@@ -321,15 +321,7 @@ export class Walker {
     if (!word.value.trim() || word.value.length > MAX_INLINE_SCRIPT || word.unresolved.includes(word.value.trim())) return;
     const child = scope.clone();
     child.args = (run.commandString ? run.args.slice(1) : run.args).map(toBinding);
-    // Substitutions the outer shell could not evaluate were walked where they stood: in the inner
-    // script they are values still unknown, not commands to walk a second time.
-    let source = word.value;
-    word.unresolved.filter((name) => /^(\$\(|`|<\(|>\()/.test(name)).forEach((name, index) => {
-      const placeholder = `__iot_substitution_${index}`;
-      source = source.split(name).join(`\${${placeholder}}`);
-      child.set(placeholder, { value: name, unresolved: [name] });
-    });
-    const inner = parseScript(source, line);
+    const inner = parseScript(inlineSource(word, child), line);
     this.nested(() => this.walk(inner.stmts, child, command.guardedBy));
   }
 
@@ -636,3 +628,25 @@ function arrayElements(words: ShWord[], expander: Expander, associative: boolean
 
 const toWord = (binding: Binding, raw: string): Word => ({ value: binding.value, raw, unresolved: binding.unresolved });
 const toBinding = (word: Word): Binding => ({ value: word.value, unresolved: word.unresolved });
+
+/**
+ * The text of a script handed to a shell or to eval. Substitutions the outer shell could not
+ * evaluate were walked where they stood: in the inner script they are values still unknown, bound
+ * in `scope` under placeholder names, not commands to walk a second time.
+ */
+function inlineSource(word: Word, scope: Scope): string {
+  let source = word.value;
+  word.unresolved.filter((name) => /^(\$\(|`|<\(|>\()/.test(name)).forEach((name, index) => {
+    const placeholder = `__iot_substitution_${index}`;
+    source = source.split(name).join(`\${${placeholder}}`);
+    scope.set(placeholder, { value: name, unresolved: [name] });
+  });
+  return source;
+}
+
+/** Words joined by spaces, as eval joins its arguments. */
+const joinWords = (words: Word[]): Word => ({
+  value: words.map((word) => word.value).join(' '),
+  raw: words.map((word) => word.raw).join(' '),
+  unresolved: [...new Set(words.flatMap((word) => word.unresolved))],
+});

@@ -10,6 +10,9 @@ require 'rbconfig'
 
 Object.autoload(:Gem, 'rubygems')
 Object.autoload(:Set, 'set')
+# Vagrant has loaded these before it reads a Vagrantfile, which may use them without a require.
+Object.autoload(:FileUtils, 'fileutils')
+Object.autoload(:Pathname, 'pathname')
 
 module IotSandbox
   # Where the repository copy is mounted inside the sandbox (a WASI preopen).

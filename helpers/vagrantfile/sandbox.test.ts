@@ -57,6 +57,12 @@ describe('files', () => {
     if (!evaluation.ok) expect(evaluation.message).toContain('/etc/hostname is outside the repository');
   });
 
+  test('FileUtils and Pathname need no require, as Vagrant loads them before the Vagrantfile; a write outside is refused', async () => {
+    expect(await valueOf('FileUtils.mkdir_p("config"); FileUtils.touch("config/key"); [File.exist?("config/key"), Pathname.new("a").join("b").to_s]')).toBe('[true, "a/b"]');
+    const evaluation = await evaluateText(`FileUtils.touch("/etc/iot-probe")\nVagrant.configure("2") { |c| }\n`);
+    expect(evaluation).toMatchObject({ ok: false, line: 1 });
+  });
+
   test('a Vagrantfile may write a token file: the write lands in a throwaway copy', async () => {
     const repository = await writeRepository({
       'p1/Vagrantfile': `require "securerandom"
