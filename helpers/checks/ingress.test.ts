@@ -62,7 +62,7 @@ describe('failing fixtures break their check only (others pass or skip, naming t
   const cases: Array<[string, Partial<Record<Id, Status>>, RegExp]> = [
     ['G-YAML--duplicate-key', { 'G-YAML': 'fail', 'P2-BACKENDS': 'skip', 'P2-THREE-APPS': 'skip', 'P2-APP2-REPLICAS': 'skip' }, /^1 YAML problem: p2\/confs\/apps\.yaml:52: Map keys must be unique$/],
     ['G-YAML--alias-bomb', { 'G-YAML': 'fail' }, /^1 YAML problem: p2\/confs\/values\.yaml:2: document 1 expands more than 50 aliases/],
-    ['G-YAML--huge-file', { 'G-YAML': 'fail' }, /^1 YAML problem: p2\/confs\/generated\.yaml is \d+ KiB, over the 1024 KiB the grader reads/],
+    ['G-YAML--huge-file', { 'G-YAML': 'fail' }, /^1 YAML problem: p2\/confs\/generated\.yaml is \d+ KiB, over the 4096 KiB the grader reads/],
     ['P2-MANIFESTS--replicaz', { 'P2-MANIFESTS': 'fail' }, /^1 problem the API server would reject: p2\/confs\/apps\.yaml:6: Deployment app1: spec\.replicaz: unknown field; did you mean replicas\?$/],
     ['P2-MANIFESTS--label-value', { 'P2-MANIFESTS': 'fail' }, /^1 problem the API server would reject: p2\/confs\/apps\.yaml:6: Deployment app1: metadata\.labels\.owner: invalid label value "wil @ 42": use letters, digits/],
     ['P2-INGRESS-HOSTS', { 'P2-INGRESS-HOSTS': 'fail', 'P2-THREE-APPS': 'skip', 'P2-APP2-REPLICAS': 'skip' }, /^no Ingress rule routes host app2\.com with path \/; the rules route app1\.com \(path \/\), app2\.fr \(path \/\)$/],

@@ -1,4 +1,4 @@
-// A local copy of Argo CD's install manifest is about 2 MB, over what the target reader keeps
+// A local copy of Argo CD's install manifest is about 2 MB; a larger file is over what the target reader keeps
 // as text (MAX_FILE_BYTES). Such a YAML file of the part is read here, once, up to a bound,
 // so that a committed copy still counts as an Argo CD install.
 import { readFile } from 'node:fs/promises';

@@ -58,7 +58,7 @@ describe('reading the target', () => {
     const dir = repo({ 'p2/confs/app.yaml': Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0, 1]), 'p2/confs/big.yaml': 'a: 1\n'.repeat(MAX_FILE_BYTES / 4) });
     const target = await openTarget(dir);
     expect(describeProblem(target.file('p2/confs/app.yaml')!)).toBe('p2/confs/app.yaml is a binary file, not text; commit it as plain UTF-8 text');
-    expect(describeProblem(target.file('p2/confs/big.yaml')!)).toMatch(/^p2\/confs\/big\.yaml is 1280 KiB, over the 1024 KiB the grader reads/);
+    expect(describeProblem(target.file('p2/confs/big.yaml')!)).toMatch(/^p2\/confs\/big\.yaml is 5120 KiB, over the 4096 KiB the grader reads/);
   });
 
   test('a named pipe is skipped instead of blocking the grader', async () => {

@@ -4,7 +4,8 @@ import { lstat, readdir, readFile, realpath, stat } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { isUnder, LAYOUT_MAP_FILE, parseLayoutMap, SUBJECT_PARTS, subjectLayout, type Layout, type SubjectPart } from './layout.ts';
 
-export const MAX_FILE_BYTES = 1024 * 1024;
+// Large enough for a committed copy of Argo CD's install manifest (1.2–2 MB), which students do commit.
+export const MAX_FILE_BYTES = 4 * 1024 * 1024;
 export const MAX_FILES = 20_000;
 const SKIPPED_FOLDERS = new Set(['.git', 'node_modules']);
 
