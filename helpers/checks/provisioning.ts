@@ -3,6 +3,7 @@
 // P2-K3S-SERVER), and for Part 3 install Docker, K3d and kubectl and create the K3d cluster.
 import { effective } from '../shell/invocation.ts';
 import { machineScripts, scriptFacts } from '../shell/facts.ts';
+import { makefileStepNote } from '../shell/makefile-steps.ts';
 import type { K3sInstall, ScriptFacts, ToolInstall, Word } from '../shell/model.ts';
 import { runShellchecks, shellcheckDialect } from '../shell/shellcheck.ts';
 import { SUBJECT_PARTS } from '../target/layout.ts';
@@ -358,7 +359,8 @@ export const provisioningChecks: StaticChecks = {
     if (hidden) return hidden;
     return fail(
       id,
-      scripts.length ? `no \`k3d cluster create\` in the scripts of p3 (${list(scripts.map((script) => script.file))})` : 'part p3 holds no shell script',
+      (scripts.length ? `no \`k3d cluster create\` in the scripts of p3 (${list(scripts.map((script) => script.file))})` : 'part p3 holds no shell script') +
+        makefileStepNote(ctx.target, 'p3', /(\bk3d|\$[({]\w+[)}])\s+cluster\s+create\b/, '`k3d cluster create`', ctx.target.layout.parts.p3.scripts[0] ?? 'p3/scripts'),
       'create the cluster in a script of p3: `k3d cluster create iot -p "8888:8888@loadbalancer"` (or `k3d cluster create --config confs/k3d.yaml`)',
       scripts.length ? scripts.map((script) => ({ file: script.file })) : [{ file: ctx.target.layout.parts.p3.scripts[0]! }],
     );

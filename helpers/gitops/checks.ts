@@ -10,6 +10,7 @@ import { where, type Field } from './field.ts';
 import { gitlabDeployments, localHostHints } from './gitlab.ts';
 import { containerImages, isDockerHub, isPodOwner, parseImage, type ContainerImage } from './images.ts';
 import { createdNamespaces } from './namespaces.ts';
+import { makefileStepNote } from '../shell/makefile-steps.ts';
 import { yamlFiles } from '../manifests/yaml-files.ts';
 import { gitHubRepo, hostBesidePlaceholders, hostOf, isGitHubRepo, isMalformedHost, localHostReason, type GitHubRepo } from './repo-url.ts';
 import type { GitopsSources } from './sources.ts';
@@ -167,7 +168,8 @@ export function makeGitopsChecks(sources: GitopsSources): StaticChecks {
         const unresolved = [...created.entries()].filter(([value]) => value.includes('$'));
         const hint = unresolved.length ? ` (${unresolved.map(([value, how]) => `${how[0]!.how} ${value} at ${where(how[0]!.location)} holds a placeholder nothing resolves`).join('; ')})` : '';
         problems.push({
-          message: `namespace ${name} is never created${hint}: no Namespace object, no \`kubectl create namespace ${name}\`${name === 'dev' ? ', no CreateNamespace=true on an Application whose destination is dev' : ''}`,
+          message: `namespace ${name} is never created${hint}: no Namespace object, no \`kubectl create namespace ${name}\`${name === 'dev' ? ', no CreateNamespace=true on an Application whose destination is dev' : ''}` +
+            makefileStepNote(ctx.target, 'p3', [new RegExp(`\\bcreate\\s+(namespace|ns)\\s+${name}\\b`), /\bcreate\s+(namespace|ns)\s+\$/], `\`kubectl create namespace\``, folderOf(ctx, 'p3', 'scripts')),
           fix: `add \`kubectl create namespace ${name}\` to a script in ${folderOf(ctx, 'p3', 'scripts')}/ (or a Namespace object in ${folderOf(ctx, 'p3', 'confs')}/${name === 'dev' ? ', or CreateNamespace=true in the Application\'s syncPolicy.syncOptions' : ''})`,
           location: { file: folderOf(ctx, 'p3', 'scripts') },
         });
@@ -183,7 +185,7 @@ export function makeGitopsChecks(sources: GitopsSources): StaticChecks {
       if (missing) return missing;
       const { installs } = await facts(ctx, 'p3');
       if (!installs.length)
-        return fail(id, `no Argo CD install in ${ctx.target.layout.parts.p3.roots.join(', ')}: no \`kubectl apply\` of Argo CD's install manifest, no copy of it, no kustomization naming it, no Helm install of argo/argo-cd`,
+        return fail(id, `no Argo CD install in ${ctx.target.layout.parts.p3.roots.join(', ')}: no \`kubectl apply\` of Argo CD's install manifest, no copy of it, no kustomization naming it, no Helm install of argo/argo-cd${makefileStepNote(ctx.target, 'p3', /argoproj\/argo-cd\/\S*install\.yaml|\bargo\/argo-cd\b/, 'the Argo CD install', folderOf(ctx, 'p3', 'scripts'))}`,
           `install Argo CD from a script in ${folderOf(ctx, 'p3', 'scripts')}/: \`kubectl apply -n argocd -f ${EXAMPLE_MANIFEST}\` (or \`helm install argocd argo/argo-cd -n argocd --version <chart version>\`)`, [{ file: folderOf(ctx, 'p3', 'scripts') }]);
       const good = installs.find((install) => install.namespace?.value === 'argocd' && !install.namespace.unresolved.length);
       if (good) return pass(id, `Argo CD is installed into namespace argocd: ${good.what} (${where(good.location)})`, [good.location]);
