@@ -2,7 +2,7 @@
 // graph (CHECKS.md, "Part 2"). One root cause, one failure: a check whose input is missing
 // because another check failed skips, naming that check.
 import type { Location } from './result.ts';
-import { fail, pass, skip, type CheckResult } from './result.ts';
+import { fail, formatLocation, pass, skip, type CheckResult } from './result.ts';
 import type { GradingContext, StaticChecks } from './context.ts';
 import { SUBJECT_PARTS, type SubjectPart } from '../target/layout.ts';
 import { defaultRoute, ingressRoutes, isIngress, namespaceOf, resolveBackend, routeForHost, type BackendResolution, type Route } from '../manifests/ingress-graph.ts';
@@ -19,7 +19,7 @@ const APP1 = 'app1.com';
 const APP2 = 'app2.com';
 const MAX_LISTED = 8;
 
-const at = (location: Location): string => (location.line ? `${location.file}:${location.line}` : location.file);
+const at = formatLocation;
 const listed = (items: string[]): string => (items.length > MAX_LISTED ? `${items.slice(0, MAX_LISTED).join('; ')}; and ${items.length - MAX_LISTED} more` : items.join('; '));
 const serviceKey = (route: Route): string => `${namespaceOf(route.ingress)}/${route.backend?.service}`;
 

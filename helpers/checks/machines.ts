@@ -6,7 +6,7 @@ import { vagrantEvaluation } from '../vagrantfile/evaluate.ts';
 import type { VagrantConfig, VagrantMachine } from '../vagrantfile/model.ts';
 import type { GradingContext, StaticChecks } from './context.ts';
 import { loginOfServerName, serverByName, teamLogins } from './logins.ts';
-import { fail, pass, skip, type CheckResult, type Location } from './result.ts';
+import { fail, formatLocation, pass, skip, type CheckResult, type Location } from './result.ts';
 
 export const SERVER_IP = '192.168.56.110';
 export const WORKER_IP = '192.168.56.111';
@@ -14,7 +14,7 @@ export const WORKER_IP = '192.168.56.111';
 type Part = 'p1' | 'p2';
 const VAGRANTFILE_CHECK: Record<Part, string> = { p1: 'P1-VAGRANTFILE', p2: 'P2-VAGRANTFILE' };
 
-const at = (location: Location): string => (location.line ? `${location.file}:${location.line}` : location.file);
+const at = formatLocation;
 const quoted = (names: readonly string[]): string => names.map((name) => `"${name}"`).join(', ');
 
 /** The part's evaluated configuration, or the skip that names the check owning the failure. */

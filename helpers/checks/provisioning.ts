@@ -11,11 +11,11 @@ import { vagrantEvaluation } from '../vagrantfile/evaluate.ts';
 import type { VagrantMachine } from '../vagrantfile/model.ts';
 import type { GradingContext, StaticChecks } from './context.ts';
 import { partOneRoles } from './machines.ts';
-import { fail, pass, skip, type CheckResult, type Location } from './result.ts';
+import { fail, formatLocation, pass, skip, type CheckResult, type Location } from './result.ts';
 
 const SERVER_URL = 'https://192.168.56.110:6443';
 
-const at = (location: Location): string => (location.line ? `${location.file}:${location.line}` : location.file);
+const at = formatLocation;
 const list = (items: string[]): string => (items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`);
 
 /** Every script of every part, and the inline provisioners of p1 and p2. */

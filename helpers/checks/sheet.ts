@@ -6,7 +6,7 @@ import { config } from '../config/env.ts';
 import '../report/meta.ts';
 import type { GradingContext } from './context.ts';
 import { openGrading, runCheck } from './grade.ts';
-import type { CheckResult } from './result.ts';
+import { formatLocation, type CheckResult } from './result.ts';
 
 let grading: Promise<GradingContext | { unreadable: string }> | undefined;
 const sharedGrading = () => (grading ??= openGrading(config()));
@@ -14,7 +14,7 @@ const sharedGrading = () => (grading ??= openGrading(config()));
 /** A failed check as an error: its message, where, and what to change; no stack trace. */
 export class CheckFailed extends Error {
   constructor(result: CheckResult) {
-    const where = result.locations.map((location) => (location.line ? `${location.file}:${location.line}` : location.file));
+    const where = result.locations.map(formatLocation);
     super([result.message, where.length ? `at ${where.join(', ')}` : '', result.fix ? `fix: ${result.fix}` : ''].filter(Boolean).join('\n'));
     this.name = result.id;
     this.stack = `${this.name}: ${this.message}`;

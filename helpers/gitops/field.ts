@@ -32,7 +32,7 @@ export function fieldOf(object: ManifestObject, path: ReadonlyArray<string | num
 }
 
 /** A place for a message: "p3/confs/app.yaml:12". */
-export const where = (location: Location): string => (location.line ? `${location.file}:${location.line}` : location.file);
+export { formatLocation as where } from '../checks/result.ts';
 
 /** Plain-data access to a nested value of a body. */
 export function dig(node: unknown, ...path: Array<string | number>): unknown {

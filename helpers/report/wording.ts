@@ -45,7 +45,4 @@ export function formatDuration(ms: number): string {
   return `${minutes} min ${seconds} s`;
 }
 
-/** `file:line`, or `file` when the line is unknown. */
-export function formatLocation(location: { file: string; line?: number }): string {
-  return location.line === undefined ? location.file : `${location.file}:${location.line}`;
-}
+export { formatLocation } from '../checks/result.ts';

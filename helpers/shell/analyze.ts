@@ -37,21 +37,18 @@ export function shebangShell(text: string): string {
   return program;
 }
 
+/** Facts with nothing found yet: the start of every script's analysis. */
+export function emptyFacts(file: string, shell: string, resolvedWith: NonNullable<ScriptFacts['resolvedWith']>): ScriptFacts {
+  return { file, parsed: false, shell, commands: [], k3sInstalls: [], toolInstalls: [], writtenFiles: [], calls: [], callSites: [], downloads: [], resolvedWith };
+}
+
 export async function analyzeScript(source: ScriptSource): Promise<ScriptFacts> {
   const args = source.args?.map((arg): Binding => (typeof arg === 'string' ? { value: arg, unresolved: [] } : { value: arg.value, unresolved: arg.unresolved }));
-  const facts: ScriptFacts = {
-    file: source.file,
-    parsed: false,
-    shell: shebangShell(source.text),
-    commands: [],
-    k3sInstalls: [],
-    toolInstalls: [],
-    writtenFiles: [],
-    calls: [],
-    callSites: [],
-    downloads: [],
-    resolvedWith: { env: source.env ?? {}, ...(source.args ? { args: args!.map((arg) => arg.value) } : {}), dotenv: source.dotenv },
-  };
+  const facts = emptyFacts(source.file, shebangShell(source.text), {
+    env: source.env ?? {},
+    ...(source.args ? { args: args!.map((arg) => arg.value) } : {}),
+    dotenv: source.dotenv,
+  });
   if (source.inlineLine !== undefined) facts.inline = true;
   const [verdict] = await Promise.all([serialized(() => checkSyntax(source.text)), loadBashGrammar()]);
   if (!verdict.ok) {

@@ -10,13 +10,14 @@
 //   runs (Part 3, bonus), is resolved with its own assignments and the .env values alone.
 import type { GradingContext } from '../checks/context.ts';
 import { caseVariantsOf } from '../checks/layout.ts';
+import { formatLocation } from '../checks/result.ts';
 import type { ManifestObject } from '../manifests/model.ts';
 import { targetDotenv } from '../target/dotenv.ts';
 import type { SubjectPart } from '../target/layout.ts';
 import { describeProblem } from '../target/repository.ts';
 import { vagrantEvaluation } from '../vagrantfile/evaluate.ts';
 import type { VagrantMachine, VagrantProvisioner } from '../vagrantfile/model.ts';
-import { analyzeScript, shebangShell } from './analyze.ts';
+import { analyzeScript, emptyFacts, shebangShell } from './analyze.ts';
 import { partFiles, shellFilesOf } from './files.ts';
 import { kubectlObjects } from './imperative.ts';
 import { k3sInstallsOf } from './k3s.ts';
@@ -158,23 +159,10 @@ async function pathProvisioners(ctx: GradingContext, part: 'p1' | 'p2'): Promise
 }
 
 function unreadable(file: string, problem: string, dotenv: Record<string, string>): ScriptFacts {
-  return {
-    file,
-    parsed: false,
-    problem,
-    shell: shebangShell(''),
-    commands: [],
-    k3sInstalls: [],
-    toolInstalls: [],
-    writtenFiles: [],
-    calls: [],
-    callSites: [],
-    downloads: [],
-    resolvedWith: { env: {}, dotenv },
-  };
+  return { ...emptyFacts(file, shebangShell(''), { env: {}, dotenv }), problem };
 }
 
 const list = (items: string[]): string => (items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`);
 
-const where = (provisioner: VagrantProvisioner): string => (provisioner.location.line ? `${provisioner.location.file}:${provisioner.location.line}` : provisioner.location.file);
+const where = (provisioner: VagrantProvisioner): string => formatLocation(provisioner.location);
 

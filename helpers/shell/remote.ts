@@ -2,7 +2,9 @@
 // that script and runs it with the provisioner's `args:` and `env:`. The grader fetches nothing;
 // a known install script (get.k3s.io, get.docker.com, k3d's install.sh …) counts as run the way
 // `curl -sfL URL | sh -s - ARGS` runs it, with the provisioner's env exported.
+import { formatLocation } from '../checks/result.ts';
 import type { VagrantProvisioner } from '../vagrantfile/model.ts';
+import { emptyFacts } from './analyze.ts';
 import { k3sInstallsOf } from './k3s.ts';
 import type { ScriptFacts, ShellCommand, Word } from './model.ts';
 import { toolInstallsOf } from './tools.ts';
@@ -19,23 +21,16 @@ export function remoteScriptFacts(vagrantfile: string, provisioner: VagrantProvi
   const env = Object.fromEntries(Object.entries(provisioner.env).map(([name, value]) => [name, word(value)]));
   const run: ShellCommand = { env: {}, argv: ['sh', '-s', '-', ...provisioner.args].map(word), pipedFrom: fetched, location, ...(Object.keys(env).length ? { inheritedEnv: env } : {}) };
   const facts: ScriptFacts = {
-    file: vagrantfile,
+    ...emptyFacts(vagrantfile, 'sh', { env: provisioner.env, args: provisioner.args, dotenv }),
     remote: url,
     parsed: true,
-    shell: 'sh',
     commands: [fetched, run],
-    k3sInstalls: [],
-    toolInstalls: [],
-    writtenFiles: [],
-    calls: [],
-    callSites: [],
     downloads: [{ url: word(url), to: '-', location }],
-    resolvedWith: { env: provisioner.env, args: provisioner.args, dotenv },
   };
   facts.k3sInstalls = k3sInstallsOf(facts, []);
   facts.toolInstalls = toolInstallsOf(facts, facts.k3sInstalls);
   if (facts.toolInstalls.length) return facts;
-  const where = location.line ? `${location.file}:${location.line}` : location.file;
+  const where = formatLocation(location);
   return {
     ...facts,
     parsed: false,
