@@ -4,7 +4,9 @@ import { config, ConfigError } from './helpers/config/env.ts';
 // The suite needs Node 22 or later; say so in one line rather than fail on a missing API.
 const [major] = process.versions.node.split('.').map(Number);
 if (major < 22) {
-  console.error(`iot: Node ${process.versions.node} is too old: Node 22 or later is needed (bash .ci/run installs Node 24 from npm; see the README)`);
+  console.error(
+    `iot: Node ${process.versions.node} is too old: Node 22 or later is needed (bash .ci/run installs Node 24 from npm; see the README)`,
+  );
   process.exit(2);
 }
 

@@ -20,11 +20,15 @@ for (let i = 0; i < RUNS; i++) {
   }
   const report = JSON.parse(child.stdout.trim().split('\n').pop()!);
   runs.push({ wallMs, ...report });
-  console.log(`run ${i + 1}: wall ${wallMs} ms (grading ${report.gradingMs} ms), peak RSS ${report.peakRssMB} MB, ${report.checks} checks: ${report.pass} pass, ${report.fail} fail, ${report.skip} skip`);
+  console.log(
+    `run ${i + 1}: wall ${wallMs} ms (grading ${report.gradingMs} ms), peak RSS ${report.peakRssMB} MB, ${report.checks} checks: ${report.pass} pass, ${report.fail} fail, ${report.skip} skip`,
+  );
 }
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 const wall = median(runs.map((run) => run.wallMs));
 const rss = Math.max(...runs.map((run) => run.peakRssMB));
 const verdict = (ok: boolean) => (ok ? 'ok' : 'OVER TARGET');
-console.log(`median wall ${wall} ms (target < ${TARGET_WALL_MS} ms: ${verdict(wall < TARGET_WALL_MS)}); peak RSS ${rss} MB (target < ${TARGET_RSS_MB} MB: ${verdict(rss < TARGET_RSS_MB)})`);
+console.log(
+  `median wall ${wall} ms (target < ${TARGET_WALL_MS} ms: ${verdict(wall < TARGET_WALL_MS)}); peak RSS ${rss} MB (target < ${TARGET_RSS_MB} MB: ${verdict(rss < TARGET_RSS_MB)})`,
+);
 process.exitCode = wall < TARGET_WALL_MS && rss < TARGET_RSS_MB ? 0 : 1;

@@ -21,7 +21,8 @@ describe('catalog', () => {
     const rows = contractRows(readFileSync(CONTRACT, 'utf8'));
     expect(rows.length).toBeGreaterThan(50);
     expect(CATALOG.map((spec) => spec.id).sort()).toEqual(rows.map((row) => row.id).sort());
-    for (const row of rows.filter((r) => r.severity)) expect(`${row.id} ${CATALOG.find((spec) => spec.id === row.id)?.severity}`).toBe(`${row.id} ${row.severity}`);
+    for (const row of rows.filter((r) => r.severity))
+      expect(`${row.id} ${CATALOG.find((spec) => spec.id === row.id)?.severity}`).toBe(`${row.id} ${row.severity}`);
     for (const row of rows.filter((r) => !r.severity)) expect(CATALOG.find((spec) => spec.id === row.id)?.tier).toBe('live');
   });
 
@@ -33,7 +34,8 @@ describe('catalog', () => {
       for (const file of readdirSync(join(suites, part)).filter((name) => name.endsWith('.test.ts'))) {
         const text = readFileSync(join(suites, part, file), 'utf8');
         for (const spec of CATALOG) {
-          if (new RegExp(`['"\`]${spec.id}['"\`:]`).test(text)) declared.set(spec.id, [...(declared.get(spec.id) ?? []), `${part}/${file}`]);
+          if (new RegExp(`['"\`]${spec.id}['"\`:]`).test(text))
+            declared.set(spec.id, [...(declared.get(spec.id) ?? []), `${part}/${file}`]);
         }
       }
     }

@@ -64,7 +64,7 @@ export const CATALOG: readonly CheckSpec[] = [
     ['P2L-NODE', 'one node, Ready, named <login>S, InternalIP .110'],
     ['P2L-APPS', 'three Deployments available, 3 ready replicas behind app2'],
     ['P2L-ROUTE-APP1', 'Host: app1.com answers 200 with app1'],
-    ['P2L-ROUTE-APP2', "Host: app2.com answers app2, different from app1"],
+    ['P2L-ROUTE-APP2', 'Host: app2.com answers app2, different from app1'],
     ['P2L-ROUTE-DEFAULT', 'any other host answers app3, different from both'],
     ['P2L-APP2-SPREAD', 'requests to app2 are answered by more than one pod'],
     ['P2L-SELF-HEAL', 'deleting an app2 pod brings 3 ready replicas back'],

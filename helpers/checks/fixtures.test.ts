@@ -46,7 +46,10 @@ describe.concurrent('failing fixtures', () => {
     test(`${fixture.name} fails ${fixture.expectedFailure} only: ${fixture.manifest.why}`, async () => {
       const results = await grade(fixture.name);
       const failed = results.filter((result) => result.status === 'fail');
-      expect(failed.map((result) => result.id), summary(results).join('\n')).toEqual([fixture.expectedFailure]);
+      expect(
+        failed.map((result) => result.id),
+        summary(results).join('\n'),
+      ).toEqual([fixture.expectedFailure]);
       const [failure] = failed;
       expect(failure.message.length, 'a failure says what is wrong').toBeGreaterThan(10);
       expect(failure.fix ?? '', 'a failure says what to change').not.toBe('');

@@ -35,8 +35,16 @@ const BASE64 = 'TUlJQmR6Q0NBUjJnQXdJQkFnSUJBREFLQmdncWhrak9QUVFEQWpBak1TRXdId1lE
 const SECRETS: Record<SecretKind, () => string> = {
   'k3s-token': () => `${'K1'}0${HEX}::server:${HEX.slice(0, 32)}\n`,
   kubeconfig: () =>
-    ['apiVersion: v1', 'kind: Config', 'clusters: [{name: k3d-iot, cluster: {server: "https://0.0.0.0:6443"}}]',
-     'users:', '  - name: admin', '    user:', `      client-${'key'}-data: ${BASE64}`, ''].join('\n'),
+    [
+      'apiVersion: v1',
+      'kind: Config',
+      'clusters: [{name: k3d-iot, cluster: {server: "https://0.0.0.0:6443"}}]',
+      'users:',
+      '  - name: admin',
+      '    user:',
+      `      client-${'key'}-data: ${BASE64}`,
+      '',
+    ].join('\n'),
   'private-key': () => [`-----BEGIN OPENSSH PRIVATE ${'KEY'}-----`, BASE64, `-----END OPENSSH PRIVATE ${'KEY'}-----`, ''].join('\n'),
 };
 
@@ -49,7 +57,10 @@ export interface Fixture {
 
 export async function failingFixtures(): Promise<Fixture[]> {
   const root = join(FIXTURES_DIR, 'failing');
-  const names = (await readdir(root, { withFileTypes: true })).filter((entry) => entry.isDirectory()).map((entry) => entry.name).sort();
+  const names = (await readdir(root, { withFileTypes: true }))
+    .filter((entry) => entry.isDirectory())
+    .map((entry) => entry.name)
+    .sort();
   return Promise.all(names.map((name) => readFixture(`failing/${name}`)));
 }
 

@@ -47,7 +47,11 @@ export async function runCheck(grading: GradingContext | { unreadable: string },
     return { ...result, id };
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
-    return fail(id, `the grader failed while checking ${id}: ${reason}`, 'this is a bug of the conformance suite, not of the graded repository: report it with the repository');
+    return fail(
+      id,
+      `the grader failed while checking ${id}: ${reason}`,
+      'this is a bug of the conformance suite, not of the graded repository: report it with the repository',
+    );
   }
 }
 

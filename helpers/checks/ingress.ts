@@ -5,7 +5,16 @@ import type { Location } from './result.ts';
 import { fail, formatLocation, pass, skip, type CheckResult } from './result.ts';
 import type { GradingContext, StaticChecks } from './context.ts';
 import { SUBJECT_PARTS, type SubjectPart } from '../target/layout.ts';
-import { defaultRoute, ingressRoutes, isIngress, namespaceOf, resolveBackend, routeForHost, type BackendResolution, type Route } from '../manifests/ingress-graph.ts';
+import {
+  defaultRoute,
+  ingressRoutes,
+  isIngress,
+  namespaceOf,
+  resolveBackend,
+  routeForHost,
+  type BackendResolution,
+  type Route,
+} from '../manifests/ingress-graph.ts';
 import { parsePath } from '../manifests/field-path.ts';
 import { kustomizeFacts } from '../manifests/kustomize.ts';
 import type { ManifestObject } from '../manifests/model.ts';
@@ -20,7 +29,8 @@ const APP2 = 'app2.com';
 const MAX_LISTED = 8;
 
 const at = formatLocation;
-const listed = (items: string[]): string => (items.length > MAX_LISTED ? `${items.slice(0, MAX_LISTED).join('; ')}; and ${items.length - MAX_LISTED} more` : items.join('; '));
+const listed = (items: string[]): string =>
+  items.length > MAX_LISTED ? `${items.slice(0, MAX_LISTED).join('; ')}; and ${items.length - MAX_LISTED} more` : items.join('; ');
 const serviceKey = (route: Route): string => `${namespaceOf(route.ingress)}/${route.backend?.service}`;
 
 // ---- G-YAML -----------------------------------------------------------------------------------
@@ -32,19 +42,30 @@ async function gYaml(ctx: GradingContext): Promise<CheckResult> {
     for (const file of await yamlFiles(ctx, part)) {
       count++;
       if (file.problem) problems.push({ text: file.problem, location: { file: file.path } });
-      for (const error of file.errors) problems.push({ text: `${at({ file: file.path, line: error.line })}: ${error.message}`, location: { file: file.path, line: error.line }, code: error.code });
+      for (const error of file.errors)
+        problems.push({
+          text: `${at({ file: file.path, line: error.line })}: ${error.message}`,
+          location: { file: file.path, line: error.line },
+          code: error.code,
+        });
     }
   }
   if (count === 0) return pass('G-YAML', 'no YAML file under the parts (nothing to parse)');
   if (problems.length === 0) return pass('G-YAML', `${count} YAML file${count > 1 ? 's' : ''} parse, with no duplicate keys`);
   const fixes = new Set<string>();
   for (const problem of problems) {
-    if (problem.code === 'DUPLICATE_KEY') fixes.add('remove or merge the repeated key (YAML keeps only one of them; kubectl rejects the file)');
+    if (problem.code === 'DUPLICATE_KEY')
+      fixes.add('remove or merge the repeated key (YAML keeps only one of them; kubectl rejects the file)');
     else if (problem.code === 'ALIAS_COUNT') fixes.add('write the values out instead of nesting aliases');
     else if (!problem.code) fixes.add('make the file plain UTF-8 text, small and inside the repository');
     else fixes.add('fix the YAML syntax at the line named (indentation, quotes, a missing ":"; yamllint shows details)');
   }
-  return fail('G-YAML', `${problems.length} YAML problem${problems.length > 1 ? 's' : ''}: ${listed(problems.map((problem) => problem.text))}`, [...fixes].join('; '), problems.map((problem) => problem.location));
+  return fail(
+    'G-YAML',
+    `${problems.length} YAML problem${problems.length > 1 ? 's' : ''}: ${listed(problems.map((problem) => problem.text))}`,
+    [...fixes].join('; '),
+    problems.map((problem) => problem.location),
+  );
 }
 
 // ---- shared facts of Part 2 -------------------------------------------------------------------
@@ -68,7 +89,8 @@ function partTwo(ctx: GradingContext): Promise<PartTwo> {
 /** Why the part's objects may be incomplete: a YAML file that does not parse, a kustomization not built. */
 async function incompleteBecause(ctx: GradingContext): Promise<string | undefined> {
   const broken = (await yamlFiles(ctx, PART)).find((file) => file.problem || file.errors.length);
-  if (broken) return `skipped: G-YAML failed (${broken.problem ?? `${at({ file: broken.path, line: broken.errors[0].line })}: ${broken.errors[0].message}`}), so the part's objects are incomplete`;
+  if (broken)
+    return `skipped: G-YAML failed (${broken.problem ?? `${at({ file: broken.path, line: broken.errors[0].line })}: ${broken.errors[0].message}`}), so the part's objects are incomplete`;
   const builds = (await kustomizeFacts(ctx, PART)).builds;
   const failed = builds.find((build) => build.error);
   if (failed) return `skipped: P2-MANIFESTS failed (${failed.error})`;
@@ -89,11 +111,15 @@ function unresolvedHosts(p2: PartTwo): string[] {
   return p2.ingresses.flatMap((ingress) =>
     Object.entries(ingress.unresolved)
       .filter(([path]) => /^spec\.rules\[\d+\]\.host$/.test(path))
-      .map(([path, names]) => `${at({ file: ingress.location.file, line: ingress.lineOf(parsePath(path)) })}: host placeholder ${names.join(', ')} is not set`),
+      .map(
+        ([path, names]) =>
+          `${at({ file: ingress.location.file, line: ingress.lineOf(parsePath(path)) })}: host placeholder ${names.join(', ')} is not set`,
+      ),
   );
 }
 
-const describeRoute = (route: Route): string => (route.host ? `host ${route.host}` : route.source === 'default-backend' ? 'the default backend' : 'the rule without host');
+const describeRoute = (route: Route): string =>
+  route.host ? `host ${route.host}` : route.source === 'default-backend' ? 'the default backend' : 'the rule without host';
 
 // ---- P2-MANIFESTS -------------------------------------------------------------------------------
 
@@ -110,7 +136,8 @@ async function p2Manifests(ctx: GradingContext): Promise<CheckResult> {
     }
   }
   const facts = await kustomizeFacts(ctx, PART);
-  for (const build of facts.builds) if (build.error) problems.push({ text: `${build.kustomization.file}: ${build.error}`, location: { file: build.kustomization.file } });
+  for (const build of facts.builds)
+    if (build.error) problems.push({ text: `${build.kustomization.file}: ${build.error}`, location: { file: build.kustomization.file } });
   if (problems.length)
     return fail(
       'P2-MANIFESTS',
@@ -121,7 +148,10 @@ async function p2Manifests(ctx: GradingContext): Promise<CheckResult> {
   const notBuilt = facts.builds.find((build) => build.notBuilt);
   if (notBuilt) return skip('P2-MANIFESTS', `skipped: ${notBuilt.notBuilt}; the ${checked.length} objects read as written are valid`);
   if (checked.length === 0) return pass('P2-MANIFESTS', 'the part declares no Kubernetes object in YAML (nothing to validate)');
-  return pass('P2-MANIFESTS', `${checked.length} object${checked.length > 1 ? 's are' : ' is'} schema-valid: ${listed(checked.map(describeObject))}`);
+  return pass(
+    'P2-MANIFESTS',
+    `${checked.length} object${checked.length > 1 ? 's are' : ' is'} schema-valid: ${listed(checked.map(describeObject))}`,
+  );
 }
 
 // ---- P2-INGRESS-HOSTS ---------------------------------------------------------------------------
@@ -141,14 +171,16 @@ async function p2IngressHosts(ctx: GradingContext): Promise<CheckResult> {
       p2,
       id,
       `the part has no Ingress object, so nothing routes app1.com and app2.com${instead}`,
-      'add an Ingress (apiVersion networking.k8s.io/v1) with a rule for host app1.com and one for host app2.com, each with path / to its app\'s Service',
+      "add an Ingress (apiVersion networking.k8s.io/v1) with a rule for host app1.com and one for host app2.com, each with path / to its app's Service",
       routers.map((obj) => obj.location),
     );
   }
   const found = [APP1, APP2].map((host) => ({ host, route: routeForHost(p2.routes, host) }));
   const absent = found.filter((item) => !item.route);
   if (absent.length) {
-    const hosts = [...new Set(p2.routes.filter((route) => route.host).map((route) => `${route.host}${route.path ? ` (path ${route.path})` : ''}`))];
+    const hosts = [
+      ...new Set(p2.routes.filter((route) => route.host).map((route) => `${route.host}${route.path ? ` (path ${route.path})` : ''}`)),
+    ];
     const placeholders = unresolvedHosts(p2);
     return failOrSkip(
       p2,
@@ -160,7 +192,13 @@ async function p2IngressHosts(ctx: GradingContext): Promise<CheckResult> {
   }
   const [first, second] = found.map((item) => item.route as Route);
   for (const route of [first, second])
-    if (!route.backend) return fail(id, `${at(route.location)}: the rule for ${route.host} has no Service backend`, 'give the backend service.name and service.port', [route.location]);
+    if (!route.backend)
+      return fail(
+        id,
+        `${at(route.location)}: the rule for ${route.host} has no Service backend`,
+        'give the backend service.name and service.port',
+        [route.location],
+      );
   if (serviceKey(first) === serviceKey(second))
     return fail(
       id,
@@ -168,7 +206,11 @@ async function p2IngressHosts(ctx: GradingContext): Promise<CheckResult> {
       'route app2.com to its own Service (one Service per app)',
       [first.location, second.location],
     );
-  return pass(id, `app1.com → Service ${first.backend?.service} (${at(first.location)}), app2.com → Service ${second.backend?.service} (${at(second.location)})`, [first.location, second.location]);
+  return pass(
+    id,
+    `app1.com → Service ${first.backend?.service} (${at(first.location)}), app2.com → Service ${second.backend?.service} (${at(second.location)})`,
+    [first.location, second.location],
+  );
 }
 
 // ---- P2-INGRESS-DEFAULT -------------------------------------------------------------------------
@@ -185,10 +227,13 @@ async function p2IngressDefault(ctx: GradingContext): Promise<CheckResult> {
       p2,
       id,
       `no Ingress routes requests for other hosts: none has spec.defaultBackend or a rule without host (${p2.ingresses.map((ingress) => at(ingress.location)).join(', ')})`,
-      'add `spec.defaultBackend: {service: {name: <app3\'s Service>, port: {number: 80}}}` to the Ingress, or a rule with no host and path / to app3\'s Service',
+      "add `spec.defaultBackend: {service: {name: <app3's Service>, port: {number: 80}}}` to the Ingress, or a rule with no host and path / to app3's Service",
       p2.ingresses.map((ingress) => ingress.location),
     );
-  if (!route.backend) return fail(id, `${at(route.location)}: ${describeRoute(route)} has no Service backend`, 'give it service.name and service.port', [route.location]);
+  if (!route.backend)
+    return fail(id, `${at(route.location)}: ${describeRoute(route)} has no Service backend`, 'give it service.name and service.port', [
+      route.location,
+    ]);
   const taken = [APP1, APP2].flatMap((host) => {
     const hostRoute = routeForHost(p2.routes, host);
     return hostRoute?.backend && serviceKey(hostRoute) === serviceKey(route) ? [host] : [];
@@ -220,11 +265,19 @@ async function p2Backends(ctx: GradingContext): Promise<CheckResult> {
     if (seen.has(key)) continue;
     seen.add(key);
     const resolution = resolveBackend(route, p2.objects);
-    for (const problem of resolution.problems) problems.push({ text: `${at(problem.location)}: ${problem.message}`, fix: problem.fix, location: problem.location });
-    if (resolution.problems.length === 0) reached.push(`Service ${route.backend?.service} → ${resolution.workloads.map(describeObject).join(', ')}`);
+    for (const problem of resolution.problems)
+      problems.push({ text: `${at(problem.location)}: ${problem.message}`, fix: problem.fix, location: problem.location });
+    if (resolution.problems.length === 0)
+      reached.push(`Service ${route.backend?.service} → ${resolution.workloads.map(describeObject).join(', ')}`);
   }
   if (problems.length)
-    return failOrSkip(p2, id, `${problems.length} broken backend${problems.length > 1 ? 's' : ''}: ${listed(problems.map((problem) => problem.text))}`, [...new Set(problems.map((problem) => problem.fix))].join('; '), problems.map((problem) => problem.location));
+    return failOrSkip(
+      p2,
+      id,
+      `${problems.length} broken backend${problems.length > 1 ? 's' : ''}: ${listed(problems.map((problem) => problem.text))}`,
+      [...new Set(problems.map((problem) => problem.fix))].join('; '),
+      problems.map((problem) => problem.location),
+    );
   return pass(id, `every Service the Ingress routes to exists, with its port, and selects a workload: ${reached.join('; ')}`);
 }
 
@@ -260,7 +313,9 @@ async function p2ThreeApps(ctx: GradingContext): Promise<CheckResult> {
   const locations: Location[] = [];
   for (let i = 0; i < apps.length; i++) {
     for (let j = i + 1; j < apps.length; j++) {
-      const shared = apps[i].resolution.workloads.filter((w) => apps[j].resolution.workloads.some((other) => workloadKey(other) === workloadKey(w)));
+      const shared = apps[i].resolution.workloads.filter((w) =>
+        apps[j].resolution.workloads.some((other) => workloadKey(other) === workloadKey(w)),
+      );
       if (shared.length) {
         problems.push(`${apps[i].label} and ${apps[j].label} both reach ${shared.map(describeObject).join(', ')}`);
         locations.push(...shared.map((w) => w.location));
@@ -270,12 +325,23 @@ async function p2ThreeApps(ctx: GradingContext): Promise<CheckResult> {
   for (const app of apps) {
     if (app.resolution.workloads.length > 1) {
       const service = app.resolution.service;
-      problems.push(`Service ${service?.name} (${service ? at({ file: service.location.file, line: service.lineOf(['spec', 'selector']) }) : '?'}) behind ${app.label} selects the pods of ${app.resolution.workloads.map(describeObject).join(', ')}`);
+      problems.push(
+        `Service ${service?.name} (${service ? at({ file: service.location.file, line: service.lineOf(['spec', 'selector']) }) : '?'}) behind ${app.label} selects the pods of ${app.resolution.workloads.map(describeObject).join(', ')}`,
+      );
     }
   }
   if (problems.length)
-    return fail(id, `the three routes do not reach three different workloads: ${[...new Set(problems)].join('; ')}`, 'give each app its own Deployment with its own pod label (app: app1, app2, app3) and make each Service select only that label', locations);
-  return pass(id, apps.map((app) => `${app.label} → ${app.resolution.workloads.map(describeObject).join(', ')}`).join('; '), apps.flatMap((app) => app.resolution.workloads.map((w) => w.location)));
+    return fail(
+      id,
+      `the three routes do not reach three different workloads: ${[...new Set(problems)].join('; ')}`,
+      'give each app its own Deployment with its own pod label (app: app1, app2, app3) and make each Service select only that label',
+      locations,
+    );
+  return pass(
+    id,
+    apps.map((app) => `${app.label} → ${app.resolution.workloads.map(describeObject).join(', ')}`).join('; '),
+    apps.flatMap((app) => app.resolution.workloads.map((w) => w.location)),
+  );
 }
 
 async function p2App2Replicas(ctx: GradingContext): Promise<CheckResult> {
@@ -286,9 +352,13 @@ async function p2App2Replicas(ctx: GradingContext): Promise<CheckResult> {
   const item = reach(p2, id, APP2, routeForHost(p2.routes, APP2), 'P2-INGRESS-HOSTS');
   if ('skipped' in item) return item.skipped;
   const workloads = item.resolution.workloads;
-  if (workloads.length > 1) return skip(id, `skipped: P2-THREE-APPS failed (the Service behind app2.com selects ${workloads.map(describeObject).join(', ')})`);
+  if (workloads.length > 1)
+    return skip(id, `skipped: P2-THREE-APPS failed (the Service behind app2.com selects ${workloads.map(describeObject).join(', ')})`);
   // A workload app2.com shares with another route is not app2's own: P2-THREE-APPS owns that.
-  for (const [label, route] of [[APP1, routeForHost(p2.routes, APP1)], ['other hosts', defaultRoute(p2.routes)]] as const) {
+  for (const [label, route] of [
+    [APP1, routeForHost(p2.routes, APP1)],
+    ['other hosts', defaultRoute(p2.routes)],
+  ] as const) {
     if (!route?.backend) continue;
     const shared = resolveBackend(route, p2.objects).workloads.some((other) => workloadKey(other) === workloadKey(workloads[0]));
     if (shared) return skip(id, `skipped: P2-THREE-APPS failed (app2.com and ${label} both reach ${describeObject(workloads[0])})`);
@@ -297,7 +367,12 @@ async function p2App2Replicas(ctx: GradingContext): Promise<CheckResult> {
   const location = { file: workload.location.file, line: workload.lineOf(['spec', 'replicas']) ?? workload.location.line };
   const name = describeObject(workload);
   if (workload.kind === 'DaemonSet' || workload.kind === 'Pod')
-    return fail(id, `${at(workload.location)}: app2.com reaches ${name}, which cannot run 3 replicas`, 'run app2 as a Deployment with spec.replicas: 3', [workload.location]);
+    return fail(
+      id,
+      `${at(workload.location)}: app2.com reaches ${name}, which cannot run 3 replicas`,
+      'run app2 as a Deployment with spec.replicas: 3',
+      [workload.location],
+    );
   const autoscalers = p2.objects.filter((obj) => {
     if (obj.kind !== 'HorizontalPodAutoscaler' || namespaceOf(obj) !== namespaceOf(workload)) return false;
     const target = valueAt(obj.body, ['spec', 'scaleTargetRef']) as { kind?: unknown; name?: unknown } | undefined;
@@ -305,11 +380,28 @@ async function p2App2Replicas(ctx: GradingContext): Promise<CheckResult> {
   });
   const hpaNote = autoscalers.length ? ` (the minReplicas of HorizontalPodAutoscaler ${autoscalers[0].name} does not count)` : '';
   const placeholder = workload.unresolved['spec.replicas'];
-  if (placeholder) return fail(id, `${at(location)}: ${name} sets spec.replicas to ${placeholder.join(', ')}, a placeholder that is not set${hpaNote}`, 'define the variable in the target\'s .env or write spec.replicas: 3', [location]);
+  if (placeholder)
+    return fail(
+      id,
+      `${at(location)}: ${name} sets spec.replicas to ${placeholder.join(', ')}, a placeholder that is not set${hpaNote}`,
+      "define the variable in the target's .env or write spec.replicas: 3",
+      [location],
+    );
   const replicas = valueAt(workload.body, ['spec', 'replicas']);
   if (replicas === undefined || replicas === null)
-    return fail(id, `${at(workload.location)}: ${name} behind app2.com does not set spec.replicas, so it runs 1 pod${hpaNote}`, `set spec.replicas: 3 in ${name}`, [workload.location]);
-  if (Number(replicas) !== 3) return fail(id, `${at(location)}: ${name} behind app2.com has spec.replicas: ${String(replicas)}${hpaNote}`, `set spec.replicas: 3 in ${name}`, [location]);
+    return fail(
+      id,
+      `${at(workload.location)}: ${name} behind app2.com does not set spec.replicas, so it runs 1 pod${hpaNote}`,
+      `set spec.replicas: 3 in ${name}`,
+      [workload.location],
+    );
+  if (Number(replicas) !== 3)
+    return fail(
+      id,
+      `${at(location)}: ${name} behind app2.com has spec.replicas: ${String(replicas)}${hpaNote}`,
+      `set spec.replicas: 3 in ${name}`,
+      [location],
+    );
   return pass(id, `${name} behind app2.com has spec.replicas: 3 (${at(location)})`, [location]);
 }
 

@@ -35,7 +35,9 @@ export function caseVariantsOf(target: Target, path: string, folder: boolean): s
 /** " (P1/ exists: …)" when only a case variant of a missing folder or file exists. */
 function caseHint(target: Target, path: string, folder: boolean): string {
   const slash = folder ? '/' : '';
-  const hints = caseVariantsOf(target, path, folder).map((variant) => `${variant}${slash} exists: names are case-sensitive, rename it ${path}${slash}`);
+  const hints = caseVariantsOf(target, path, folder).map(
+    (variant) => `${variant}${slash} exists: names are case-sensitive, rename it ${path}${slash}`,
+  );
   return hints.length ? ` (${hints.join('; ')})` : '';
 }
 
@@ -49,10 +51,14 @@ export const layoutChecks: StaticChecks = {
         problems.push({ text: missingPartMessage(part, layout.roots) + layout.roots.map((root) => caseHint(target, root, true)).join('') });
         continue;
       }
-      if (layout.vagrantfile && part !== 'p3' && !target.file(layout.vagrantfile)) problems.push({ text: `${layout.vagrantfile} does not exist${caseHint(target, layout.vagrantfile, false)}` });
+      if (layout.vagrantfile && part !== 'p3' && !target.file(layout.vagrantfile))
+        problems.push({ text: `${layout.vagrantfile} does not exist${caseHint(target, layout.vagrantfile, false)}` });
       if (part === 'p3') {
         for (const folder of [...layout.scripts.slice(0, 1), ...layout.confs.slice(0, 1)])
-          if (!target.hasFolder(folder)) problems.push({ text: `${folder}/ does not exist (or holds no file: git keeps no empty folder)${caseHint(target, folder, true)}` });
+          if (!target.hasFolder(folder))
+            problems.push({
+              text: `${folder}/ does not exist (or holds no file: git keeps no empty folder)${caseHint(target, folder, true)}`,
+            });
       }
     }
     for (const part of SUBJECT_PARTS) {
@@ -61,9 +67,15 @@ export const layoutChecks: StaticChecks = {
         const rest = file.path;
         if (isHidden(rest)) continue;
         if (isShellFile(file) && !layout.scripts.some((folder) => isUnder(rest, folder)))
-          problems.push({ text: `${file.path} is a shell script outside ${layout.scripts.map((f) => `${f}/`).join(' or ')}`, location: { file: file.path } });
+          problems.push({
+            text: `${file.path} is a shell script outside ${layout.scripts.map((f) => `${f}/`).join(' or ')}`,
+            location: { file: file.path },
+          });
         else if (isConfigFile(file) && !layout.confs.some((folder) => isUnder(rest, folder)))
-          problems.push({ text: `${file.path} is a configuration file outside ${layout.confs.map((f) => `${f}/`).join(' or ')}`, location: { file: file.path } });
+          problems.push({
+            text: `${file.path} is a configuration file outside ${layout.confs.map((f) => `${f}/`).join(' or ')}`,
+            location: { file: file.path },
+          });
       }
     }
     const where = target.layout.source === 'subject' ? 'the subject layout (p1/ p2/ p3/ bonus/)' : `the layout map ${target.layout.source}`;

@@ -35,7 +35,10 @@ interface MachineSpec {
 }
 
 /** A Vagrantfile with a global box and provider, and one define per machine. */
-function vagrantfile(machines: MachineSpec[], global = 'config.vm.box = "debian/bookworm64"\n  config.vm.provider "virtualbox" do |vb|\n    vb.memory = 1024\n    vb.cpus = 1\n  end'): string {
+function vagrantfile(
+  machines: MachineSpec[],
+  global = 'config.vm.box = "debian/bookworm64"\n  config.vm.provider "virtualbox" do |vb|\n    vb.memory = 1024\n    vb.cpus = 1\n  end',
+): string {
   const defines = machines.map((machine) => {
     // A name starting with a quote is a Ruby string expression, such as "#{ENV["USER"]}S".
     const name = machine.name.startsWith('"') ? machine.name : JSON.stringify(machine.name);
@@ -73,7 +76,10 @@ describe('a conforming repository', async () => {
 
 describe('logins', () => {
   test('IOT_LOGIN wins, and each part may use another team member', async () => {
-    const ctx = await contextFor({ 'p1/Vagrantfile': P1, 'p2/Vagrantfile': vagrantfile([{ name: 'bobS', ip: '192.168.56.110' }]) }, { login: 'alice,bob' });
+    const ctx = await contextFor(
+      { 'p1/Vagrantfile': P1, 'p2/Vagrantfile': vagrantfile([{ name: 'bobS', ip: '192.168.56.110' }]) },
+      { login: 'alice,bob' },
+    );
     expect(await teamLogins(ctx)).toEqual({ logins: ['alice', 'bob'], source: 'IOT_LOGIN' });
     expect((await run(ctx, 'P1-NAMES')).status).toBe('pass');
     expect((await run(ctx, 'P2-MACHINE')).status).toBe('pass');
@@ -99,7 +105,13 @@ describe('P1-NAMES', () => {
   test('a login that is not in IOT_LOGIN fails, and the case must match', async () => {
     const ctx = await contextFor({ 'p1/Vagrantfile': P1, 'p2/Vagrantfile': P2 }, { login: 'Alice' });
     const result = await run(ctx, 'P1-NAMES');
-    expect(result).toMatchObject({ status: 'fail', locations: [{ file: 'p1/Vagrantfile', line: 7 }, { file: 'p1/Vagrantfile', line: 11 }] });
+    expect(result).toMatchObject({
+      status: 'fail',
+      locations: [
+        { file: 'p1/Vagrantfile', line: 7 },
+        { file: 'p1/Vagrantfile', line: 11 },
+      ],
+    });
     expect(result.message).toContain('"alice" is not a team login (IOT_LOGIN=Alice; the case must match)');
     expect(result.fix).toContain('config.vm.define "aliceS"');
   });
@@ -144,7 +156,10 @@ describe('P1-NAMES', () => {
 describe('P1-MACHINES, P1-IPS', () => {
   test('one machine: P1-MACHINES fails; the checks that need a worker skip naming it', async () => {
     const ctx = await contextFor({ 'p1/Vagrantfile': vagrantfile([{ name: 'aliceS', ip: '192.168.56.110' }]) });
-    expect(await run(ctx, 'P1-MACHINES')).toMatchObject({ status: 'fail', message: 'p1/Vagrantfile defines 1 machine ("aliceS"); Part 1 needs exactly two' });
+    expect(await run(ctx, 'P1-MACHINES')).toMatchObject({
+      status: 'fail',
+      message: 'p1/Vagrantfile defines 1 machine ("aliceS"); Part 1 needs exactly two',
+    });
     expect(await run(ctx, 'P1-NAMES')).toMatchObject({ status: 'skip', message: expect.stringMatching(/^skipped: P1-MACHINES failed/) });
     expect(await run(ctx, 'P1-IPS')).toMatchObject({ status: 'skip', message: expect.stringMatching(/^skipped: P1-MACHINES failed/) });
   });
@@ -173,12 +188,20 @@ describe('P1-RESOURCES', () => {
     );
     const result = await run(await contextFor({ 'p1/Vagrantfile': p1 }), 'P1-RESOURCES');
     expect(result.status).toBe('fail');
-    expect(result.message).toBe('p1/Vagrantfile:13: the libvirt provider of aliceSW sets memory 4096 (expected 512 or 1024) and sets no cpus');
+    expect(result.message).toBe(
+      'p1/Vagrantfile:13: the libvirt provider of aliceSW sets memory 4096 (expected 512 or 1024) and sets no cpus',
+    );
     expect(result.locations).toEqual([{ file: 'p1/Vagrantfile', line: 13 }]);
   });
 
   test('no provider block: not set is a failure', async () => {
-    const p1 = vagrantfile([{ name: 'aliceS', ip: '192.168.56.110' }, { name: 'aliceSW', ip: '192.168.56.111' }], 'config.vm.box = "debian/bookworm64"');
+    const p1 = vagrantfile(
+      [
+        { name: 'aliceS', ip: '192.168.56.110' },
+        { name: 'aliceSW', ip: '192.168.56.111' },
+      ],
+      'config.vm.box = "debian/bookworm64"',
+    );
     const result = await run(await contextFor({ 'p1/Vagrantfile': p1 }), 'P1-RESOURCES');
     expect(result.status).toBe('fail');
     expect(result.message).toContain('aliceS sets no memory or CPUs');
@@ -187,12 +210,26 @@ describe('P1-RESOURCES', () => {
 
 describe('P1-BOX', () => {
   const withBox = (box: string, extra = ''): string =>
-    vagrantfile([{ name: 'aliceS', ip: '192.168.56.110' }, { name: 'aliceSW', ip: '192.168.56.111' }], `config.vm.box = "${box}"${extra}`);
+    vagrantfile(
+      [
+        { name: 'aliceS', ip: '192.168.56.110' },
+        { name: 'aliceSW', ip: '192.168.56.111' },
+      ],
+      `config.vm.box = "${box}"${extra}`,
+    );
 
   test('the grading date decides: Debian 11 is supported through 2026-08-31', async () => {
-    expect((await run(await contextFor({ 'p1/Vagrantfile': withBox('debian/bullseye64') }, { date: '2026-08-31' }), 'P1-BOX')).status).toBe('pass');
+    expect((await run(await contextFor({ 'p1/Vagrantfile': withBox('debian/bullseye64') }, { date: '2026-08-31' }), 'P1-BOX')).status).toBe(
+      'pass',
+    );
     const late = await run(await contextFor({ 'p1/Vagrantfile': withBox('debian/bullseye64') }, { date: '2026-09-01' }), 'P1-BOX');
-    expect(late).toMatchObject({ status: 'fail', locations: [{ file: 'p1/Vagrantfile', line: 2 }, { file: 'p1/Vagrantfile', line: 2 }] });
+    expect(late).toMatchObject({
+      status: 'fail',
+      locations: [
+        { file: 'p1/Vagrantfile', line: 2 },
+        { file: 'p1/Vagrantfile', line: 2 },
+      ],
+    });
     expect(late.message).toContain('is Debian 11 (bullseye), whose Debian LTS ended on 2026-08-31');
     expect(late.fix).toContain('debian/bookworm64');
   });
@@ -204,7 +241,10 @@ describe('P1-BOX', () => {
   });
 
   test('a custom box is identified by its box_url', async () => {
-    const result = await run(await contextFor({ 'p1/Vagrantfile': withBox('iot-base', '\n  config.vm.box_url = "https://example.org/boxes/ubuntu-18.04.box"') }), 'P1-BOX');
+    const result = await run(
+      await contextFor({ 'p1/Vagrantfile': withBox('iot-base', '\n  config.vm.box_url = "https://example.org/boxes/ubuntu-18.04.box"') }),
+      'P1-BOX',
+    );
     expect(result.status).toBe('fail');
     expect(result.message).toContain('Ubuntu 18.04 LTS (bionic) (by its box_url https://example.org/boxes/ubuntu-18.04.box)');
   });
@@ -227,14 +267,16 @@ describe('P2-MACHINE', () => {
 describe('one root cause, one failure', () => {
   test('no Vagrantfile: every machine check skips naming G-LAYOUT', async () => {
     const ctx = await contextFor({ 'p1/scripts/server.sh': 'echo\n' });
-    for (const id of Object.keys(machineChecks)) expect(await run(ctx, id), id).toMatchObject({ status: 'skip', message: expect.stringMatching(/^skipped: G-LAYOUT failed/) });
+    for (const id of Object.keys(machineChecks))
+      expect(await run(ctx, id), id).toMatchObject({ status: 'skip', message: expect.stringMatching(/^skipped: G-LAYOUT failed/) });
   });
 
   test('a Vagrantfile that does not evaluate: its check fails, the others skip naming it', async () => {
     const ctx = await contextFor({ 'p1/Vagrantfile': 'Vagrant.configure("2") do |config|\n', 'p2/Vagrantfile': P2 });
     const p1 = Object.keys(machineChecks).filter((id) => id.startsWith('P1-'));
     expect(await run(ctx, 'P1-VAGRANTFILE')).toMatchObject({ status: 'fail', locations: [{ file: 'p1/Vagrantfile' }] });
-    for (const id of p1.filter((id) => id !== 'P1-VAGRANTFILE')) expect(await run(ctx, id), id).toMatchObject({ status: 'skip', message: expect.stringMatching(/^skipped: P1-VAGRANTFILE failed/) });
+    for (const id of p1.filter((id) => id !== 'P1-VAGRANTFILE'))
+      expect(await run(ctx, id), id).toMatchObject({ status: 'skip', message: expect.stringMatching(/^skipped: P1-VAGRANTFILE failed/) });
     expect((await run(ctx, 'P2-MACHINE')).status).toBe('pass');
     expect(await partOneRoles(ctx)).toBeUndefined();
   });

@@ -54,7 +54,9 @@ function vagrantfileCheck(part: Part): (ctx: GradingContext) => Promise<CheckRes
     const location: Location = { file: evaluation.file };
     const names = evaluation.config.machines.map((machine) => machine.name);
     const notes = evaluation.config.notes.length ? `; the grader noted: ${evaluation.config.notes.slice(0, 3).join('; ')}` : '';
-    return pass(id, `${evaluation.file} evaluates: ${names.length} machine${names.length === 1 ? '' : 's'} (${quoted(names)})${notes}`, [location]);
+    return pass(id, `${evaluation.file} evaluates: ${names.length} machine${names.length === 1 ? '' : 's'} (${quoted(names)})${notes}`, [
+      location,
+    ]);
   };
 }
 
@@ -86,7 +88,8 @@ export function partOneRoles(ctx: GradingContext): Promise<PartOneRoles | undefi
 function serverNameProblem(name: string, logins: readonly string[], fromIotLogin: boolean): string | undefined {
   const login = loginOfServerName(name);
   if (login === undefined) {
-    if (name === 'S' || name === '') return `its login part is empty (a name built from ENV['USER'] or a command such as \`whoami\` is empty when graded)`;
+    if (name === 'S' || name === '')
+      return `its login part is empty (a name built from ENV['USER'] or a command such as \`whoami\` is empty when graded)`;
     if (/s$/.test(name) && loginOfServerName(`${name.slice(0, -1)}S`)) return 'it must end with a capital S';
     return 'it is not a login followed by S';
   }
@@ -105,10 +108,17 @@ function ipProblem(machine: VagrantMachine, role: string, expected: string): { t
   const privates = machine.networks.filter((network) => network.type.replace(/^:/, '') === 'private_network');
   const ips = privates.map((network) => network.ip?.replace(/\/\d+$/, ''));
   if (ips.includes(expected)) return undefined;
-  if (privates.length === 0) return { text: `${at(machine.location)}: ${role} ${machine.name} has no private network (expected ${expected})`, location: machine.location };
+  if (privates.length === 0)
+    return {
+      text: `${at(machine.location)}: ${role} ${machine.name} has no private network (expected ${expected})`,
+      location: machine.location,
+    };
   const first = privates[0]!;
   const shown = ips.map((ip, i) => ip ?? (privates[i]!.options.type === 'dhcp' ? 'DHCP' : 'no IP'));
-  return { text: `${at(first.location ?? machine.location)}: ${role} ${machine.name} has private network ${shown.join(', ')} instead of ${expected}`, location: first.location ?? machine.location };
+  return {
+    text: `${at(first.location ?? machine.location)}: ${role} ${machine.name} has private network ${shown.join(', ')} instead of ${expected}`,
+    location: first.location ?? machine.location,
+  };
 }
 
 const p1Machines = async (ctx: GradingContext): Promise<CheckResult> => {
@@ -119,10 +129,25 @@ const p1Machines = async (ctx: GradingContext): Promise<CheckResult> => {
   const locations = machines.map((machine) => machine.location);
   const login = await sampleLogin(ctx);
   const fix = `define exactly two machines: config.vm.define "${login}S" (the server) and config.vm.define "${login}SW" (the worker)`;
-  if (machines.length === 2) return pass(id, `${found.file} defines two machines: ${machines.map((machine) => `${machine.name} (${at(machine.location)})`).join(' and ')}`, locations);
+  if (machines.length === 2)
+    return pass(
+      id,
+      `${found.file} defines two machines: ${machines.map((machine) => `${machine.name} (${at(machine.location)})`).join(' and ')}`,
+      locations,
+    );
   if (machines.length === 1 && machines[0]!.name === 'default')
-    return fail(id, `${found.file} defines no machine with config.vm.define, so Vagrant makes a single machine named "default"; Part 1 needs two`, fix, locations);
-  return fail(id, `${found.file} defines ${machines.length} machine${machines.length === 1 ? '' : 's'} (${quoted(machines.map((machine) => machine.name))}); Part 1 needs exactly two`, fix, locations);
+    return fail(
+      id,
+      `${found.file} defines no machine with config.vm.define, so Vagrant makes a single machine named "default"; Part 1 needs two`,
+      fix,
+      locations,
+    );
+  return fail(
+    id,
+    `${found.file} defines ${machines.length} machine${machines.length === 1 ? '' : 's'} (${quoted(machines.map((machine) => machine.name))}); Part 1 needs exactly two`,
+    fix,
+    locations,
+  );
 };
 
 const p1Names = async (ctx: GradingContext): Promise<CheckResult> => {
@@ -130,21 +155,31 @@ const p1Names = async (ctx: GradingContext): Promise<CheckResult> => {
   const found = await configOf(ctx, 'p1', id);
   if (isResult(found)) return found;
   const roles = await partOneRoles(ctx);
-  if (!roles?.worker) return skip(id, `skipped: P1-MACHINES failed (${found.file} defines one machine)`, roles ? [roles.server.location] : [{ file: found.file }]);
+  if (!roles?.worker)
+    return skip(
+      id,
+      `skipped: P1-MACHINES failed (${found.file} defines one machine)`,
+      roles ? [roles.server.location] : [{ file: found.file }],
+    );
   const { server, worker } = roles;
   const logins = ctx.config.logins;
   const fromIotLogin = logins.length > 0;
   const problems: string[] = [];
   const nameProblem = serverNameProblem(server.name, logins, fromIotLogin);
   if (nameProblem) problems.push(`${at(server.location)}: the server's name "${server.name}" is not <login>S: ${nameProblem}`);
-  if (worker.name !== `${server.name}W`) problems.push(`${at(worker.location)}: the worker's name "${worker.name}" is not the server's name followed by W ("${server.name}W")`);
+  if (worker.name !== `${server.name}W`)
+    problems.push(`${at(worker.location)}: the worker's name "${worker.name}" is not the server's name followed by W ("${server.name}W")`);
   for (const machine of [server, worker]) {
     const problem = hostnameProblem(machine);
     if (problem) problems.push(problem);
   }
   const locations = [server.location, worker.location];
   if (problems.length === 0) {
-    return pass(id, `the server is "${server.name}" and the worker "${worker.name}" (login ${server.name.slice(0, -1)}), each with its name as hostname`, locations);
+    return pass(
+      id,
+      `the server is "${server.name}" and the worker "${worker.name}" (login ${server.name.slice(0, -1)}), each with its name as hostname`,
+      locations,
+    );
   }
   const login = loginOfServerName(server.name) ?? logins[0] ?? (await sampleLogin(ctx));
   return fail(
@@ -160,12 +195,22 @@ const p1Ips = async (ctx: GradingContext): Promise<CheckResult> => {
   const found = await configOf(ctx, 'p1', id);
   if (isResult(found)) return found;
   const roles = await partOneRoles(ctx);
-  if (!roles?.worker) return skip(id, `skipped: P1-MACHINES failed (${found.file} defines one machine)`, roles ? [roles.server.location] : [{ file: found.file }]);
-  const problems = [ipProblem(roles.server, 'the server', SERVER_IP), ipProblem(roles.worker, 'the worker', WORKER_IP)].filter((problem) => problem !== undefined);
+  if (!roles?.worker)
+    return skip(
+      id,
+      `skipped: P1-MACHINES failed (${found.file} defines one machine)`,
+      roles ? [roles.server.location] : [{ file: found.file }],
+    );
+  const problems = [ipProblem(roles.server, 'the server', SERVER_IP), ipProblem(roles.worker, 'the worker', WORKER_IP)].filter(
+    (problem) => problem !== undefined,
+  );
   if (problems.length === 0) {
     const where = (machine: VagrantMachine, ip: string): Location =>
       machine.networks.find((network) => network.ip?.replace(/\/\d+$/, '') === ip)?.location ?? machine.location;
-    return pass(id, `${roles.server.name} has ${SERVER_IP} and ${roles.worker.name} has ${WORKER_IP} on a private network`, [where(roles.server, SERVER_IP), where(roles.worker, WORKER_IP)]);
+    return pass(id, `${roles.server.name} has ${SERVER_IP} and ${roles.worker.name} has ${WORKER_IP} on a private network`, [
+      where(roles.server, SERVER_IP),
+      where(roles.worker, WORKER_IP),
+    ]);
   }
   return fail(
     id,
@@ -210,8 +255,18 @@ const p1Resources = async (ctx: GradingContext): Promise<CheckResult> => {
       } else summary.push(`${machine.name}: ${name} ${memory} MB, 1 CPU`);
     }
   }
-  if (problems.length === 0) return pass(id, `every machine sets 1 CPU and 512 or 1024 MB: ${summary.join('; ')}`, found.config.machines.map((machine) => Object.values(machine.providers)[0]?.location ?? machine.location));
-  return fail(id, problems.join('; '), 'in every provider block that applies to a machine, set memory to 512 or 1024 and cpus to 1, e.g. config.vm.provider "virtualbox" do |vb| vb.memory = 1024; vb.cpus = 1 end', locations);
+  if (problems.length === 0)
+    return pass(
+      id,
+      `every machine sets 1 CPU and 512 or 1024 MB: ${summary.join('; ')}`,
+      found.config.machines.map((machine) => Object.values(machine.providers)[0]?.location ?? machine.location),
+    );
+  return fail(
+    id,
+    problems.join('; '),
+    'in every provider block that applies to a machine, set memory to 512 or 1024 and cpus to 1, e.g. config.vm.provider "virtualbox" do |vb| vb.memory = 1024; vb.cpus = 1 end',
+    locations,
+  );
 };
 
 /** Boxes to suggest, with the release each one carries. */
@@ -254,12 +309,22 @@ const p1Box = async (ctx: GradingContext): Promise<CheckResult> => {
     const { release } = named;
     const via = named.from === 'box_url' ? ` (by its box_url ${machine.boxUrl})` : '';
     if (isEndOfLife(release, date)) {
-      problems.push(`${at(where)}: the box "${machine.box}" of ${machine.name} is ${release.distribution} ${release.version}${via}, whose ${release.support} ended on ${release.eol} (grading date ${date}; source ${release.source})`);
+      problems.push(
+        `${at(where)}: the box "${machine.box}" of ${machine.name} is ${release.distribution} ${release.version}${via}, whose ${release.support} ended on ${release.eol} (grading date ${date}; source ${release.source})`,
+      );
       problemLocations.push(where);
-    } else supported.push(`${machine.name}: "${machine.box}" is ${release.distribution} ${release.version}${via}, ${release.support} until ${release.eol}`);
+    } else
+      supported.push(
+        `${machine.name}: "${machine.box}" is ${release.distribution} ${release.version}${via}, ${release.support} until ${release.eol}`,
+      );
   }
   if (problems.length) return fail(id, problems.join('; '), `${boxSuggestion(date)} in config.vm.box`, problemLocations);
-  if (unknown.length) return skip(id, `cannot tell whether ${unknown.join('; ')} is end-of-life: the suite's end-of-life table does not know it; check its distribution's support dates yourself`, locations);
+  if (unknown.length)
+    return skip(
+      id,
+      `cannot tell whether ${unknown.join('; ')} is end-of-life: the suite's end-of-life table does not know it; check its distribution's support dates yourself`,
+      locations,
+    );
   return pass(id, `every box is supported on ${date}: ${supported.join('; ')}`, locations);
 };
 
@@ -270,9 +335,13 @@ const p2Machine = async (ctx: GradingContext): Promise<CheckResult> => {
   const machines = found.config.machines;
   const logins = ctx.config.logins;
   const problems: string[] = [];
-  if (machines.length !== 1) problems.push(`${found.file} defines ${machines.length} machines (${quoted(machines.map((machine) => machine.name))}); Part 2 needs exactly one`);
+  if (machines.length !== 1)
+    problems.push(
+      `${found.file} defines ${machines.length} machines (${quoted(machines.map((machine) => machine.name))}); Part 2 needs exactly one`,
+    );
   const machine = machines.find((candidate) => loginOfServerName(candidate.name) !== undefined) ?? machines[0]!;
-  if (machine.name === 'default' && machines.length === 1) problems.push(`${found.file} defines no machine with config.vm.define, so Vagrant names it "default"`);
+  if (machine.name === 'default' && machines.length === 1)
+    problems.push(`${found.file} defines no machine with config.vm.define, so Vagrant names it "default"`);
   else {
     const nameProblem = serverNameProblem(machine.name, logins, logins.length > 0);
     if (nameProblem) problems.push(`${at(machine.location)}: the machine's name "${machine.name}" is not <login>S: ${nameProblem}`);
@@ -283,7 +352,11 @@ const p2Machine = async (ctx: GradingContext): Promise<CheckResult> => {
   if (ip) problems.push(ip.text);
   const locations = [machine.location, ...(ip ? [ip.location] : [])];
   if (problems.length === 0) {
-    return pass(id, `${found.file} defines one machine "${machine.name}" with hostname "${machine.hostname}" and private network ${SERVER_IP}`, [machine.location]);
+    return pass(
+      id,
+      `${found.file} defines one machine "${machine.name}" with hostname "${machine.hostname}" and private network ${SERVER_IP}`,
+      [machine.location],
+    );
   }
   const login = loginOfServerName(machine.name) ?? logins[0] ?? (await sampleLogin(ctx));
   return fail(

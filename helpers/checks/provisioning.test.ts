@@ -28,12 +28,17 @@ async function run(id: string, files: Record<string, string | Uint8Array>): Prom
 }
 
 const SERVER_SH = '#!/bin/bash\ncurl -sfL https://get.k3s.io | INSTALL_K3S_EXEC="server --node-ip 192.168.56.110" sh -\n';
-const WORKER_SH = '#!/bin/bash\ncurl -sfL https://get.k3s.io | K3S_URL="https://$1:6443" K3S_TOKEN_FILE=/vagrant/token sh -s - agent --flannel-iface eth1\n';
+const WORKER_SH =
+  '#!/bin/bash\ncurl -sfL https://get.k3s.io | K3S_URL="https://$1:6443" K3S_TOKEN_FILE=/vagrant/token sh -s - agent --flannel-iface eth1\n';
 
 /** Part 1 with a server and a worker running the given scripts. */
 function partOne(serverScript = SERVER_SH, workerScript = WORKER_SH): Record<string, string> {
-  const server = machine('wilS', '192.168.56.110', [shellProvisioner({ line: 5, path: 'scripts/server.sh', resolvedPath: 'p1/scripts/server.sh' })]);
-  const worker = machine('wilSW', '192.168.56.111', [shellProvisioner({ line: 9, path: 'scripts/worker.sh', resolvedPath: 'p1/scripts/worker.sh', args: ['192.168.56.110'] })]);
+  const server = machine('wilS', '192.168.56.110', [
+    shellProvisioner({ line: 5, path: 'scripts/server.sh', resolvedPath: 'p1/scripts/server.sh' }),
+  ]);
+  const worker = machine('wilSW', '192.168.56.111', [
+    shellProvisioner({ line: 9, path: 'scripts/worker.sh', resolvedPath: 'p1/scripts/worker.sh', args: ['192.168.56.110'] }),
+  ]);
   state.roles = { server, worker };
   state.evaluations.set('p1', { ok: true, file: 'p1/Vagrantfile', config: { machines: [server, worker], notes: [] } });
   return { 'p1/Vagrantfile': '# evaluated by hand\n', 'p1/scripts/server.sh': serverScript, 'p1/scripts/worker.sh': workerScript };
@@ -41,9 +46,16 @@ function partOne(serverScript = SERVER_SH, workerScript = WORKER_SH): Record<str
 
 /** Part 1 whose provisioners run get.k3s.io by URL (Vagrant downloads a path: URL). */
 function partOneRemote(): Record<string, string> {
-  const server = machine('wilS', '192.168.56.110', [shellProvisioner({ line: 5, path: 'https://get.k3s.io', env: { INSTALL_K3S_EXEC: 'server -i 192.168.56.110' } })]);
+  const server = machine('wilS', '192.168.56.110', [
+    shellProvisioner({ line: 5, path: 'https://get.k3s.io', env: { INSTALL_K3S_EXEC: 'server -i 192.168.56.110' } }),
+  ]);
   const worker = machine('wilSW', '192.168.56.111', [
-    shellProvisioner({ line: 9, path: 'https://get.k3s.io', env: { K3S_URL: 'https://192.168.56.110:6443', K3S_TOKEN_FILE: '/vagrant/node-token' }, args: ['--node-ip', '192.168.56.111'] }),
+    shellProvisioner({
+      line: 9,
+      path: 'https://get.k3s.io',
+      env: { K3S_URL: 'https://192.168.56.110:6443', K3S_TOKEN_FILE: '/vagrant/node-token' },
+      args: ['--node-ip', '192.168.56.111'],
+    }),
   ]);
   state.roles = { server, worker };
   state.evaluations.set('p1', { ok: true, file: 'p1/Vagrantfile', config: { machines: [server, worker], notes: [] } });
@@ -52,9 +64,17 @@ function partOneRemote(): Record<string, string> {
 
 /** Part 1 whose machines both run a committed copy of get.k3s.io, each with its own args and env. */
 function partOneVendored(): Record<string, string> {
-  const server = machine('wilS', '192.168.56.110', [shellProvisioner({ line: 5, path: 'scripts/k3s.sh', resolvedPath: 'p1/scripts/k3s.sh', args: ['--node-ip', '192.168.56.110'] })]);
+  const server = machine('wilS', '192.168.56.110', [
+    shellProvisioner({ line: 5, path: 'scripts/k3s.sh', resolvedPath: 'p1/scripts/k3s.sh', args: ['--node-ip', '192.168.56.110'] }),
+  ]);
   const worker = machine('wilSW', '192.168.56.111', [
-    shellProvisioner({ line: 9, path: 'scripts/k3s.sh', resolvedPath: 'p1/scripts/k3s.sh', args: ['--node-ip', '192.168.56.111'], env: { K3S_URL: 'https://192.168.56.110:6443', K3S_TOKEN_FILE: '/vagrant/node-token' } }),
+    shellProvisioner({
+      line: 9,
+      path: 'scripts/k3s.sh',
+      resolvedPath: 'p1/scripts/k3s.sh',
+      args: ['--node-ip', '192.168.56.111'],
+      env: { K3S_URL: 'https://192.168.56.110:6443', K3S_TOKEN_FILE: '/vagrant/node-token' },
+    }),
   ]);
   state.roles = { server, worker };
   state.evaluations.set('p1', { ok: true, file: 'p1/Vagrantfile', config: { machines: [server, worker], notes: [] } });
@@ -68,7 +88,10 @@ describe('G-SHELL-SYNTAX', () => {
   });
 
   it('fails naming the file and line of a syntax error', async () => {
-    const result = await run('G-SHELL-SYNTAX', { 'p3/scripts/ok.sh': 'echo ok\n', 'p3/scripts/bad.sh': '#!/bin/bash\necho a\nif true; then\n  echo b\n' });
+    const result = await run('G-SHELL-SYNTAX', {
+      'p3/scripts/ok.sh': 'echo ok\n',
+      'p3/scripts/bad.sh': '#!/bin/bash\necho a\nif true; then\n  echo b\n',
+    });
     expect(result.status).toBe('fail');
     expect(result.message).toMatch(/^p3\/scripts\/bad\.sh:3: .*fi/);
     expect(result.locations).toEqual([{ file: 'p3/scripts/bad.sh', line: 3 }]);
@@ -76,7 +99,9 @@ describe('G-SHELL-SYNTAX', () => {
   });
 
   it('fails on a malformed arithmetic expression, saying bash -n misses it but bash stops on it', async () => {
-    const result = await run('G-SHELL-SYNTAX', { 'p1/scripts/wait.sh': '#!/bin/bash\nstart=$SECONDS\nwaited=$((SEC# note ONDS - start))\n' });
+    const result = await run('G-SHELL-SYNTAX', {
+      'p1/scripts/wait.sh': '#!/bin/bash\nstart=$SECONDS\nwaited=$((SEC# note ONDS - start))\n',
+    });
     expect(result.status).toBe('fail');
     expect(result.message).toMatch(/^p1\/scripts\/wait\.sh:3: .*arithmetic/);
     expect(result.fix).toMatch(/bash -n` does not look inside \$\(\(…\)\)/);
@@ -117,10 +142,23 @@ describe('G-SHELLCHECK', () => {
   });
 
   it.skipIf(!hasShellcheck)('maps the shebang to a ShellCheck dialect, and reports a shell it cannot check', async () => {
-    expect(['bash', 'sh', 'dash', 'ksh', 'ash', 'mksh', 'zsh'].map(shellcheckDialect)).toEqual(['bash', 'sh', 'dash', 'ksh', 'sh', 'ksh', undefined]);
-    const result = await run('G-SHELLCHECK', { 'p3/scripts/a.sh': '#!/bin/bash\necho a\n', 'p3/scripts/z.sh': '#!/usr/bin/env zsh\necho z\n' });
+    expect(['bash', 'sh', 'dash', 'ksh', 'ash', 'mksh', 'zsh'].map(shellcheckDialect)).toEqual([
+      'bash',
+      'sh',
+      'dash',
+      'ksh',
+      'sh',
+      'ksh',
+      undefined,
+    ]);
+    const result = await run('G-SHELLCHECK', {
+      'p3/scripts/a.sh': '#!/bin/bash\necho a\n',
+      'p3/scripts/z.sh': '#!/usr/bin/env zsh\necho z\n',
+    });
     expect(result.status).toBe('pass');
-    expect(result.message).toMatch(/no ShellCheck error in 1 script \(p3\/scripts\/z\.sh is a zsh script, which ShellCheck does not check\)/);
+    expect(result.message).toMatch(
+      /no ShellCheck error in 1 script \(p3\/scripts\/z\.sh is a zsh script, which ShellCheck does not check\)/,
+    );
   });
 
   it('runs a few checks at a time and keeps the outcomes in the order of the scripts', async () => {
@@ -167,7 +205,10 @@ describe('P1-K3S-SERVER', () => {
   });
 
   it('fails when the server installs an agent', async () => {
-    const result = await run('P1-K3S-SERVER', partOne('#!/bin/bash\ncurl -sfL https://get.k3s.io | K3S_URL=https://192.168.56.110:6443 sh -\n'));
+    const result = await run(
+      'P1-K3S-SERVER',
+      partOne('#!/bin/bash\ncurl -sfL https://get.k3s.io | K3S_URL=https://192.168.56.110:6443 sh -\n'),
+    );
     expect(result.status).toBe('fail');
     expect(result.message).toMatch(/agent mode at p1\/scripts\/server\.sh:2.*K3S_URL/);
   });
@@ -196,7 +237,9 @@ describe('P1-K3S-SERVER', () => {
     state.roles!.server.provisioners[0]!.path = 'https://example.com/k3s-setup.sh';
     const result = await run('P1-K3S-SERVER', files);
     expect(result.status).toBe('fail');
-    expect(result.message).toBe('the shell provisioner at p1/Vagrantfile:5 runs https://example.com/k3s-setup.sh, a script outside the repository that the grader does not fetch, so the grader finds no K3s install for wilS');
+    expect(result.message).toBe(
+      'the shell provisioner at p1/Vagrantfile:5 runs https://example.com/k3s-setup.sh, a script outside the repository that the grader does not fetch, so the grader finds no K3s install for wilS',
+    );
     expect(result.fix).toMatch(/^commit every script a provisioner runs in the part's scripts\/ folder/);
     expect(result.locations).toEqual([{ file: 'p1/Vagrantfile', line: 5 }]);
   });
@@ -242,7 +285,8 @@ describe('P1-K3S-AGENT', () => {
   });
 
   it('accepts the server URL and token from a K3s config file', async () => {
-    const worker = '#!/bin/bash\nmkdir -p /etc/rancher/k3s\ncat > /etc/rancher/k3s/config.yaml <<EOF\nserver: https://$1:6443\ntoken-file: /vagrant/token\nEOF\ncurl -sfL https://get.k3s.io | sh -s - agent\n';
+    const worker =
+      '#!/bin/bash\nmkdir -p /etc/rancher/k3s\ncat > /etc/rancher/k3s/config.yaml <<EOF\nserver: https://$1:6443\ntoken-file: /vagrant/token\nEOF\ncurl -sfL https://get.k3s.io | sh -s - agent\n';
     const result = await run('P1-K3S-AGENT', partOne(SERVER_SH, worker));
     expect(result.status).toBe('pass');
     expect(result.message).toMatch(/config:token-file/);
@@ -251,13 +295,17 @@ describe('P1-K3S-AGENT', () => {
   it('passes when a path: URL runs get.k3s.io with K3S_URL and K3S_TOKEN_FILE in env:', async () => {
     const result = await run('P1-K3S-AGENT', partOneRemote());
     expect(result.status).toBe('pass');
-    expect(result.message).toBe('wilSW installs K3s in agent mode at p1/Vagrantfile:9 (get.k3s.io), joining https://192.168.56.110:6443 with a token (K3S_TOKEN_FILE)');
+    expect(result.message).toBe(
+      'wilSW installs K3s in agent mode at p1/Vagrantfile:9 (get.k3s.io), joining https://192.168.56.110:6443 with a token (K3S_TOKEN_FILE)',
+    );
   });
 
   it('passes when the worker runs a committed copy of get.k3s.io with K3S_URL in env:', async () => {
     const result = await run('P1-K3S-AGENT', partOneVendored());
     expect(result.status).toBe('pass');
-    expect(result.message).toMatch(/wilSW installs K3s in agent mode at p1\/scripts\/k3s\.sh \(copy of get\.k3s\.io\), joining https:\/\/192\.168\.56\.110:6443 with a token \(K3S_TOKEN_FILE\)/);
+    expect(result.message).toMatch(
+      /wilSW installs K3s in agent mode at p1\/scripts\/k3s\.sh \(copy of get\.k3s\.io\), joining https:\/\/192\.168\.56\.110:6443 with a token \(K3S_TOKEN_FILE\)/,
+    );
   });
 
   it('skips when there is no worker', async () => {
@@ -271,13 +319,17 @@ describe('P1-NODE-IP', () => {
   it('passes when both installs pin --node-ip or --flannel-iface', async () => {
     const result = await run('P1-NODE-IP', partOne());
     expect(result.status).toBe('pass');
-    expect(result.message).toMatch(/wilS at p1\/scripts\/server\.sh:2 \(--node-ip 192\.168\.56\.110\).*wilSW at p1\/scripts\/worker\.sh:2 \(--flannel-iface eth1\)/);
+    expect(result.message).toMatch(
+      /wilS at p1\/scripts\/server\.sh:2 \(--node-ip 192\.168\.56\.110\).*wilSW at p1\/scripts\/worker\.sh:2 \(--flannel-iface eth1\)/,
+    );
   });
 
   it('passes on remote get.k3s.io runs pinned with -i and --node-ip', async () => {
     const result = await run('P1-NODE-IP', partOneRemote());
     expect(result.status).toBe('pass');
-    expect(result.message).toBe('both K3s installs are pinned to the private network: wilS at p1/Vagrantfile:5 (--node-ip 192.168.56.110); wilSW at p1/Vagrantfile:9 (--node-ip 192.168.56.111)');
+    expect(result.message).toBe(
+      'both K3s installs are pinned to the private network: wilS at p1/Vagrantfile:5 (--node-ip 192.168.56.110); wilSW at p1/Vagrantfile:9 (--node-ip 192.168.56.111)',
+    );
   });
 
   it('passes on a committed get.k3s.io copy given --node-ip in args:', async () => {
@@ -325,7 +377,9 @@ describe('P1-NODE-IP', () => {
 
 describe('P2-K3S-SERVER', () => {
   const partTwo = (script: string): Record<string, string> => {
-    const server = machine('wilS', '192.168.56.110', [shellProvisioner({ file: 'p2/Vagrantfile', line: 6, path: 'scripts/server.sh', resolvedPath: 'p2/scripts/server.sh' })]);
+    const server = machine('wilS', '192.168.56.110', [
+      shellProvisioner({ file: 'p2/Vagrantfile', line: 6, path: 'scripts/server.sh', resolvedPath: 'p2/scripts/server.sh' }),
+    ]);
     state.evaluations.set('p2', { ok: true, file: 'p2/Vagrantfile', config: { machines: [server], notes: [] } });
     return { 'p2/Vagrantfile': '#\n', 'p2/scripts/server.sh': script };
   };
@@ -341,23 +395,32 @@ describe('P2-K3S-SERVER', () => {
   });
 
   it('fails on an agent install', async () => {
-    const result = await run('P2-K3S-SERVER', partTwo('curl -sfL https://get.k3s.io | sh -s - agent --server https://192.168.56.110:6443\n'));
+    const result = await run(
+      'P2-K3S-SERVER',
+      partTwo('curl -sfL https://get.k3s.io | sh -s - agent --server https://192.168.56.110:6443\n'),
+    );
     expect(result.status).toBe('fail');
     expect(result.message).toMatch(/p2\/scripts\/server\.sh:1/);
   });
 });
 
 describe('P3-INSTALL and P3-K3D', () => {
-  const install = '#!/bin/bash\ncommand -v docker || apt-get install -y docker.io\ncurl -s https://raw.githubusercontent.com/k3d-io/k3d/main/install.sh | bash\nsnap install kubectl --classic\n';
+  const install =
+    '#!/bin/bash\ncommand -v docker || apt-get install -y docker.io\ncurl -s https://raw.githubusercontent.com/k3d-io/k3d/main/install.sh | bash\nsnap install kubectl --classic\n';
 
   it('passes when Docker, K3d and kubectl each have an install step', async () => {
     const result = await run('P3-INSTALL', { 'p3/scripts/install.sh': install });
     expect(result.status).toBe('pass');
-    expect(result.message).toMatch(/Docker at p3\/scripts\/install\.sh:2.*K3d at p3\/scripts\/install\.sh:3.*kubectl at p3\/scripts\/install\.sh:4/);
+    expect(result.message).toMatch(
+      /Docker at p3\/scripts\/install\.sh:2.*K3d at p3\/scripts\/install\.sh:3.*kubectl at p3\/scripts\/install\.sh:4/,
+    );
   });
 
   it("passes with a committed copy of k3d's install script and one apt-get for Docker and kubectl", async () => {
-    const result = await run('P3-INSTALL', { 'p3/scripts/install.sh': '#!/bin/bash\napt-get install -y docker-ce kubectl\n', 'p3/scripts/k3d.sh': INSTALLER_STAND_INS.k3d });
+    const result = await run('P3-INSTALL', {
+      'p3/scripts/install.sh': '#!/bin/bash\napt-get install -y docker-ce kubectl\n',
+      'p3/scripts/k3d.sh': INSTALLER_STAND_INS.k3d,
+    });
     expect(result.status).toBe('pass');
     expect(result.message).toBe(
       "the scripts install Docker at p3/scripts/install.sh:2 (apt-get install docker-ce); K3d at p3/scripts/k3d.sh (a copy of k3d's install script); kubectl at p3/scripts/install.sh:2 (apt-get install kubectl)",
@@ -365,7 +428,8 @@ describe('P3-INSTALL and P3-K3D', () => {
   });
 
   it('passes when an install runs through eval of a function argument', async () => {
-    const text = '#!/bin/bash\nsetup() {\n  local cmd=$1\n  eval "$cmd"\n}\nsetup "curl -fsSL https://get.docker.com | sh"\nsetup "curl -s https://raw.githubusercontent.com/k3d-io/k3d/main/install.sh | bash"\nsetup "snap install kubectl --classic"\n';
+    const text =
+      '#!/bin/bash\nsetup() {\n  local cmd=$1\n  eval "$cmd"\n}\nsetup "curl -fsSL https://get.docker.com | sh"\nsetup "curl -s https://raw.githubusercontent.com/k3d-io/k3d/main/install.sh | bash"\nsetup "snap install kubectl --classic"\n';
     const result = await run('P3-INSTALL', { 'p3/scripts/install.sh': text });
     expect(result.status).toBe('pass');
     expect(result.locations).toEqual([4, 4, 4].map((line) => ({ file: 'p3/scripts/install.sh', line })));
@@ -379,9 +443,13 @@ describe('P3-INSTALL and P3-K3D', () => {
   });
 
   it('P3-K3D passes on k3d cluster create and fails without it', async () => {
-    const created = await run('P3-K3D', { 'p3/scripts/setup.sh': 'set -e\nsudo k3d cluster create --config "$(dirname "$0")/../confs/k3d.yaml"\n' });
+    const created = await run('P3-K3D', {
+      'p3/scripts/setup.sh': 'set -e\nsudo k3d cluster create --config "$(dirname "$0")/../confs/k3d.yaml"\n',
+    });
     expect(created.status).toBe('pass');
-    expect(created.message).toBe('p3/scripts/setup.sh:2 creates a K3d cluster (`k3d cluster create --config p3/scripts/../confs/k3d.yaml`, from the config p3/scripts/../confs/k3d.yaml)');
+    expect(created.message).toBe(
+      'p3/scripts/setup.sh:2 creates a K3d cluster (`k3d cluster create --config p3/scripts/../confs/k3d.yaml`, from the config p3/scripts/../confs/k3d.yaml)',
+    );
     await repository?.dispose();
     const missing = await run('P3-K3D', { 'p3/scripts/setup.sh': 'k3d cluster list\n' });
     expect(missing.status).toBe('fail');

@@ -52,7 +52,8 @@ async function partOneMachines(ctx: GradingContext, id: string): Promise<Machine
   const { target } = ctx;
   if (!target.hasPart('p1')) return skip(id, 'skipped: G-LAYOUT failed (part p1 is missing)');
   const vagrantfile = target.layout.parts.p1.vagrantfile;
-  if (!vagrantfile || !target.file(vagrantfile)) return skip(id, `skipped: G-LAYOUT failed (${vagrantfile ?? 'the Part 1 Vagrantfile'} does not exist)`);
+  if (!vagrantfile || !target.file(vagrantfile))
+    return skip(id, `skipped: G-LAYOUT failed (${vagrantfile ?? 'the Part 1 Vagrantfile'} does not exist)`);
   const roles = await partOneRoles(ctx);
   if (roles) return roles;
   const evaluation = await vagrantEvaluation(ctx, 'p1');
@@ -79,10 +80,13 @@ async function installsOf(ctx: GradingContext, part: 'p1' | 'p2', machine: Vagra
   };
 }
 
-const describeScript = (script: ScriptFacts): string => (script.inline ? `inline provisioner in ${script.file}` : script.remote ? `${script.remote} run by ${script.file}` : script.file);
+const describeScript = (script: ScriptFacts): string =>
+  script.inline ? `inline provisioner in ${script.file}` : script.remote ? `${script.remote} run by ${script.file}` : script.file;
 
 const describeScripts = (machine: VagrantMachine, scripts: ScriptFacts[]): string =>
-  scripts.length ? `the scripts of ${machine.name} (${list([...new Set(scripts.map(describeScript))])})` : `${machine.name}, which has no shell provisioner`;
+  scripts.length
+    ? `the scripts of ${machine.name} (${list([...new Set(scripts.map(describeScript))])})`
+    : `${machine.name}, which has no shell provisioner`;
 
 const installAt = (install: K3sInstall): string => `${at(install.location)} (${install.via})`;
 
@@ -92,16 +96,26 @@ const installAt = (install: K3sInstall): string => `${at(install.location)} (${i
  */
 function noInstall(id: string, machine: VagrantMachine, found: MachineInstalls, fix: string): CheckResult {
   const syntax = found.broken.filter(({ script }) => !script.problem || !/does not exist|outside the repository/.test(script.problem));
-  if (syntax.length) return skip(id, `skipped: G-SHELL-SYNTAX failed (${syntax.map(({ why }) => why).join('; ')})`, syntax.map(({ script }) => ({ file: script.file, ...(script.parseError?.line ? { line: script.parseError.line } : {}) })));
+  if (syntax.length)
+    return skip(
+      id,
+      `skipped: G-SHELL-SYNTAX failed (${syntax.map(({ why }) => why).join('; ')})`,
+      syntax.map(({ script }) => ({ file: script.file, ...(script.parseError?.line ? { line: script.parseError.line } : {}) })),
+    );
   const missing = found.broken.map(({ why }) => why);
   const readable = found.scripts.filter((script) => !script.problem);
   // A script the provisioner names that is not there: its own sentence, not "no install in …".
-  const message = readable.length || !missing.length
-    ? `no K3s install found in ${describeScripts(machine, readable)}${missing.length ? `; ${missing.join('; ')}` : ''}`
-    : `${missing.join('; ')}, so the grader finds no K3s install for ${machine.name}`;
+  const message =
+    readable.length || !missing.length
+      ? `no K3s install found in ${describeScripts(machine, readable)}${missing.length ? `; ${missing.join('; ')}` : ''}`
+      : `${missing.join('; ')}, so the grader finds no K3s install for ${machine.name}`;
   const fixes = [
-    missing.some((why) => /does not exist/.test(why)) ? "make each provisioner's path: name a committed script exactly (names are case-sensitive on Linux), or commit the script it names" : '',
-    missing.some((why) => /outside the repository/.test(why)) ? "commit every script a provisioner runs in the part's scripts/ folder and name it in path: (the grader fetches nothing)" : '',
+    missing.some((why) => /does not exist/.test(why))
+      ? "make each provisioner's path: name a committed script exactly (names are case-sensitive on Linux), or commit the script it names"
+      : '',
+    missing.some((why) => /outside the repository/.test(why))
+      ? "commit every script a provisioner runs in the part's scripts/ folder and name it in path: (the grader fetches nothing)"
+      : '',
   ].filter(Boolean);
   const locations = found.scripts.map((script) => (script.problem ? provisionerOf(machine, script) : undefined) ?? { file: script.file });
   return fail(id, message, fixes.length ? `${fixes.join('; ')}; then ${fix}` : fix, locations.length ? locations : [machine.location]);
@@ -109,7 +123,11 @@ function noInstall(id: string, machine: VagrantMachine, found: MachineInstalls, 
 
 /** Where the provisioner that runs a script by path: (a file or a URL) stands in the Vagrantfile. */
 const provisionerOf = (machine: VagrantMachine, script: ScriptFacts): Location | undefined =>
-  machine.provisioners.find((provisioner) => provisioner.type === 'shell' && (script.remote ? provisioner.path === script.remote : (provisioner.resolvedPath ?? provisioner.path) === script.file))?.location;
+  machine.provisioners.find(
+    (provisioner) =>
+      provisioner.type === 'shell' &&
+      (script.remote ? provisioner.path === script.remote : (provisioner.resolvedPath ?? provisioner.path) === script.file),
+  )?.location;
 
 async function k3sServerCheck(id: string, ctx: GradingContext, part: 'p1' | 'p2', machine: VagrantMachine): Promise<CheckResult> {
   const found = await installsOf(ctx, part, machine);
@@ -119,7 +137,9 @@ async function k3sServerCheck(id: string, ctx: GradingContext, part: 'p1' | 'p2'
   const agents = found.installs.filter((install) => install.mode === 'agent');
   if (agents.length) {
     const agent = agents[0]!;
-    const why = agent.serverUrl ? `it joins ${agent.serverUrl.value} (${agent.env.K3S_URL !== undefined ? 'K3S_URL' : '--server / server:'})` : 'its first word is agent';
+    const why = agent.serverUrl
+      ? `it joins ${agent.serverUrl.value} (${agent.env.K3S_URL !== undefined ? 'K3S_URL' : '--server / server:'})`
+      : 'its first word is agent';
     return fail(
       id,
       `${machine.name} installs K3s in agent mode at ${installAt(agent)}: ${why}`,
@@ -135,7 +155,11 @@ async function k3sServerCheck(id: string, ctx: GradingContext, part: 'p1' | 'p2'
 const P3_TOOLS: Array<{ tool: ToolInstall['tool']; label: string; hint: string }> = [
   { tool: 'docker', label: 'Docker', hint: 'curl -fsSL https://get.docker.com | sh (or apt-get install -y docker.io)' },
   { tool: 'k3d', label: 'K3d', hint: 'curl -s https://raw.githubusercontent.com/k3d-io/k3d/main/install.sh | bash' },
-  { tool: 'kubectl', label: 'kubectl', hint: 'curl -LO https://dl.k8s.io/release/vX.Y.Z/bin/linux/amd64/kubectl && install -m 0755 kubectl /usr/local/bin/kubectl' },
+  {
+    tool: 'kubectl',
+    label: 'kubectl',
+    hint: 'curl -LO https://dl.k8s.io/release/vX.Y.Z/bin/linux/amd64/kubectl && install -m 0755 kubectl /usr/local/bin/kubectl',
+  },
 ];
 
 async function partThreeScripts(ctx: GradingContext, id: string): Promise<ScriptFacts[] | CheckResult> {
@@ -158,16 +182,27 @@ function brokenSkip(id: string, scripts: ScriptFacts[]): CheckResult | undefined
 function agentProblems(install: K3sInstall): string[] {
   const problems: string[] = [];
   const url: Word | undefined = install.serverUrl;
-  const urlSource = install.env.K3S_URL !== undefined ? 'K3S_URL' : install.flagSources?.server && !['INSTALL_K3S_EXEC', 'args', 'ExecStart'].includes(install.flagSources.server) ? `server: in ${install.flagSources.server}` : '--server';
+  const urlSource =
+    install.env.K3S_URL !== undefined
+      ? 'K3S_URL'
+      : install.flagSources?.server && !['INSTALL_K3S_EXEC', 'args', 'ExecStart'].includes(install.flagSources.server)
+        ? `server: in ${install.flagSources.server}`
+        : '--server';
   if (!url) problems.push('it names no server to join (K3S_URL, --server or server: in a K3s config file)');
-  else if (url.unresolved.length) problems.push(`${urlSource} is ${url.value}, and nothing sets ${list(url.unresolved)} (not the provisioner's env: or args:, the script, nor .env)`);
+  else if (url.unresolved.length)
+    problems.push(
+      `${urlSource} is ${url.value}, and nothing sets ${list(url.unresolved)} (not the provisioner's env: or args:, the script, nor .env)`,
+    );
   else if (url.value.replace(/\/+$/, '') !== SERVER_URL) problems.push(`${urlSource} is ${url.value}, not ${SERVER_URL}`);
-  if (!install.tokenFrom) problems.push('it gives no join token (K3S_TOKEN, K3S_TOKEN_FILE, --token, --token-file, or token: in a K3s config file)');
+  if (!install.tokenFrom)
+    problems.push('it gives no join token (K3S_TOKEN, K3S_TOKEN_FILE, --token, --token-file, or token: in a K3s config file)');
   return problems;
 }
 
 function privateIps(machine: VagrantMachine): string[] {
-  return machine.networks.filter((network) => network.type === 'private_network' && network.ip).map((network) => network.ip!.replace(/\/\d+$/, ''));
+  return machine.networks
+    .filter((network) => network.type === 'private_network' && network.ip)
+    .map((network) => network.ip!.replace(/\/\d+$/, ''));
 }
 
 /** Why an install does not pin the node to the private network; undefined when it does. */
@@ -175,15 +210,18 @@ function nodeIpProblem(machine: VagrantMachine, install: K3sInstall): string | u
   const nodeIp = install.flags['node-ip'];
   const iface = install.flags['flannel-iface'];
   if (nodeIp === undefined && iface === undefined) return `${installAt(install)} sets neither --node-ip nor --flannel-iface`;
-  const variables = (flag: string): string[] => (install.flagUnresolved?.[flag] ?? []).filter((name) => !name.startsWith('$(') && !name.startsWith('`'));
+  const variables = (flag: string): string[] =>
+    (install.flagUnresolved?.[flag] ?? []).filter((name) => !name.startsWith('$(') && !name.startsWith('`'));
   for (const flag of ['node-ip', 'flannel-iface']) {
     const names = variables(flag);
-    if (names.length) return `${installAt(install)} sets --${flag} to ${String(install.flags[flag])}, and nothing sets ${list(names)} (not the provisioner's env: or args:, the script, nor .env)`;
+    if (names.length)
+      return `${installAt(install)} sets --${flag} to ${String(install.flags[flag])}, and nothing sets ${list(names)} (not the provisioner's env: or args:, the script, nor .env)`;
   }
   if (typeof nodeIp === 'string' && !(install.flagUnresolved?.['node-ip'] ?? []).length) {
     const ips = privateIps(machine);
     const given = nodeIp.split(',');
-    if (ips.length && !given.some((ip) => ips.includes(ip))) return `${installAt(install)} sets --node-ip ${nodeIp}, but ${machine.name}'s private network IP is ${list(ips)}`;
+    if (ips.length && !given.some((ip) => ips.includes(ip)))
+      return `${installAt(install)} sets --node-ip ${nodeIp}, but ${machine.name}'s private network IP is ${list(ips)}`;
   }
   return undefined;
 }
@@ -193,7 +231,11 @@ export const provisioningChecks: StaticChecks = {
     const scripts = await everyScript(ctx);
     if (!scripts.length) return pass('G-SHELL-SYNTAX', 'no shell script under the parts');
     const broken = scripts.filter((script) => brokenScript(script));
-    if (!broken.length) return pass('G-SHELL-SYNTAX', `${scripts.length} shell script${scripts.length === 1 ? '' : 's'} parse as bash (${list(scripts.map((script) => (script.inline ? `inline provisioner in ${script.file}` : script.file)))})`);
+    if (!broken.length)
+      return pass(
+        'G-SHELL-SYNTAX',
+        `${scripts.length} shell script${scripts.length === 1 ? '' : 's'} parse as bash (${list(scripts.map((script) => (script.inline ? `inline provisioner in ${script.file}` : script.file)))})`,
+      );
     const unreadable = broken.some((script) => script.problem);
     const syntax = broken.filter((script) => !script.problem);
     const arithmetic = syntax.filter((script) => ARITHMETIC_ERROR.test(script.parseError?.message ?? ''));
@@ -206,7 +248,9 @@ export const provisioningChecks: StaticChecks = {
           ? 'fix the arithmetic expression at the line named: `bash -n` does not look inside $((…)) and ((…)), but bash reports the same syntax error when it runs the line, and the script stops there'
           : '',
         unreadable ? 'commit every script as a plain UTF-8 text file inside the repository' : '',
-      ].filter(Boolean).join('; '),
+      ]
+        .filter(Boolean)
+        .join('; '),
       broken.map((script) => ({ file: script.file, ...(script.parseError?.line ? { line: script.parseError.line } : {}) })),
     );
   },
@@ -214,7 +258,11 @@ export const provisioningChecks: StaticChecks = {
   'G-SHELLCHECK': async (ctx) => {
     const scripts = (await everyScript(ctx)).filter((script) => !script.inline);
     const checkable = scripts.filter((script) => script.parsed && !script.problem);
-    if (!checkable.length) return pass('G-SHELLCHECK', scripts.length ? 'no script parses, so none is checked (see G-SHELL-SYNTAX)' : 'no shell script under the parts');
+    if (!checkable.length)
+      return pass(
+        'G-SHELLCHECK',
+        scripts.length ? 'no script parses, so none is checked (see G-SHELL-SYNTAX)' : 'no shell script under the parts',
+      );
     const findings: Array<{ location: Location; text: string }> = [];
     const notes: string[] = [];
     let checked = 0;
@@ -239,14 +287,24 @@ export const provisioningChecks: StaticChecks = {
       }
       checked++;
       for (const finding of outcome.findings)
-        findings.push({ location: { file: script.file, line: finding.line }, text: `${script.file}:${finding.line}: SC${finding.code} ${finding.message}` });
+        findings.push({
+          location: { file: script.file, line: finding.line },
+          text: `${script.file}:${finding.line}: SC${finding.code} ${finding.message}`,
+        });
     }
     const left = scripts.length - checkable.length;
     const extra = [...notes, ...(left ? [`${left} script${left === 1 ? '' : 's'} left to G-SHELL-SYNTAX`] : [])];
-    if (!findings.length) return pass('G-SHELLCHECK', `no ShellCheck error in ${checked} script${checked === 1 ? '' : 's'}${extra.length ? ` (${extra.join('; ')})` : ''}`);
+    if (!findings.length)
+      return pass(
+        'G-SHELLCHECK',
+        `no ShellCheck error in ${checked} script${checked === 1 ? '' : 's'}${extra.length ? ` (${extra.join('; ')})` : ''}`,
+      );
     return fail(
       'G-SHELLCHECK',
-      `ShellCheck reports ${findings.length} error${findings.length === 1 ? '' : 's'}: ${findings.slice(0, 10).map((finding) => finding.text).join('; ')}${findings.length > 10 ? ' …' : ''}`,
+      `ShellCheck reports ${findings.length} error${findings.length === 1 ? '' : 's'}: ${findings
+        .slice(0, 10)
+        .map((finding) => finding.text)
+        .join('; ')}${findings.length > 10 ? ' …' : ''}`,
       'fix each finding at the line named (https://www.shellcheck.net/wiki/SC<code> explains it); `shellcheck -S error FILE` shows them',
       [...new Map(findings.map((finding) => [at(finding.location), finding.location])).values()],
     );
@@ -268,13 +326,29 @@ export const provisioningChecks: StaticChecks = {
     const fix = `install K3s in agent mode on ${worker.name}, joining the server: \`curl -sfL https://get.k3s.io | K3S_URL=${SERVER_URL} K3S_TOKEN_FILE=/vagrant/node-token sh -s - agent --node-ip <its IP>\``;
     const agents = found.installs.filter((install) => install.mode === 'agent');
     const good = agents.find((install) => agentProblems(install).length === 0);
-    if (good) return pass(id, `${worker.name} installs K3s in agent mode at ${installAt(good)}, joining ${good.serverUrl!.value} with a token (${good.tokenFrom})`, [good.location]);
+    if (good)
+      return pass(
+        id,
+        `${worker.name} installs K3s in agent mode at ${installAt(good)}, joining ${good.serverUrl!.value} with a token (${good.tokenFrom})`,
+        [good.location],
+      );
     if (agents.length) {
       const agent = agents[0]!;
-      return fail(id, `${worker.name} installs K3s in agent mode at ${installAt(agent)}, but ${agentProblems(agent).join('; and ')}`, fix, agents.map((install) => install.location));
+      return fail(
+        id,
+        `${worker.name} installs K3s in agent mode at ${installAt(agent)}, but ${agentProblems(agent).join('; and ')}`,
+        fix,
+        agents.map((install) => install.location),
+      );
     }
     const servers = found.installs.filter((install) => install.mode === 'server');
-    if (servers.length) return fail(id, `${worker.name} installs K3s in server mode at ${installAt(servers[0]!)}: it starts a second cluster instead of joining ${SERVER_URL}`, fix, servers.map((install) => install.location));
+    if (servers.length)
+      return fail(
+        id,
+        `${worker.name} installs K3s in server mode at ${installAt(servers[0]!)}: it starts a second cluster instead of joining ${SERVER_URL}`,
+        fix,
+        servers.map((install) => install.location),
+      );
     return noInstall(id, worker, found, fix);
   },
 
@@ -286,13 +360,18 @@ export const provisioningChecks: StaticChecks = {
     const problems: string[] = [];
     const locations: Location[] = [];
     const pinned: string[] = [];
-    for (const [machine, owner] of [[machines.server, 'P1-K3S-SERVER'], [machines.worker, 'P1-K3S-AGENT']] as const) {
+    for (const [machine, owner] of [
+      [machines.server, 'P1-K3S-SERVER'],
+      [machines.worker, 'P1-K3S-AGENT'],
+    ] as const) {
       const { installs } = await installsOf(ctx, 'p1', machine);
       if (!installs.length) return skip(id, `skipped: ${owner} failed (${machine.name}'s scripts install no K3s)`);
       const results = installs.map((install) => ({ install, problem: nodeIpProblem(machine, install) }));
       const ok = results.find((result) => !result.problem);
       if (ok) {
-        const flags = ['node-ip', 'flannel-iface'].filter((flag) => ok.install.flags[flag] !== undefined).map((flag) => `--${flag} ${String(ok.install.flags[flag])}`);
+        const flags = ['node-ip', 'flannel-iface']
+          .filter((flag) => ok.install.flags[flag] !== undefined)
+          .map((flag) => `--${flag} ${String(ok.install.flags[flag])}`);
         pinned.push(`${machine.name} at ${at(ok.install.location)} (${flags.join(', ')})`);
         continue;
       }
@@ -313,7 +392,8 @@ export const provisioningChecks: StaticChecks = {
     const { target } = ctx;
     if (!target.hasPart('p2')) return skip(id, 'skipped: G-LAYOUT failed (part p2 is missing)');
     const evaluation = await vagrantEvaluation(ctx, 'p2');
-    if (!evaluation) return skip(id, `skipped: G-LAYOUT failed (${target.layout.parts.p2.vagrantfile ?? 'the Part 2 Vagrantfile'} does not exist)`);
+    if (!evaluation)
+      return skip(id, `skipped: G-LAYOUT failed (${target.layout.parts.p2.vagrantfile ?? 'the Part 2 Vagrantfile'} does not exist)`);
     if (!evaluation.ok) return skip(id, 'skipped: P2-VAGRANTFILE failed (the Vagrantfile did not evaluate)');
     const machines = evaluation.config.machines;
     if (!machines.length) return skip(id, 'skipped: P2-MACHINE failed (the Vagrantfile defines no machine)');
@@ -326,11 +406,22 @@ export const provisioningChecks: StaticChecks = {
     const id = 'P3-INSTALL';
     const scripts = await partThreeScripts(ctx, id);
     if (!Array.isArray(scripts)) return scripts;
-    if (!scripts.length) return fail(id, `part p3 holds no shell script`, `add ${ctx.target.layout.parts.p3.scripts[0]}/install.sh installing Docker, K3d and kubectl`, [{ file: ctx.target.layout.parts.p3.scripts[0]! }]);
+    if (!scripts.length)
+      return fail(
+        id,
+        `part p3 holds no shell script`,
+        `add ${ctx.target.layout.parts.p3.scripts[0]}/install.sh installing Docker, K3d and kubectl`,
+        [{ file: ctx.target.layout.parts.p3.scripts[0]! }],
+      );
     const installs = scripts.flatMap((script) => script.toolInstalls);
     const found = P3_TOOLS.map((spec) => ({ ...spec, install: installs.find((install) => install.tool === spec.tool) }));
     const missing = found.filter((entry) => !entry.install);
-    if (!missing.length) return pass(id, `the scripts install ${found.map((entry) => `${entry.label} at ${at(entry.install!.location)} (${entry.install!.how})`).join('; ')}`, found.map((entry) => entry.install!.location));
+    if (!missing.length)
+      return pass(
+        id,
+        `the scripts install ${found.map((entry) => `${entry.label} at ${at(entry.install!.location)} (${entry.install!.how})`).join('; ')}`,
+        found.map((entry) => entry.install!.location),
+      );
     const hidden = brokenSkip(id, scripts);
     if (hidden) return hidden;
     return fail(
@@ -351,16 +442,29 @@ export const provisioningChecks: StaticChecks = {
         if (name !== 'k3d' || argv[1]?.value !== 'cluster' || argv[2]?.value !== 'create') continue;
         const rest = argv.slice(3).map((word) => word.value);
         const configIndex = rest.findIndex((word) => word === '--config' || word === '-c' || word.startsWith('--config='));
-        const how = configIndex >= 0 ? `, from the config ${rest[configIndex]!.includes('=') ? rest[configIndex]!.split('=')[1] : rest[configIndex + 1]}` : '';
-        return pass(id, `${at(command.location)} creates a K3d cluster (\`${['k3d cluster create', ...rest].join(' ')}\`${how})`, [command.location]);
+        const how =
+          configIndex >= 0
+            ? `, from the config ${rest[configIndex]!.includes('=') ? rest[configIndex]!.split('=')[1] : rest[configIndex + 1]}`
+            : '';
+        return pass(id, `${at(command.location)} creates a K3d cluster (\`${['k3d cluster create', ...rest].join(' ')}\`${how})`, [
+          command.location,
+        ]);
       }
     }
     const hidden = brokenSkip(id, scripts);
     if (hidden) return hidden;
     return fail(
       id,
-      (scripts.length ? `no \`k3d cluster create\` in the scripts of p3 (${list(scripts.map((script) => script.file))})` : 'part p3 holds no shell script') +
-        makefileStepNote(ctx.target, 'p3', /(\bk3d|\$[({]\w+[)}])\s+cluster\s+create\b/, '`k3d cluster create`', ctx.target.layout.parts.p3.scripts[0] ?? 'p3/scripts'),
+      (scripts.length
+        ? `no \`k3d cluster create\` in the scripts of p3 (${list(scripts.map((script) => script.file))})`
+        : 'part p3 holds no shell script') +
+        makefileStepNote(
+          ctx.target,
+          'p3',
+          /(\bk3d|\$[({]\w+[)}])\s+cluster\s+create\b/,
+          '`k3d cluster create`',
+          ctx.target.layout.parts.p3.scripts[0] ?? 'p3/scripts',
+        ),
       'create the cluster in a script of p3: `k3d cluster create iot -p "8888:8888@loadbalancer"` (or `k3d cluster create --config confs/k3d.yaml`)',
       scripts.length ? scripts.map((script) => ({ file: script.file })) : [{ file: ctx.target.layout.parts.p3.scripts[0]! }],
     );

@@ -35,5 +35,11 @@ export interface ReportRow extends CheckResult {
 export const formatLocation = (location: Location): string => (location.line ? `${location.file}:${location.line}` : location.file);
 
 export const pass = (id: string, message: string, locations: Location[] = []): CheckResult => ({ id, status: 'pass', message, locations });
-export const fail = (id: string, message: string, fix: string, locations: Location[] = []): CheckResult => ({ id, status: 'fail', message, fix, locations });
+export const fail = (id: string, message: string, fix: string, locations: Location[] = []): CheckResult => ({
+  id,
+  status: 'fail',
+  message,
+  fix,
+  locations,
+});
 export const skip = (id: string, message: string, locations: Location[] = []): CheckResult => ({ id, status: 'skip', message, locations });

@@ -26,7 +26,9 @@ function findSecret(file: TargetFile): Finding | undefined {
   const name = file.path.split('/').pop() ?? '';
   return (
     at(K3S_TOKEN, 'a K3s token') ??
-    (/token/i.test(name) && BARE_HEX_TOKEN.test(text) ? { what: `a bare token in ${file.path}`, location: { file: file.path, line: 1 } } : undefined) ??
+    (/token/i.test(name) && BARE_HEX_TOKEN.test(text)
+      ? { what: `a bare token in ${file.path}`, location: { file: file.path, line: 1 } }
+      : undefined) ??
     at(CLIENT_KEY_DATA, 'a kubeconfig client key') ??
     at(PRIVATE_KEY, 'a private key')
   );
@@ -43,7 +45,8 @@ export const secretChecks: StaticChecks = {
       const vagrantDir = /^(.*?\/)?\.vagrant\//.exec(file.path);
       if (vagrantDir) {
         const dir = `${vagrantDir[1] ?? ''}.vagrant/`;
-        if (!vagrantDirs.has(dir)) findings.push({ what: `the ${dir} directory (Vagrant's machine state, with SSH keys)`, location: { file: dir } });
+        if (!vagrantDirs.has(dir))
+          findings.push({ what: `the ${dir} directory (Vagrant's machine state, with SSH keys)`, location: { file: dir } });
         vagrantDirs.add(dir);
         continue;
       }
@@ -54,7 +57,8 @@ export const secretChecks: StaticChecks = {
       if (finding) findings.push(finding);
     }
     const scope = committable === undefined ? 'files' : 'committed files';
-    if (findings.length === 0) return pass('G-NO-SECRETS', `no token, kubeconfig key, private key or .vagrant/ directory among the ${scope}`);
+    if (findings.length === 0)
+      return pass('G-NO-SECRETS', `no token, kubeconfig key, private key or .vagrant/ directory among the ${scope}`);
     return fail(
       'G-NO-SECRETS',
       `committed secrets: ${findings.map((finding) => finding.what).join('; ')}`,

@@ -15,7 +15,9 @@ const sharedGrading = () => (grading ??= openGrading(config()));
 export class CheckFailed extends Error {
   constructor(result: CheckResult) {
     const where = result.locations.map(formatLocation);
-    super([result.message, where.length ? `at ${where.join(', ')}` : '', result.fix ? `fix: ${result.fix}` : ''].filter(Boolean).join('\n'));
+    super(
+      [result.message, where.length ? `at ${where.join(', ')}` : '', result.fix ? `fix: ${result.fix}` : ''].filter(Boolean).join('\n'),
+    );
     this.name = result.id;
     this.stack = `${this.name}: ${this.message}`;
   }

@@ -16,7 +16,10 @@ export async function lintWorkflow(text: string, path: string): Promise<LintResu
 export async function workflowFiles(root: string): Promise<string[]> {
   const dir = join(root, '.github', 'workflows');
   const names = await readdir(dir);
-  return names.filter((name) => /\.ya?ml$/.test(name)).sort().map((name) => join(dir, name));
+  return names
+    .filter((name) => /\.ya?ml$/.test(name))
+    .sort()
+    .map((name) => join(dir, name));
 }
 
 /** Every finding of every workflow under a repository root. */

@@ -9,6 +9,8 @@ import { PROJECT_ROOT } from '../config/env.ts';
 const tsc = join(PROJECT_ROOT, 'node_modules/typescript/bin/tsc');
 
 test('tsc -p . finds no type error', async () => {
-  const run = await promisify(execFile)(process.execPath, [tsc, '-p', '.'], { cwd: PROJECT_ROOT }).catch((error: { stdout: string; code: number }) => error);
+  const run = await promisify(execFile)(process.execPath, [tsc, '-p', '.'], { cwd: PROJECT_ROOT }).catch(
+    (error: { stdout: string; code: number }) => error,
+  );
   expect('stdout' in run ? run.stdout : '').toBe('');
 }, 120_000);

@@ -7,13 +7,32 @@ import { describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../config/env.ts';
 import { describeFinding, lintWorkflow, lintWorkflows, workflowFiles } from './actionlint.ts';
 
-interface Step { name?: string; uses?: string; run?: string; if?: string; with?: Record<string, unknown> }
-interface Job { 'runs-on': string; env?: Record<string, string>; container?: { image: string }; strategy?: { matrix: Record<string, unknown[]> }; steps: Step[] }
-interface Workflow { on: Record<string, unknown>; env?: Record<string, string>; jobs: Record<string, Job> }
+interface Step {
+  name?: string;
+  uses?: string;
+  run?: string;
+  if?: string;
+  with?: Record<string, unknown>;
+}
+interface Job {
+  'runs-on': string;
+  env?: Record<string, string>;
+  container?: { image: string };
+  strategy?: { matrix: Record<string, unknown[]> };
+  steps: Step[];
+}
+interface Workflow {
+  on: Record<string, unknown>;
+  env?: Record<string, string>;
+  jobs: Record<string, Job>;
+}
 
 const workflow = (name: string): Workflow => parse(readFileSync(join(PROJECT_ROOT, '.github/workflows', name), 'utf8')) as Workflow;
 const steps = (wf: Workflow): Step[] => Object.values(wf.jobs).flatMap((job) => job.steps);
-const scripts = (wf: Workflow): string => steps(wf).map((step) => step.run ?? '').join('\n');
+const scripts = (wf: Workflow): string =>
+  steps(wf)
+    .map((step) => step.run ?? '')
+    .join('\n');
 
 describe('actionlint', () => {
   it('finds nothing in .github/workflows', async () => {
@@ -39,7 +58,7 @@ describe('actionlint', () => {
   });
 });
 
-describe('ShellCheck on the workflows\' run: scripts', () => {
+describe("ShellCheck on the workflows' run: scripts", () => {
   const shellcheck = spawnSync('shellcheck', ['--version']).status === 0;
 
   it('finds no warning', ({ skip }) => {
@@ -58,7 +77,10 @@ describe('ShellCheck on the workflows\' run: scripts', () => {
 
   it('would report a broken script', ({ skip }) => {
     if (!shellcheck) skip('skipped: shellcheck is not installed');
-    const result = spawnSync('shellcheck', ['--severity=warning', '--format=gcc', '-'], { input: '#!/bin/bash\nfor f in $(ls *.yml); do echo $f; done\nunset x; [ $x == 1 ]\ncd /tmp\n', encoding: 'utf8' });
+    const result = spawnSync('shellcheck', ['--severity=warning', '--format=gcc', '-'], {
+      input: '#!/bin/bash\nfor f in $(ls *.yml); do echo $f; done\nunset x; [ $x == 1 ]\ncd /tmp\n',
+      encoding: 'utf8',
+    });
     expect(result.stdout).toContain('warning');
   });
 });
@@ -73,7 +95,7 @@ describe('ci.yml', () => {
     expect(job.container?.image).toBe('node:${{ matrix.node }}-bookworm');
   });
 
-  it('installs ShellCheck and Chromium, then runs the README\'s commands', () => {
+  it("installs ShellCheck and Chromium, then runs the README's commands", () => {
     const run = scripts(ci);
     expect(run).toMatch(/apt-get install .*shellcheck/);
     expect(run).toMatch(/apt-get install .*chromium/);

@@ -21,7 +21,14 @@ export interface ApplicationLike {
     health?: { status?: string; message?: string };
     operationState?: { phase?: string; message?: string; syncResult?: { revision?: string } };
     conditions?: Array<{ type?: string; message?: string }>;
-    resources?: Array<{ group?: string; kind?: string; name?: string; namespace?: string; status?: string; health?: { status?: string; message?: string } }>;
+    resources?: Array<{
+      group?: string;
+      kind?: string;
+      name?: string;
+      namespace?: string;
+      status?: string;
+      health?: { status?: string; message?: string };
+    }>;
   };
 }
 
@@ -37,7 +44,9 @@ export function describeApplication(app: ApplicationLike): string {
   const s = app.status ?? {};
   const problems = [
     ...(s.conditions ?? []).map((c) => `${c.type}: ${c.message}`),
-    ...(s.operationState && s.operationState.phase !== 'Succeeded' && s.operationState.message ? [`operation ${s.operationState.phase}: ${s.operationState.message}`] : []),
+    ...(s.operationState && s.operationState.phase !== 'Succeeded' && s.operationState.message
+      ? [`operation ${s.operationState.phase}: ${s.operationState.message}`]
+      : []),
     ...(s.health?.message ? [s.health.message] : []),
   ];
   const outOfSync = (s.resources ?? []).filter((r) => r.status && r.status !== 'Synced').map((r) => `${r.kind}/${r.name} ${r.status}`);
@@ -66,7 +75,8 @@ export function applicationAtRevision(app: ApplicationLike | undefined, sha: str
 
 /** The source to repoint, or why it cannot be. */
 export function singleSource(app: ApplicationLike): { ok: true; source: ApplicationSource } | { ok: false; message: string } {
-  if (app.spec?.sources?.length) return { ok: false, message: `${appName(app)} uses spec.sources (several sources); the v1 → v2 check repoints a single spec.source` };
+  if (app.spec?.sources?.length)
+    return { ok: false, message: `${appName(app)} uses spec.sources (several sources); the v1 → v2 check repoints a single spec.source` };
   if (!app.spec?.source?.repoURL) return { ok: false, message: `${appName(app)} has no spec.source.repoURL` };
   return { ok: true, source: app.spec.source };
 }

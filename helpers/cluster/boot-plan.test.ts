@@ -7,7 +7,8 @@ import { parseMakefile, recipeOf } from './makefile-targets.ts';
 import { bootArgument, codeLines, planScripts, trailingPortForward } from './setup-scripts.ts';
 
 const file = (path: string, text: string): TargetFile => ({ path, size: text.length, text, part: 'p3' });
-const steps = (files: TargetFile[], root = 'p3') => planScripts(files, root).run.map((s) => [s.program === 'make' ? `make ${s.target}` : s.path, s.cwd, ...s.args]);
+const steps = (files: TargetFile[], root = 'p3') =>
+  planScripts(files, root).run.map((s) => [s.program === 'make' ? `make ${s.target}` : s.path, s.cwd, ...s.args]);
 
 describe('entry scripts and working folders', () => {
   test('a script that only runs the part scripts is the entry point, from the folder its ./scripts/ paths resolve in', () => {
@@ -18,7 +19,10 @@ describe('entry scripts and working folders', () => {
       file('p3/confs/app.yaml', 'kind: Application\n'),
     ];
     expect(steps(files)).toEqual([['p3/scripts/deploy.sh', 'p3']]);
-    expect(planScripts(files, 'p3').skipped).toContainEqual({ path: 'p3/scripts/launch_cluster.sh', why: 'called by p3/scripts/deploy.sh' });
+    expect(planScripts(files, 'p3').skipped).toContainEqual({
+      path: 'p3/scripts/launch_cluster.sh',
+      why: 'called by p3/scripts/deploy.sh',
+    });
     expect(planScripts(files, 'p3').createsCluster).toBe(true);
   });
 
@@ -52,18 +56,28 @@ describe('entry scripts and working folders', () => {
       file('p3/scripts/run.sh', 'sudo apt-get install -y docker-ce\nk3d cluster create mm\nkubectl apply -f ../confs/a.yaml\n'),
     ];
     expect(steps(files)).toEqual([['p3/scripts/1.sh', 'p3/scripts']]);
-    expect(planScripts(files, 'p3').skipped).toContainEqual({ path: 'p3/scripts/run.sh', why: 'creates the same cluster as p3/scripts/1.sh' });
+    expect(planScripts(files, 'p3').skipped).toContainEqual({
+      path: 'p3/scripts/run.sh',
+      why: 'creates the same cluster as p3/scripts/1.sh',
+    });
   });
 
   test('within a rank, the script that installs comes before the one that configures', () => {
-    const files = [file('p3/scripts/configure_argocd.sh', 'kubectl apply -f x.yaml\n'), file('p3/scripts/install_argocd.sh', 'kubectl apply -n argocd -f https://x/install.yaml\n')];
+    const files = [
+      file('p3/scripts/configure_argocd.sh', 'kubectl apply -f x.yaml\n'),
+      file('p3/scripts/install_argocd.sh', 'kubectl apply -n argocd -f https://x/install.yaml\n'),
+    ];
     expect(steps(files).map((s) => s[0])).toEqual(['p3/scripts/install_argocd.sh', 'p3/scripts/configure_argocd.sh']);
   });
 });
 
 describe('scripts that never return, and scripts that take a verb', () => {
   test('a trailing foreground kubectl port-forward is recognised, also through the script that ends by calling it', () => {
-    expect(trailingPortForward('k3d cluster create x\nkubectl port-forward --address 0.0.0.0 svc/argocd-server -n argocd 8080:443\n# open the UI\n')).toBe(8080);
+    expect(
+      trailingPortForward(
+        'k3d cluster create x\nkubectl port-forward --address 0.0.0.0 svc/argocd-server -n argocd 8080:443\n# open the UI\n',
+      ),
+    ).toBe(8080);
     expect(trailingPortForward('kubectl port-forward svc/app -n dev 8888:8888 >/dev/null 2>&1 &\n')).toBeUndefined();
     expect(trailingPortForward('kubectl port-forward svc/app 8888:8888 & disown\n')).toBeUndefined();
     const init = file('p3/scripts/init.sh', 'k3d cluster create x\nsudo kubectl port-forward -n argocd svc/argocd-server 8080:443\n');
@@ -76,7 +90,9 @@ describe('scripts that never return, and scripts that take a verb', () => {
     expect(bootArgument('case $1 in\n  "run")\n    run ;;\n  "stop")\n    stop ;;\nesac\n')).toBe('run');
     expect(bootArgument('case "$1" in\n  up|start) up ;;\n  clean) clean ;;\nesac\n')).toBe('up');
     expect(bootArgument('case $2 in\n  run) x ;;\nesac\n')).toBeUndefined();
-    expect(steps([file('p3/everything.sh', 'case $1 in\n"run") k3d cluster create x ;;\n"clean") k3d cluster delete x ;;\nesac\n')])).toEqual([['p3/everything.sh', 'p3', 'run']]);
+    expect(
+      steps([file('p3/everything.sh', 'case $1 in\n"run") k3d cluster create x ;;\n"clean") k3d cluster delete x ;;\nesac\n')]),
+    ).toEqual([['p3/everything.sh', 'p3', 'run']]);
   });
 
   test('codeLines drops comments and messages', () => {
@@ -93,17 +109,32 @@ describe('Makefiles at the part root', () => {
   ];
 
   test('the default target runs when it reaches the part scripts; scripts run in recipe order', () => {
-    const makefile = file('p3/Makefile', 'all: banner up\n\nbanner:\n\t@echo hi\n\nup:\n\t@sudo ./scripts/setup.sh && ./scripts/launch_k3d.sh && ./scripts/argocd.sh\n\nre: fclean all\nfclean:\n\t./scripts/clean.sh\n');
+    const makefile = file(
+      'p3/Makefile',
+      'all: banner up\n\nbanner:\n\t@echo hi\n\nup:\n\t@sudo ./scripts/setup.sh && ./scripts/launch_k3d.sh && ./scripts/argocd.sh\n\nre: fclean all\nfclean:\n\t./scripts/clean.sh\n',
+    );
     const plan = planScripts([makefile, ...scripts], 'p3');
     expect(plan.run).toEqual([
-      { path: 'p3/Makefile', cwd: 'p3', why: 'its default target "all" runs the part\'s scripts', program: 'make', target: 'all', args: ['all'], scripts: ['p3/scripts/setup.sh', 'p3/scripts/launch_k3d.sh', 'p3/scripts/argocd.sh'], holdsPort: 8888 },
+      {
+        path: 'p3/Makefile',
+        cwd: 'p3',
+        why: 'its default target "all" runs the part\'s scripts',
+        program: 'make',
+        target: 'all',
+        args: ['all'],
+        scripts: ['p3/scripts/setup.sh', 'p3/scripts/launch_k3d.sh', 'p3/scripts/argocd.sh'],
+        holdsPort: 8888,
+      },
     ]);
     expect(plan.createsCluster).toBe(true);
     expect(plan.skipped).toContainEqual({ path: 'p3/scripts/clean.sh', why: 'a cleanup script' });
   });
 
   test('a help default target is passed over for the target that runs the most scripts, never a cleanup one', () => {
-    const makefile = file('p3/makefile', 'all: help\nhelp:\n\t@echo "make all-in-one"\ncluster:\n\tbash scripts/launch_k3d.sh\nall-in-one: cluster argo\nargo:\n\tbash scripts/argocd.sh\nre: destroy all-in-one\ndestroy:\n\tk3d cluster delete x\n');
+    const makefile = file(
+      'p3/makefile',
+      'all: help\nhelp:\n\t@echo "make all-in-one"\ncluster:\n\tbash scripts/launch_k3d.sh\nall-in-one: cluster argo\nargo:\n\tbash scripts/argocd.sh\nre: destroy all-in-one\ndestroy:\n\tk3d cluster delete x\n',
+    );
     expect(steps([makefile, ...scripts])).toEqual([['make all-in-one', 'p3', 'all-in-one']]);
   });
 
@@ -112,7 +143,9 @@ describe('Makefiles at the part root', () => {
   });
 
   test('parsing: continuation lines, repeated targets (a later recipe replaces the earlier one), the default target', () => {
-    const parsed = parseMakefile('.PHONY: all\nNAME = x\nall up: b\n\techo \\\n  one\nb:\n\techo b\nall: c\nc:\n\techo c\nup:\n\techo two\n');
+    const parsed = parseMakefile(
+      '.PHONY: all\nNAME = x\nall up: b\n\techo \\\n  one\nb:\n\techo b\nall: c\nc:\n\techo c\nup:\n\techo two\n',
+    );
     expect(parsed.defaultTarget).toBe('all');
     expect(recipeOf(parsed, 'all')).toEqual(['echo b', 'echo c', 'echo    one']);
     expect(recipeOf(parsed, 'up')).toEqual(['echo b', 'echo two']);

@@ -18,7 +18,10 @@ describe('boot output', () => {
     const out: string[] = [];
     const log = new BootLog({ part: 'p1', logFile: join(dir, 'p1', 'boot.log'), write: (text) => out.push(text), now: () => now });
     now += 133_000;
-    const runner = new RecordingRunner().on(/^vagrant up/, { stdout: "Bringing machine 'wilS' up with 'virtualbox' provider...\n==> wilS: Booting VM...\n    wilSW: Running: inline script\n", stderr: 'wilSW: error\n' });
+    const runner = new RecordingRunner().on(/^vagrant up/, {
+      stdout: "Bringing machine 'wilS' up with 'virtualbox' provider...\n==> wilS: Booting VM...\n    wilSW: Running: inline script\n",
+      stderr: 'wilSW: error\n',
+    });
     await runner.run('vagrant', ['up'], { onLine: log.sink() });
     expect(out).toEqual([
       "[p1 +02:13] Bringing machine 'wilS' up with 'virtualbox' provider...\n",
@@ -51,7 +54,9 @@ describe('boot phases', () => {
       return result.exitCode;
     });
     await expect(attempt).rejects.toThrow(PhaseBudgetExceeded);
-    await expect(attempt).rejects.toThrow('boot phase "script p3/scripts/setup.sh" did not finish within its budget of 200 ms; raise IOT_BOOT_TIMEOUT');
+    await expect(attempt).rejects.toThrow(
+      'boot phase "script p3/scripts/setup.sh" did not finish within its budget of 200 ms; raise IOT_BOOT_TIMEOUT',
+    );
     expect(timings['script p3/scripts/setup.sh']).toBeLessThan(3_000);
   });
 });

@@ -67,7 +67,9 @@ export class BootLog {
 
 export class PhaseBudgetExceeded extends Error {
   constructor(phase: string, budgetMs: number, variable: string) {
-    super(`boot phase "${phase}" did not finish within its budget of ${formatDuration(budgetMs)}; raise ${variable} if the host is slow, or make the step return`);
+    super(
+      `boot phase "${phase}" did not finish within its budget of ${formatDuration(budgetMs)}; raise ${variable} if the host is slow, or make the step return`,
+    );
     this.name = 'PhaseBudgetExceeded';
   }
 }

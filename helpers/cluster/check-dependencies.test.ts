@@ -9,7 +9,11 @@ const outcomes = (entries: Array<[string, CheckOutcome]>) => new Map(entries);
 describe('one root cause, one failure', () => {
   test('a failed boot is reported by its owner; the others skip naming it', () => {
     expect(precondition('P1L-UP', 'P1L-UP', [], broken, outcomes([]))).toEqual({ kind: 'boot-failure', error: broken.error });
-    expect(precondition('P1L-NODES', 'P1L-UP', ['P1L-SSH'], broken, outcomes([['P1L-UP', { status: 'fail' }]]))).toEqual({ kind: 'skip', message: 'skipped: P1L-UP failed', root: 'P1L-UP' });
+    expect(precondition('P1L-NODES', 'P1L-UP', ['P1L-SSH'], broken, outcomes([['P1L-UP', { status: 'fail' }]]))).toEqual({
+      kind: 'skip',
+      message: 'skipped: P1L-UP failed',
+      root: 'P1L-UP',
+    });
   });
 
   test('when the owner was filtered out, the first check that runs reports the boot failure', () => {
@@ -21,8 +25,16 @@ describe('one root cause, one failure', () => {
       ['P3L-V1', { status: 'fail' }],
       ['P3L-V1-TO-V2', { status: 'skip', root: 'P3L-V1' }],
     ]);
-    expect(precondition('P3L-V1-TO-V2', 'P3L-CLUSTER', ['P3L-V1'], ok, seen)).toEqual({ kind: 'skip', message: 'skipped: P3L-V1 failed', root: 'P3L-V1' });
-    expect(precondition('P3L-ROLLBACK', 'P3L-CLUSTER', ['P3L-V1-TO-V2'], ok, seen)).toEqual({ kind: 'skip', message: 'skipped: P3L-V1 failed', root: 'P3L-V1' });
+    expect(precondition('P3L-V1-TO-V2', 'P3L-CLUSTER', ['P3L-V1'], ok, seen)).toEqual({
+      kind: 'skip',
+      message: 'skipped: P3L-V1 failed',
+      root: 'P3L-V1',
+    });
+    expect(precondition('P3L-ROLLBACK', 'P3L-CLUSTER', ['P3L-V1-TO-V2'], ok, seen)).toEqual({
+      kind: 'skip',
+      message: 'skipped: P3L-V1 failed',
+      root: 'P3L-V1',
+    });
   });
 
   test('a prerequisite that passed, was not applicable, or did not run lets the check run', () => {

@@ -5,7 +5,13 @@ import type { BootState, CheckOutcome } from './part-session.ts';
 
 export type Precondition = { kind: 'run' } | { kind: 'skip'; message: string; root: string } | { kind: 'boot-failure'; error: Error };
 
-export function precondition(id: string, owner: string, needs: readonly string[], boot: BootState, outcomes: ReadonlyMap<string, CheckOutcome>): Precondition {
+export function precondition(
+  id: string,
+  owner: string,
+  needs: readonly string[],
+  boot: BootState,
+  outcomes: ReadonlyMap<string, CheckOutcome>,
+): Precondition {
   if (!boot.ok) {
     if (id === owner || !outcomes.has(owner)) return { kind: 'boot-failure', error: boot.error };
     return { kind: 'skip', message: `skipped: ${owner} failed`, root: owner };

@@ -6,7 +6,9 @@ describe('ZxRunner (real processes)', () => {
 
   test('captures stdout, stderr and the exit code, and streams lines', async () => {
     const lines: string[] = [];
-    const result = await runner.run('sh', ['-c', 'echo one; echo two; echo oops >&2; exit 3'], { onLine: (line, stream) => lines.push(`${stream}:${line}`) });
+    const result = await runner.run('sh', ['-c', 'echo one; echo two; echo oops >&2; exit 3'], {
+      onLine: (line, stream) => lines.push(`${stream}:${line}`),
+    });
     expect(result.exitCode).toBe(3);
     expect(result.stdout).toBe('one\ntwo\n');
     expect(result.stderr).toBe('oops\n');
@@ -24,10 +26,18 @@ describe('ZxRunner (real processes)', () => {
   });
 
   test('runChecked throws a zx-style CommandError: command, output tail, caller, exit code and meaning', async () => {
-    const error = await runChecked(runner, 'sh', ['-c', 'echo first >&2; echo Cannot connect to the Docker daemon >&2; exit 1'], {}, 'docker info').catch((e: unknown) => e);
+    const error = await runChecked(
+      runner,
+      'sh',
+      ['-c', 'echo first >&2; echo Cannot connect to the Docker daemon >&2; exit 1'],
+      {},
+      'docker info',
+    ).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(CommandError);
     const message = (error as Error).message;
-    expect(message).toContain("docker info: `sh -c 'echo first >&2; echo Cannot connect to the Docker daemon >&2; exit 1'` failed with exit code 1 (general error)");
+    expect(message).toContain(
+      "docker info: `sh -c 'echo first >&2; echo Cannot connect to the Docker daemon >&2; exit 1'` failed with exit code 1 (general error)",
+    );
     expect(message).toContain('    Cannot connect to the Docker daemon');
     expect(message).toMatch(/at helpers\/cluster\/command-runner\.test\.ts:\d+/);
   });
@@ -49,16 +59,25 @@ describe('command-runner helpers', () => {
   });
 
   test('formatCommand quotes what a shell would need quoted', () => {
-    expect(formatCommand('vagrant', ['ssh', 'wilS', '-c', 'sudo cat /etc/rancher/k3s/k3s.yaml'])).toBe("vagrant ssh wilS -c 'sudo cat /etc/rancher/k3s/k3s.yaml'");
+    expect(formatCommand('vagrant', ['ssh', 'wilS', '-c', 'sudo cat /etc/rancher/k3s/k3s.yaml'])).toBe(
+      "vagrant ssh wilS -c 'sudo cat /etc/rancher/k3s/k3s.yaml'",
+    );
   });
 
   test('callerLocation skips this module and node_modules', () => {
-    const stack = ['Error', '    at run (/work/main/helpers/cluster/command-runner.ts:10:3)', '    at x (/work/main/node_modules/zx/build/core.js:1:1)', '    at file:///work/main/suites/p1/live.test.ts:42:7'].join('\n');
+    const stack = [
+      'Error',
+      '    at run (/work/main/helpers/cluster/command-runner.ts:10:3)',
+      '    at x (/work/main/node_modules/zx/build/core.js:1:1)',
+      '    at file:///work/main/suites/p1/live.test.ts:42:7',
+    ].join('\n');
     expect(callerLocation(stack)).toMatch(/suites\/p1\/live\.test\.ts:42$/);
   });
 
   test('RecordingRunner answers by rule and records every call in order', async () => {
-    const runner = new RecordingRunner().on(/^vagrant status/, { stdout: 'x' }).on((line) => line.startsWith('vagrant up'), { exitCode: 1, stderr: 'boom' });
+    const runner = new RecordingRunner()
+      .on(/^vagrant status/, { stdout: 'x' })
+      .on((line) => line.startsWith('vagrant up'), { exitCode: 1, stderr: 'boom' });
     expect((await runner.run('vagrant', ['status', '--machine-readable'])).stdout).toBe('x');
     expect((await runner.run('vagrant', ['up'])).exitCode).toBe(1);
     expect((await runner.run('true', [])).exitCode).toBe(0);

@@ -111,7 +111,13 @@ export class CommandError extends Error {
 }
 
 /** Runs a command and throws CommandError unless it exits 0. */
-export async function runChecked(runner: CommandRunner, cmd: string, args: readonly string[], options: CommandOptions = {}, what?: string): Promise<CommandResult> {
+export async function runChecked(
+  runner: CommandRunner,
+  cmd: string,
+  args: readonly string[],
+  options: CommandOptions = {},
+  what?: string,
+): Promise<CommandResult> {
   const location = callerLocation();
   const result = await runner.run(cmd, args, options);
   if (result.exitCode !== 0) throw new CommandError(result, location, what);
@@ -145,12 +151,24 @@ export class ZxRunner implements CommandRunner {
     } catch (error) {
       output = error instanceof ProcessOutput ? error : ProcessOutput.fromError(error as Error);
     }
-    return { command, exitCode: output.exitCode, signal: output.signal, stdout: output.stdout, stderr: output.stderr, durationMs: Date.now() - started };
+    return {
+      command,
+      exitCode: output.exitCode,
+      signal: output.signal,
+      stdout: output.stdout,
+      stderr: output.stderr,
+      durationMs: Date.now() - started,
+    };
   }
 
   start(cmd: string, args: readonly string[], options: Omit<CommandOptions, 'input' | 'timeoutMs'> = {}): GroupRun {
     const started = Date.now();
-    const child = spawn(cmd, [...args], { cwd: options.cwd, env: options.env as NodeJS.ProcessEnv | undefined, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    const child = spawn(cmd, [...args], {
+      cwd: options.cwd,
+      env: options.env as NodeJS.ProcessEnv | undefined,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    });
     const kept = { stdout: '', stderr: '' };
     const keep = (stream: Stream) => (line: string) => {
       kept[stream] = `${kept[stream]}${line}\n`.slice(-MAX_KEPT_OUTPUT);
@@ -174,7 +192,18 @@ export class ZxRunner implements CommandRunner {
         running = false;
         options.signal?.removeEventListener('abort', onAbort);
         // Let the lines already written reach onLine; children that keep the pipes open are not waited for.
-        setTimeout(() => resolve({ command: formatCommand(cmd, args), exitCode, signal, stdout: kept.stdout, stderr: kept.stderr, durationMs: Date.now() - started }), 200);
+        setTimeout(
+          () =>
+            resolve({
+              command: formatCommand(cmd, args),
+              exitCode,
+              signal,
+              stdout: kept.stdout,
+              stderr: kept.stderr,
+              durationMs: Date.now() - started,
+            }),
+          200,
+        );
       };
       child.on('exit', finish);
       child.on('error', (error) => {
@@ -203,7 +232,10 @@ export type Reply = Partial<Pick<CommandResult, 'exitCode' | 'stdout' | 'stderr'
  */
 export class RecordingRunner implements CommandRunner {
   readonly calls: RecordedCall[] = [];
-  private readonly rules: Array<{ match: RegExp | ((line: string) => boolean); reply: Reply | ((call: RecordedCall) => Reply | Promise<Reply>) }> = [];
+  private readonly rules: Array<{
+    match: RegExp | ((line: string) => boolean);
+    reply: Reply | ((call: RecordedCall) => Reply | Promise<Reply>);
+  }> = [];
 
   on(match: RegExp | ((line: string) => boolean), reply: Reply | ((call: RecordedCall) => Reply | Promise<Reply>)): this {
     this.rules.push({ match, reply });

@@ -21,7 +21,15 @@ export interface EvidenceResult {
 
 const toPosix = (path: string): string => path.split(sep).join('/');
 
-export async function collectEvidence(options: { reportsDir: string; part: string; checkId: string; sources: EvidenceSource[]; extra?: Record<string, string>; projectRoot?: string; perSourceTimeoutMs?: number }): Promise<EvidenceResult> {
+export async function collectEvidence(options: {
+  reportsDir: string;
+  part: string;
+  checkId: string;
+  sources: EvidenceSource[];
+  extra?: Record<string, string>;
+  projectRoot?: string;
+  perSourceTimeoutMs?: number;
+}): Promise<EvidenceResult> {
   const started = Date.now();
   const root = options.projectRoot ?? PROJECT_ROOT;
   const folder = join(options.reportsDir, options.part, options.checkId);
@@ -61,7 +69,11 @@ export interface PodLike {
   status?: {
     phase?: string;
     conditions?: Array<{ type?: string; status?: string }>;
-    containerStatuses?: Array<{ name?: string; ready?: boolean; state?: { waiting?: { reason?: string; message?: string }; terminated?: { reason?: string } } }>;
+    containerStatuses?: Array<{
+      name?: string;
+      ready?: boolean;
+      state?: { waiting?: { reason?: string; message?: string }; terminated?: { reason?: string } };
+    }>;
   };
 }
 
@@ -71,8 +83,14 @@ export function notReadyPods(pods: PodLike[]): Array<{ namespace: string; name: 
     .filter((pod) => pod.status?.phase !== 'Succeeded')
     .filter((pod) => !(pod.status?.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True'))
     .map((pod) => {
-      const waiting = (pod.status?.containerStatuses ?? []).map((c) => c.state?.waiting?.reason ?? c.state?.terminated?.reason).find(Boolean);
-      return { namespace: pod.metadata?.namespace ?? 'default', name: pod.metadata?.name ?? '?', reason: waiting ?? pod.status?.phase ?? 'Unknown' };
+      const waiting = (pod.status?.containerStatuses ?? [])
+        .map((c) => c.state?.waiting?.reason ?? c.state?.terminated?.reason)
+        .find(Boolean);
+      return {
+        namespace: pod.metadata?.namespace ?? 'default',
+        name: pod.metadata?.name ?? '?',
+        reason: waiting ?? pod.status?.phase ?? 'Unknown',
+      };
     });
 }
 
@@ -94,7 +112,9 @@ export function kubernetesEvidence(kubectl: Kubectl, options: { argocd?: boolean
         const parts: string[] = [];
         for (const pod of pods) {
           parts.push(`### ${pod.namespace}/${pod.name}: ${pod.reason}`);
-          parts.push(await kubectl(['describe', 'pod', '-n', pod.namespace, pod.name]).catch((error: Error) => `describe failed: ${error.message}`));
+          parts.push(
+            await kubectl(['describe', 'pod', '-n', pod.namespace, pod.name]).catch((error: Error) => `describe failed: ${error.message}`),
+          );
         }
         return parts.join('\n');
       },
@@ -103,7 +123,10 @@ export function kubernetesEvidence(kubectl: Kubectl, options: { argocd?: boolean
   if (options.argocd) {
     sources.push(
       { file: 'argocd-applications.yaml', collect: () => kubectl(['get', 'applications.argoproj.io', '-A', '-o', 'yaml']) },
-      { file: 'argocd-application-controller.log', collect: () => kubectl(['logs', '-n', 'argocd', 'statefulset/argocd-application-controller', '--tail=400']) },
+      {
+        file: 'argocd-application-controller.log',
+        collect: () => kubectl(['logs', '-n', 'argocd', 'statefulset/argocd-application-controller', '--tail=400']),
+      },
       { file: 'argocd-repo-server.log', collect: () => kubectl(['logs', '-n', 'argocd', 'deployment/argocd-repo-server', '--tail=200']) },
     );
   }

@@ -135,7 +135,13 @@ export async function waitFor(description: string, expectation: Expectation, opt
 /** All must succeed: the first failed one fails the whole; otherwise pending lists what is still pending. */
 export function allOf(...expectations: Expectation[]): Expectation {
   return async (signal) => {
-    const verdicts = await Promise.all(expectations.map((expectation) => Promise.resolve().then(() => expectation(signal)).catch((error: Error) => pending(`error: ${error.message}`))));
+    const verdicts = await Promise.all(
+      expectations.map((expectation) =>
+        Promise.resolve()
+          .then(() => expectation(signal))
+          .catch((error: Error) => pending(`error: ${error.message}`)),
+      ),
+    );
     const failure = verdicts.find((v) => v.state === 'failed');
     if (failure) return failure;
     const waiting = verdicts.filter((v) => v.state === 'pending');

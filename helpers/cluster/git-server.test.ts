@@ -22,7 +22,8 @@ async function fresh(): Promise<{ dir: string; server: GitServer; workspace: Git
   return { dir, server, workspace };
 }
 
-const deployment = (tag: string) => `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: playground\nspec:\n  template:\n    spec:\n      containers:\n        - name: playground\n          image: wil42/playground:${tag}\n`;
+const deployment = (tag: string) =>
+  `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: playground\nspec:\n  template:\n    spec:\n      containers:\n        - name: playground\n          image: wil42/playground:${tag}\n`;
 
 describe('git server (git http-backend behind node:http)', () => {
   test('a real git push and git clone over HTTP carry the commit', async () => {
@@ -80,7 +81,10 @@ describe('git server (git http-backend behind node:http)', () => {
 
 describe('git server helpers', () => {
   test('CGI head: Status line and headers', () => {
-    expect(parseCgiHead('Status: 404 Not Found\r\nContent-Type: text/plain')).toEqual({ status: 404, headers: [['Content-Type', 'text/plain']] });
+    expect(parseCgiHead('Status: 404 Not Found\r\nContent-Type: text/plain')).toEqual({
+      status: 404,
+      headers: [['Content-Type', 'text/plain']],
+    });
     expect(parseCgiHead('Content-Type: application/x-git-upload-pack-advertisement\nCache-Control: no-cache').status).toBe(200);
   });
 

@@ -99,7 +99,13 @@ export function parseCgiHead(head: string): { status: number; headers: Array<[st
   return { status, headers };
 }
 
-function serveCgi(request: IncomingMessage, response: ServerResponse, root: string, env: Record<string, string | undefined>, record: (status: number) => void): void {
+function serveCgi(
+  request: IncomingMessage,
+  response: ServerResponse,
+  root: string,
+  env: Record<string, string | undefined>,
+  record: (status: number) => void,
+): void {
   const child = spawn('git', ['http-backend'], { env: cgiEnv(request, root, env) as NodeJS.ProcessEnv, stdio: ['pipe', 'pipe', 'pipe'] });
   let head = Buffer.alloc(0);
   let headDone = false;
@@ -150,9 +156,10 @@ export async function startGitServer(options: GitServerOptions): Promise<GitServ
   const requests: GitRequest[] = [];
   const server = createServer((request, response) => {
     const url = new URL(request.url ?? '/', 'http://git.invalid');
-    const service = url.searchParams.get('service') ?? (/\/(git-[a-z-]+)$/.exec(url.pathname)?.[1] ?? undefined);
+    const service = url.searchParams.get('service') ?? /\/(git-[a-z-]+)$/.exec(url.pathname)?.[1] ?? undefined;
     const remoteAddress = plainAddress(request.socket.remoteAddress ?? '');
-    const record = (status: number) => requests.push({ method: request.method ?? 'GET', path: url.pathname, service, status, remoteAddress });
+    const record = (status: number) =>
+      requests.push({ method: request.method ?? 'GET', path: url.pathname, service, status, remoteAddress });
     if (service === 'git-receive-pack' && !allowPush(remoteAddress)) {
       record(403);
       response.writeHead(403, { 'content-type': 'text/plain' });

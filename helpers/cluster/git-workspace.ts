@@ -15,7 +15,16 @@ export interface GitWorkspaceOptions {
   env?: Record<string, string | undefined>;
 }
 
-const IDENTITY = ['-c', 'user.name=iot conformance suite', '-c', 'user.email=iot-suite@localhost', '-c', 'commit.gpgsign=false', '-c', 'core.autocrlf=false'];
+const IDENTITY = [
+  '-c',
+  'user.name=iot conformance suite',
+  '-c',
+  'user.email=iot-suite@localhost',
+  '-c',
+  'commit.gpgsign=false',
+  '-c',
+  'core.autocrlf=false',
+];
 
 export class GitWorkspace {
   readonly repo: string;
@@ -95,7 +104,10 @@ export class GitWorkspace {
 /** Changes every image tag `from` to `to` in YAML text (image: repo:v1 → repo:v2); counts the changes. */
 export function retag(text: string, from: string, to: string): { text: string; changes: number } {
   let changes = 0;
-  const pattern = new RegExp(`^(\\s*-?\\s*image:\\s*["']?[^\\s"'#]+):${from.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(["']?\\s*(?:#.*)?)$`, 'gm');
+  const pattern = new RegExp(
+    `^(\\s*-?\\s*image:\\s*["']?[^\\s"'#]+):${from.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(["']?\\s*(?:#.*)?)$`,
+    'gm',
+  );
   const out = text.replace(pattern, (_, head: string, rest: string) => {
     changes += 1;
     return `${head}:${to}${rest}`;
@@ -104,7 +116,19 @@ export function retag(text: string, from: string, to: string): { text: string; c
 }
 
 /** Clones a public repository (the Application's original source) into a folder. */
-export async function cloneShallow(runner: CommandRunner, url: string, revision: string | undefined, into: string, env: Record<string, string | undefined> = process.env): Promise<void> {
+export async function cloneShallow(
+  runner: CommandRunner,
+  url: string,
+  revision: string | undefined,
+  into: string,
+  env: Record<string, string | undefined> = process.env,
+): Promise<void> {
   const branch = revision && revision !== 'HEAD' && !/^[0-9a-f]{40}$/.test(revision) ? ['--branch', revision] : [];
-  await runChecked(runner, 'git', ['clone', '--quiet', '--depth', '1', ...branch, url, into], { env: { ...env, GIT_TERMINAL_PROMPT: '0' }, timeoutMs: 180_000 }, 'cloning the Application repository');
+  await runChecked(
+    runner,
+    'git',
+    ['clone', '--quiet', '--depth', '1', ...branch, url, into],
+    { env: { ...env, GIT_TERMINAL_PROMPT: '0' }, timeoutMs: 180_000 },
+    'cloning the Application repository',
+  );
 }

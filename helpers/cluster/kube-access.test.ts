@@ -40,7 +40,9 @@ describe('kubeconfig fetched from the server', () => {
   });
 
   test('no clusters: a clear message', () => {
-    expect(() => rewriteKubeconfigServer('kind: Config\n', '192.168.56.110')).toThrow('the kubeconfig read from the server has no clusters: is K3s installed there?');
+    expect(() => rewriteKubeconfigServer('kind: Config\n', '192.168.56.110')).toThrow(
+      'the kubeconfig read from the server has no clusters: is K3s installed there?',
+    );
   });
 });
 
@@ -56,9 +58,25 @@ describe('KubeAccess against a local fake API server (plain HTTP)', () => {
       request.on('end', () => {
         seen.push({ method: request.method ?? '', url: request.url ?? '', type: request.headers['content-type'], body });
         response.writeHead(200, { 'content-type': 'application/json' });
-        if (request.url?.startsWith('/api/v1/nodes')) response.end(JSON.stringify({ kind: 'NodeList', apiVersion: 'v1', items: [{ metadata: { name: 'wils' }, status: { conditions: [{ type: 'Ready', status: 'True' }] } }] }));
-        else if (request.url?.startsWith('/apis/argoproj.io/v1alpha1/namespaces/argocd/applications/playground')) response.end(JSON.stringify({ metadata: { name: 'playground' } }));
-        else if (request.url?.startsWith('/api/v1/namespaces/argocd/secrets/argocd-initial-admin-secret')) response.end(JSON.stringify({ kind: 'Secret', apiVersion: 'v1', metadata: { name: 'x' }, data: { password: Buffer.from('s3cret').toString('base64') } }));
+        if (request.url?.startsWith('/api/v1/nodes'))
+          response.end(
+            JSON.stringify({
+              kind: 'NodeList',
+              apiVersion: 'v1',
+              items: [{ metadata: { name: 'wils' }, status: { conditions: [{ type: 'Ready', status: 'True' }] } }],
+            }),
+          );
+        else if (request.url?.startsWith('/apis/argoproj.io/v1alpha1/namespaces/argocd/applications/playground'))
+          response.end(JSON.stringify({ metadata: { name: 'playground' } }));
+        else if (request.url?.startsWith('/api/v1/namespaces/argocd/secrets/argocd-initial-admin-secret'))
+          response.end(
+            JSON.stringify({
+              kind: 'Secret',
+              apiVersion: 'v1',
+              metadata: { name: 'x' },
+              data: { password: Buffer.from('s3cret').toString('base64') },
+            }),
+          );
         else response.end('{}');
       });
     });

@@ -1,7 +1,15 @@
 // The Kubernetes API of a booted part, through @kubernetes/client-node, reduced to what the live checks
 // read and change. The checks themselves (node-checks.ts, workload-checks.ts, argocd-checks.ts) take plain
 // objects, so self-tests feed them JSON captured from real clusters.
-import { AppsV1Api, CoreV1Api, CustomObjectsApi, KubeConfig, NetworkingV1Api, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
+import {
+  AppsV1Api,
+  CoreV1Api,
+  CustomObjectsApi,
+  KubeConfig,
+  NetworkingV1Api,
+  PatchStrategy,
+  setHeaderOptions,
+} from '@kubernetes/client-node';
 import { parse, stringify } from 'yaml';
 import type { ApplicationLike } from './argocd-checks.ts';
 import type { PodLike } from './evidence.ts';
@@ -42,11 +50,23 @@ export function kubeAccess(config: KubeConfig): KubeAccess {
   return {
     nodes: async () => (await core.listNode()).items as NodeLike[],
     namespaces: async () => (await core.listNamespace()).items.map((ns) => ns.metadata?.name ?? ''),
-    deployments: async (namespace) => withKind('Deployment', (namespace ? await apps.listNamespacedDeployment({ namespace }) : await apps.listDeploymentForAllNamespaces()).items) as WorkloadLike[],
-    statefulSets: async (namespace) => withKind('StatefulSet', (namespace ? await apps.listNamespacedStatefulSet({ namespace }) : await apps.listStatefulSetForAllNamespaces()).items) as WorkloadLike[],
-    pods: async (namespace, labelSelector) => (namespace ? await core.listNamespacedPod({ namespace, labelSelector }) : await core.listPodForAllNamespaces({ labelSelector })).items as PodLike[],
-    services: async (namespace) => (namespace ? await core.listNamespacedService({ namespace }) : await core.listServiceForAllNamespaces()).items as ServiceLike[],
-    ingresses: async (namespace) => (namespace ? await net.listNamespacedIngress({ namespace }) : await net.listIngressForAllNamespaces()).items as IngressLike[],
+    deployments: async (namespace) =>
+      withKind(
+        'Deployment',
+        (namespace ? await apps.listNamespacedDeployment({ namespace }) : await apps.listDeploymentForAllNamespaces()).items,
+      ) as WorkloadLike[],
+    statefulSets: async (namespace) =>
+      withKind(
+        'StatefulSet',
+        (namespace ? await apps.listNamespacedStatefulSet({ namespace }) : await apps.listStatefulSetForAllNamespaces()).items,
+      ) as WorkloadLike[],
+    pods: async (namespace, labelSelector) =>
+      (namespace ? await core.listNamespacedPod({ namespace, labelSelector }) : await core.listPodForAllNamespaces({ labelSelector }))
+        .items as PodLike[],
+    services: async (namespace) =>
+      (namespace ? await core.listNamespacedService({ namespace }) : await core.listServiceForAllNamespaces()).items as ServiceLike[],
+    ingresses: async (namespace) =>
+      (namespace ? await net.listNamespacedIngress({ namespace }) : await net.listIngressForAllNamespaces()).items as IngressLike[],
     secretValue: async (namespace, name, key) => {
       try {
         const secret = await core.readNamespacedSecret({ namespace, name });
@@ -59,7 +79,9 @@ export function kubeAccess(config: KubeConfig): KubeAccess {
     },
     secretNames: async (namespace) => (await core.listNamespacedSecret({ namespace })).items.map((s) => s.metadata?.name ?? ''),
     applications: async (namespace) => {
-      const list = (namespace ? await custom.listNamespacedCustomObject({ ...ARGO, namespace }) : await custom.listClusterCustomObject(ARGO)) as { items?: ApplicationLike[] };
+      const list = (
+        namespace ? await custom.listNamespacedCustomObject({ ...ARGO, namespace }) : await custom.listClusterCustomObject(ARGO)
+      ) as { items?: ApplicationLike[] };
       return list.items ?? [];
     },
     application: async (namespace, name) => (await custom.getNamespacedCustomObject({ ...ARGO, namespace, name })) as ApplicationLike,

@@ -71,7 +71,8 @@ const firstLine = (text: string): string => text.split('\n')[0] ?? text;
 
 function fixFor(error: unknown, config: Config): string | undefined {
   if (error instanceof CheckFailure) return error.fix;
-  if (error instanceof ExpectationTimeout) return `read the evidence files; if the host is only slow, raise IOT_ASSERT_TIMEOUT (now ${config.assertTimeout} s)`;
+  if (error instanceof ExpectationTimeout)
+    return `read the evidence files; if the host is only slow, raise IOT_ASSERT_TIMEOUT (now ${config.assertTimeout} s)`;
   if (error instanceof ExpectationFailed) return 'read the evidence files for the cause';
   return undefined;
 }
@@ -115,11 +116,19 @@ export function liveSuite<D extends PartDriver>(options: LivePartOptions<D>) {
         const message = error instanceof Error ? error.message : String(error);
         const evidenceStarted = Date.now();
         const sources = session.booted ? safeEvidence(session) : [];
-        const evidence = await collectEvidence({ reportsDir: cfg.reportsDir, part: options.part, checkId: id, sources, extra: { 'failure.txt': message } }).catch(() => undefined);
+        const evidence = await collectEvidence({
+          reportsDir: cfg.reportsDir,
+          part: options.part,
+          checkId: id,
+          sources,
+          extra: { 'failure.txt': message },
+        }).catch(() => undefined);
         timings.evidence = Date.now() - evidenceStarted;
         const bootLog = `${evidence?.folder.replace(/\/[^/]+$/, '') ?? `reports/${options.part}`}/boot.log`;
         const files = [...(evidence?.files ?? []), ...(session.booted ? [bootLog] : [])];
-        const where = evidence ? `\n  evidence: ${evidence.folder}/ (${evidence.files.map((f) => f.split('/').pop()).join(', ')})${session.booted ? `; boot log: ${bootLog}` : ''}` : '';
+        const where = evidence
+          ? `\n  evidence: ${evidence.folder}/ (${evidence.files.map((f) => f.split('/').pop()).join(', ')})${session.booted ? `; boot log: ${bootLog}` : ''}`
+          : '';
         meta('fail', `${message}${where}`, { fix: fixFor(error, cfg), evidence: files });
         session.record(id, { status: 'fail' });
         const failure = new Error(`${message}${where}`);

@@ -2,10 +2,7 @@
 // except with IOT_LIVE=1, where the same line fails them at once, before any boot is attempted.
 import type { PreflightReport } from './preflight.ts';
 
-export type Gate =
-  | { kind: 'run' }
-  | { kind: 'skip'; message: string }
-  | { kind: 'fail'; message: string };
+export type Gate = { kind: 'run' } | { kind: 'skip'; message: string } | { kind: 'fail'; message: string };
 
 export function gateFor(report: Pick<PreflightReport, 'ok' | 'message'>, live: boolean): Gate {
   if (report.ok) return { kind: 'run' };

@@ -35,14 +35,24 @@ const listNodes = (nodes: NodeLike[]): string => nodes.map(describeNode).join(',
 /** Exactly the expected nodes, each Ready with its InternalIP (and the control-plane role where asked). */
 export function nodesMatch(nodes: NodeLike[], expected: ExpectedNode[]): Verdict {
   const want = `${expected.length} node${expected.length === 1 ? '' : 's'} Ready named ${expected.map((e) => e.name).join(' and ')}`;
-  if (nodes.length > expected.length) return failed(`expected exactly ${expected.length} node${expected.length === 1 ? '' : 's'}, found ${nodes.length}: ${listNodes(nodes)}`);
+  if (nodes.length > expected.length)
+    return failed(
+      `expected exactly ${expected.length} node${expected.length === 1 ? '' : 's'}, found ${nodes.length}: ${listNodes(nodes)}`,
+    );
   if (nodes.length < expected.length) return pending(`${want} (have ${nodes.length}: ${listNodes(nodes)})`);
   for (const wanted of expected) {
     const node = nodes.find((n) => nodeName(n).toLowerCase() === wanted.name.toLowerCase());
-    if (!node) return failed(`no node named after machine ${wanted.name} (nodes: ${listNodes(nodes)}); the node name comes from the machine's hostname`);
+    if (!node)
+      return failed(
+        `no node named after machine ${wanted.name} (nodes: ${listNodes(nodes)}); the node name comes from the machine's hostname`,
+      );
     const ip = internalIp(node);
-    if (ip !== wanted.ip) return failed(`node ${nodeName(node)} has InternalIP ${ip ?? 'none'}, expected ${wanted.ip}; pin K3s to the private network with --node-ip ${wanted.ip} (or --flannel-iface)`);
-    if (wanted.controlPlane && !isControlPlane(node)) return failed(`node ${nodeName(node)} lacks the control-plane role: K3s on it does not run in server mode`);
+    if (ip !== wanted.ip)
+      return failed(
+        `node ${nodeName(node)} has InternalIP ${ip ?? 'none'}, expected ${wanted.ip}; pin K3s to the private network with --node-ip ${wanted.ip} (or --flannel-iface)`,
+      );
+    if (wanted.controlPlane && !isControlPlane(node))
+      return failed(`node ${nodeName(node)} lacks the control-plane role: K3s on it does not run in server mode`);
   }
   const notReady = nodes.filter((n) => !isReady(n));
   if (notReady.length) return pending(`${want} (have ${listNodes(nodes)})`);

@@ -27,18 +27,27 @@ afterAll(async () => {
   await rm(reports, { recursive: true, force: true });
 });
 
-const STATUS = '1700000000,wilS,metadata,provider,virtualbox\n1700000000,wilS,state,running\n1700000000,wilSW,metadata,provider,virtualbox\n1700000000,wilSW,state,running\n';
+const STATUS =
+  '1700000000,wilS,metadata,provider,virtualbox\n1700000000,wilS,state,running\n1700000000,wilSW,metadata,provider,virtualbox\n1700000000,wilSW,state,running\n';
 
 function vagrantRunner(up: { exitCode?: number; stderr?: string } = {}): RecordingRunner {
   return new RecordingRunner()
     .on(/^vagrant up$/, { stdout: '==> wilS: Booting VM...\n    wilSW: [INFO]  systemd: Starting k3s-agent\n', ...up })
     .on(/^vagrant status --machine-readable$/, { stdout: STATUS })
-    .on(/^vagrant ssh wilS -c sudo kubectl get nodes -o wide/, { stdout: 'NAME    STATUS     ROLES                  AGE\nwils    Ready      control-plane,master   2m\nwilsw   NotReady   <none>                 1m\n' })
+    .on(/^vagrant ssh wilS -c sudo kubectl get nodes -o wide/, {
+      stdout:
+        'NAME    STATUS     ROLES                  AGE\nwils    Ready      control-plane,master   2m\nwilsw   NotReady   <none>                 1m\n',
+    })
     .on(/^vagrant ssh wilS -c sudo kubectl get pods -A -o json/, { stdout: '{"items":[]}' })
     .on(/^vagrant ssh wilSW -c sudo journalctl/, { exitCode: 255, stderr: 'ssh: connect to host 127.0.0.1 port 2200: Connection refused' });
 }
 
-async function session(runner: RecordingRunner, keep: KeepPolicy, signals = new EventEmitter() as EventEmitter & SignalSource, exits: number[] = []) {
+async function session(
+  runner: RecordingRunner,
+  keep: KeepPolicy,
+  signals = new EventEmitter() as EventEmitter & SignalSource,
+  exits: number[] = [],
+) {
   const config = readConfig({ IOT_REPO: FIXTURE, IOT_REPORTS_DIR: reports, IOT_KEEP: keep });
   const out: string[] = [];
   const s = await PartSession.open({
@@ -79,7 +88,9 @@ describe('Part 1 boot and teardown (recorded vagrant)', () => {
     s.record('P1L-NODES', { status: 'fail' });
     await s.finish();
     expect(runner.lines).not.toContain('vagrant destroy -f');
-    expect(out.join('')).toContain(`p1: kept running (IOT_KEEP=on-failure and P1L-NODES failed). To remove it:\n  (cd ${join(FIXTURE, 'p1')} && vagrant destroy -f)`);
+    expect(out.join('')).toContain(
+      `p1: kept running (IOT_KEEP=on-failure and P1L-NODES failed). To remove it:\n  (cd ${join(FIXTURE, 'p1')} && vagrant destroy -f)`,
+    );
   });
 
   test('never destroys even after a failure; always keeps even after success', async () => {
@@ -98,7 +109,10 @@ describe('Part 1 boot and teardown (recorded vagrant)', () => {
   });
 
   test('a failing vagrant up is a boot failure with a zx-style message; what it half-created is still destroyed', async () => {
-    const runner = vagrantRunner({ exitCode: 1, stderr: 'The SSH command responded with a non-zero exit status.\nk3s-agent install failed' });
+    const runner = vagrantRunner({
+      exitCode: 1,
+      stderr: 'The SSH command responded with a non-zero exit status.\nk3s-agent install failed',
+    });
     const { session: s } = await session(runner, 'on-failure');
     const state = await s.boot();
     expect(state.ok).toBe(false);
@@ -127,13 +141,32 @@ describe('Part 1 boot and teardown (recorded vagrant)', () => {
     const runner = vagrantRunner();
     const { session: s } = await session(runner, 'never');
     await s.boot();
-    const result = await collectEvidence({ reportsDir: reports, part: 'p1', checkId: 'P1L-NODES', sources: s.driver.evidence(), extra: { 'failure.txt': 'timeout waiting for: 2 nodes Ready' }, projectRoot: reports });
+    const result = await collectEvidence({
+      reportsDir: reports,
+      part: 'p1',
+      checkId: 'P1L-NODES',
+      sources: s.driver.evidence(),
+      extra: { 'failure.txt': 'timeout waiting for: 2 nodes Ready' },
+      projectRoot: reports,
+    });
     expect(result.folder).toBe('p1/P1L-NODES');
-    expect(result.files).toEqual(expect.arrayContaining(['p1/P1L-NODES/failure.txt', 'p1/P1L-NODES/nodes.txt', 'p1/P1L-NODES/pods.txt', 'p1/P1L-NODES/events.txt', 'p1/P1L-NODES/not-ready.txt', 'p1/P1L-NODES/journal-k3s-wilS.txt', 'p1/P1L-NODES/journal-k3s-agent-wilSW.txt']));
+    expect(result.files).toEqual(
+      expect.arrayContaining([
+        'p1/P1L-NODES/failure.txt',
+        'p1/P1L-NODES/nodes.txt',
+        'p1/P1L-NODES/pods.txt',
+        'p1/P1L-NODES/events.txt',
+        'p1/P1L-NODES/not-ready.txt',
+        'p1/P1L-NODES/journal-k3s-wilS.txt',
+        'p1/P1L-NODES/journal-k3s-agent-wilSW.txt',
+      ]),
+    );
     expect(await readFile(join(reports, 'p1/P1L-NODES/nodes.txt'), 'utf8')).toContain('wilsw   NotReady');
     expect(await readFile(join(reports, 'p1/P1L-NODES/not-ready.txt'), 'utf8')).toBe('every pod is Ready (or Succeeded)\n');
-    expect(await readFile(join(reports, 'p1/P1L-NODES/journal-k3s-agent-wilSW.txt'), 'utf8')).toContain('could not collect journal-k3s-agent-wilSW.txt: on wilSW: `vagrant ssh wilSW');
-    expect(runner.lines).toContain("vagrant ssh wilS -c sudo journalctl -u k3s --no-pager -n 400 -- -o BatchMode=yes -o ConnectTimeout=20");
+    expect(await readFile(join(reports, 'p1/P1L-NODES/journal-k3s-agent-wilSW.txt'), 'utf8')).toContain(
+      'could not collect journal-k3s-agent-wilSW.txt: on wilSW: `vagrant ssh wilSW',
+    );
+    expect(runner.lines).toContain('vagrant ssh wilS -c sudo journalctl -u k3s --no-pager -n 400 -- -o BatchMode=yes -o ConnectTimeout=20');
     await s.finish();
   });
 
@@ -141,7 +174,16 @@ describe('Part 1 boot and teardown (recorded vagrant)', () => {
     const runner = vagrantRunner();
     const config = readConfig({ IOT_REPO: FIXTURE, IOT_REPORTS_DIR: reports });
     const out: string[] = [];
-    const s = await PartSession.open({ part: 'p1', config, runner, gate: { kind: 'skip', message: 'skipped: P1 live checks need vagrant (not on PATH — install it: …)' }, makeDriver: () => { throw new Error('must not be called'); }, write: (t) => out.push(t) });
+    const s = await PartSession.open({
+      part: 'p1',
+      config,
+      runner,
+      gate: { kind: 'skip', message: 'skipped: P1 live checks need vagrant (not on PATH — install it: …)' },
+      makeDriver: () => {
+        throw new Error('must not be called');
+      },
+      write: (t) => out.push(t),
+    });
     expect(out).toEqual(['[p1] skipped: P1 live checks need vagrant (not on PATH — install it: …)\n']);
     expect(s.guard).toBeUndefined();
     await s.finish();
@@ -153,10 +195,24 @@ describe('Part 3 boot and teardown (recorded k3d)', () => {
   test('runs setup.sh with bash, finds the cluster it created, and deletes only that one', async () => {
     let listed = 0;
     const runner = new RecordingRunner()
-      .on(/^k3d cluster list -o json$/, () => ({ stdout: listed++ === 0 ? '[{"name":"someone-elses"}]' : '[{"name":"someone-elses"},{"name":"iot"}]' }))
-      .on(/^k3d kubeconfig get iot$/, { stdout: 'apiVersion: v1\nkind: Config\nclusters:\n- cluster:\n    server: https://0.0.0.0:6550\n  name: k3d-iot\ncontexts:\n- context:\n    cluster: k3d-iot\n    user: admin@k3d-iot\n  name: k3d-iot\ncurrent-context: k3d-iot\nusers:\n- name: admin@k3d-iot\n  user:\n    token: x\n' });
+      .on(/^k3d cluster list -o json$/, () => ({
+        stdout: listed++ === 0 ? '[{"name":"someone-elses"}]' : '[{"name":"someone-elses"},{"name":"iot"}]',
+      }))
+      .on(/^k3d kubeconfig get iot$/, {
+        stdout:
+          'apiVersion: v1\nkind: Config\nclusters:\n- cluster:\n    server: https://0.0.0.0:6550\n  name: k3d-iot\ncontexts:\n- context:\n    cluster: k3d-iot\n    user: admin@k3d-iot\n  name: k3d-iot\ncurrent-context: k3d-iot\nusers:\n- name: admin@k3d-iot\n  user:\n    token: x\n',
+      });
     const config = readConfig({ IOT_REPO: FIXTURE, IOT_REPORTS_DIR: reports, IOT_KEEP: 'on-failure' });
-    const s = await PartSession.open({ part: 'p3', config, runner, gate: { kind: 'run' }, makeDriver: (log) => new K3dArgoCd({ part: 'p3', target, runner, log }), write: () => {}, signals: new EventEmitter() as EventEmitter & SignalSource, exit: () => {} });
+    const s = await PartSession.open({
+      part: 'p3',
+      config,
+      runner,
+      gate: { kind: 'run' },
+      makeDriver: (log) => new K3dArgoCd({ part: 'p3', target, runner, log }),
+      write: () => {},
+      signals: new EventEmitter() as EventEmitter & SignalSource,
+      exit: () => {},
+    });
     expect(await s.boot()).toEqual({ ok: true });
     const script = runner.calls.find((c) => c.cmd === 'bash')!;
     expect(script.args).toEqual([join(FIXTURE, 'p3/scripts/setup.sh')]);

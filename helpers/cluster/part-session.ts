@@ -119,7 +119,14 @@ export class PartSession<D extends PartDriver = PartDriver> {
       const started = Date.now();
       try {
         this.driverValue = await this.makeDriver(this.log);
-        await this.driverValue.boot({ log: this.log, timings: this.timings, budgetMs: this.config.bootTimeout * 1000, signal: this.signal, cleanup: this.cleanup, always: this.always });
+        await this.driverValue.boot({
+          log: this.log,
+          timings: this.timings,
+          budgetMs: this.config.bootTimeout * 1000,
+          signal: this.signal,
+          cleanup: this.cleanup,
+          always: this.always,
+        });
         return { ok: true };
       } catch (error) {
         return { ok: false, error: error as Error };
@@ -157,9 +164,13 @@ export class PartSession<D extends PartDriver = PartDriver> {
       this.log.note(`teardown (IOT_KEEP=${this.config.keep}, run ${outcome}): destroying what the boot created`);
       const errors = await this.cleanup.runAll((text) => this.log.note(text));
       for (const error of errors) this.write(`[${this.part}] teardown problem: ${error}\n`);
-      if (errors.length && this.driverValue) this.write(`${keepNotice(this.part, 'teardown was incomplete', this.driverValue.cleanupCommands())}\n`);
+      if (errors.length && this.driverValue)
+        this.write(`${keepNotice(this.part, 'teardown was incomplete', this.driverValue.cleanupCommands())}\n`);
     } else {
-      const reason = this.config.keep === 'always' ? 'IOT_KEEP=always' : `IOT_KEEP=${this.config.keep} and ${failed.length ? `${failed.join(', ')} failed` : 'the run did not finish'}`;
+      const reason =
+        this.config.keep === 'always'
+          ? 'IOT_KEEP=always'
+          : `IOT_KEEP=${this.config.keep} and ${failed.length ? `${failed.join(', ')} failed` : 'the run did not finish'}`;
       this.write(`${keepNotice(this.part, reason, this.driverValue?.cleanupCommands() ?? [])}\n`);
     }
     this.timings.teardown = Date.now() - started;

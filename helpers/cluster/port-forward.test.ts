@@ -26,7 +26,13 @@ describe('kubectl port-forward', () => {
 
   test('starts, reports the URL, and stops the process', async () => {
     const env = await fakeKubectl('echo "Forwarding from 127.0.0.1:41234 -> 8888"; exec sleep 30');
-    const forward = await startPortForward({ kubectlArgs: ['--kubeconfig', '/tmp/k'], namespace: 'dev', resource: 'svc/playground', remotePort: 8888, env });
+    const forward = await startPortForward({
+      kubectlArgs: ['--kubeconfig', '/tmp/k'],
+      namespace: 'dev',
+      resource: 'svc/playground',
+      remotePort: 8888,
+      env,
+    });
     expect(forward.url).toBe('http://127.0.0.1:41234/');
     expect(forward.alive()).toBe(true);
     forward.stop();
@@ -36,6 +42,8 @@ describe('kubectl port-forward', () => {
 
   test('a forward that cannot start says why', async () => {
     const env = await fakeKubectl('echo "error: services \\"playground\\" not found" >&2; exit 1');
-    await expect(startPortForward({ kubectlArgs: [], namespace: 'dev', resource: 'svc/playground', remotePort: 8888, env })).rejects.toThrow('kubectl port-forward svc/playground exited with code 1: error: services "playground" not found');
+    await expect(
+      startPortForward({ kubectlArgs: [], namespace: 'dev', resource: 'svc/playground', remotePort: 8888, env }),
+    ).rejects.toThrow('kubectl port-forward svc/playground exited with code 1: error: services "playground" not found');
   });
 });

@@ -17,11 +17,22 @@ export function forwardedPort(line: string): number | undefined {
   return match ? Number(match[1]) : undefined;
 }
 
-export async function startPortForward(options: { kubectlArgs: string[]; namespace: string; resource: string; remotePort: number; env?: Record<string, string | undefined>; timeoutMs?: number }): Promise<PortForward> {
-  const child: ChildProcess = spawn('kubectl', [...options.kubectlArgs, '-n', options.namespace, 'port-forward', '--address', '127.0.0.1', options.resource, `:${options.remotePort}`], {
-    env: (options.env ?? process.env) as NodeJS.ProcessEnv,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+export async function startPortForward(options: {
+  kubectlArgs: string[];
+  namespace: string;
+  resource: string;
+  remotePort: number;
+  env?: Record<string, string | undefined>;
+  timeoutMs?: number;
+}): Promise<PortForward> {
+  const child: ChildProcess = spawn(
+    'kubectl',
+    [...options.kubectlArgs, '-n', options.namespace, 'port-forward', '--address', '127.0.0.1', options.resource, `:${options.remotePort}`],
+    {
+      env: (options.env ?? process.env) as NodeJS.ProcessEnv,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let exited = false;
   let stderr = '';
   child.on('exit', () => {
@@ -33,7 +44,11 @@ export async function startPortForward(options: { kubectlArgs: string[]; namespa
   const localPort = await new Promise<number>((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill();
-      reject(new Error(`kubectl port-forward ${options.resource} did not start within ${(options.timeoutMs ?? 20_000) / 1000} s: ${stderr.trim() || 'no output'}`));
+      reject(
+        new Error(
+          `kubectl port-forward ${options.resource} did not start within ${(options.timeoutMs ?? 20_000) / 1000} s: ${stderr.trim() || 'no output'}`,
+        ),
+      );
     }, options.timeoutMs ?? 20_000);
     createInterface({ input: child.stdout! }).on('line', (line) => {
       const port = forwardedPort(line);

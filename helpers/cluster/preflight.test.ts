@@ -59,17 +59,24 @@ describe('preflight with tools present and absent (PATH manipulation)', () => {
   });
 
   test('Part 2: VirtualBox without its kernel driver is not a usable provider', async () => {
-    const path = await bin('p-nodriver', { vagrant: TOOLS.vagrant!, VBoxManage: 'echo "WARNING: The vboxdrv kernel module is not loaded."; echo "7.0.14r161095"' });
+    const path = await bin('p-nodriver', {
+      vagrant: TOOLS.vagrant!,
+      VBoxManage: 'echo "WARNING: The vboxdrv kernel module is not loaded."; echo "7.0.14r161095"',
+    });
     const report = await preflight('p2', { runner, env: { PATH: path } });
     expect(report.ok).toBe(false);
-    expect(report.message).toContain('a Vagrant provider (VirtualBox 7.0.14 (its kernel driver is not loaded: WARNING: The vboxdrv kernel module is not loaded.); virsh, vmrun, prlctl not on PATH');
+    expect(report.message).toContain(
+      'a Vagrant provider (VirtualBox 7.0.14 (its kernel driver is not loaded: WARNING: The vboxdrv kernel module is not loaded.); virsh, vmrun, prlctl not on PATH',
+    );
   });
 
   test('Part 2: VAGRANT_DEFAULT_PROVIDER=libvirt looks only for libvirt', async () => {
     const path = await bin('p-libvirt', { vagrant: TOOLS.vagrant!, VBoxManage: TOOLS.VBoxManage! });
     const report = await preflight('p2', { runner, env: { PATH: path, VAGRANT_DEFAULT_PROVIDER: 'libvirt' } });
     expect(report.ok).toBe(false);
-    expect(report.message).toContain('a Vagrant provider (virsh not on PATH — sudo apt-get install libvirt-daemon-system && vagrant plugin install vagrant-libvirt)');
+    expect(report.message).toContain(
+      'a Vagrant provider (virsh not on PATH — sudo apt-get install libvirt-daemon-system && vagrant plugin install vagrant-libvirt)',
+    );
   });
 
   test('Part 3: every tool present', async () => {
@@ -93,7 +100,9 @@ describe('preflight with tools present and absent (PATH manipulation)', () => {
     });
     const report = await preflight('p3', { runner, env: { PATH: path } });
     expect(report.ok).toBe(false);
-    expect(report.message).toContain('docker daemon (not reachable: Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running? — start it');
+    expect(report.message).toContain(
+      'docker daemon (not reachable: Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running? — start it',
+    );
     expect(report.message).toContain('k3d (found 4.4.8, need 5.0.0 or later — upgrade it: https://k3d.io/#installation)');
     expect(report.message).not.toContain('kubectl (');
   });

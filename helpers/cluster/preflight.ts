@@ -40,17 +40,81 @@ interface ToolSpec {
   install: string;
 }
 
-const VAGRANT: ToolSpec = { name: 'vagrant', command: 'vagrant', versionArgs: ['--version'], versionPattern: /Vagrant (\d+\.\d+\.\d+)/, minimum: '2.2.0', install: 'install it: https://developer.hashicorp.com/vagrant/install' };
-const KUBECTL: ToolSpec = { name: 'kubectl', command: 'kubectl', versionArgs: ['version', '--client'], versionPattern: /Client Version: v?(\d+\.\d+\.\d+)/, minimum: '1.24.0', install: 'install it: https://kubernetes.io/docs/tasks/tools/' };
-const K3D: ToolSpec = { name: 'k3d', command: 'k3d', versionArgs: ['version'], versionPattern: /k3d version v?(\d+\.\d+\.\d+)/, minimum: '5.0.0', install: 'install it: https://k3d.io/#installation' };
-const GIT: ToolSpec = { name: 'git', command: 'git', versionArgs: ['--version'], versionPattern: /git version (\d+\.\d+\.\d+)/, minimum: '2.20.0', install: 'install it: sudo apt-get install git (or https://git-scm.com/downloads)' };
+const VAGRANT: ToolSpec = {
+  name: 'vagrant',
+  command: 'vagrant',
+  versionArgs: ['--version'],
+  versionPattern: /Vagrant (\d+\.\d+\.\d+)/,
+  minimum: '2.2.0',
+  install: 'install it: https://developer.hashicorp.com/vagrant/install',
+};
+const KUBECTL: ToolSpec = {
+  name: 'kubectl',
+  command: 'kubectl',
+  versionArgs: ['version', '--client'],
+  versionPattern: /Client Version: v?(\d+\.\d+\.\d+)/,
+  minimum: '1.24.0',
+  install: 'install it: https://kubernetes.io/docs/tasks/tools/',
+};
+const K3D: ToolSpec = {
+  name: 'k3d',
+  command: 'k3d',
+  versionArgs: ['version'],
+  versionPattern: /k3d version v?(\d+\.\d+\.\d+)/,
+  minimum: '5.0.0',
+  install: 'install it: https://k3d.io/#installation',
+};
+const GIT: ToolSpec = {
+  name: 'git',
+  command: 'git',
+  versionArgs: ['--version'],
+  versionPattern: /git version (\d+\.\d+\.\d+)/,
+  minimum: '2.20.0',
+  install: 'install it: sudo apt-get install git (or https://git-scm.com/downloads)',
+};
 
 /** Providers a Vagrantfile of this project may use, tried in this order unless VAGRANT_DEFAULT_PROVIDER names one. */
 const PROVIDERS: Array<{ provider: string; tool: ToolSpec }> = [
-  { provider: 'virtualbox', tool: { name: 'VirtualBox', command: 'VBoxManage', versionArgs: ['--version'], versionPattern: /^(\d+\.\d+\.\d+)/m, install: 'https://www.virtualbox.org/wiki/Downloads' } },
-  { provider: 'libvirt', tool: { name: 'libvirt', command: 'virsh', versionArgs: ['--version'], versionPattern: /^(\d+\.\d+\.\d+)/m, install: 'sudo apt-get install libvirt-daemon-system && vagrant plugin install vagrant-libvirt' } },
-  { provider: 'vmware_desktop', tool: { name: 'VMware', command: 'vmrun', versionArgs: [], versionPattern: /version (\d+\.\d+\.\d+)/, install: 'https://developer.hashicorp.com/vagrant/docs/providers/vmware/installation' } },
-  { provider: 'parallels', tool: { name: 'Parallels', command: 'prlctl', versionArgs: ['--version'], versionPattern: /version (\d+\.\d+\.\d+)/, install: 'https://parallels.github.io/vagrant-parallels/docs/installation/' } },
+  {
+    provider: 'virtualbox',
+    tool: {
+      name: 'VirtualBox',
+      command: 'VBoxManage',
+      versionArgs: ['--version'],
+      versionPattern: /^(\d+\.\d+\.\d+)/m,
+      install: 'https://www.virtualbox.org/wiki/Downloads',
+    },
+  },
+  {
+    provider: 'libvirt',
+    tool: {
+      name: 'libvirt',
+      command: 'virsh',
+      versionArgs: ['--version'],
+      versionPattern: /^(\d+\.\d+\.\d+)/m,
+      install: 'sudo apt-get install libvirt-daemon-system && vagrant plugin install vagrant-libvirt',
+    },
+  },
+  {
+    provider: 'vmware_desktop',
+    tool: {
+      name: 'VMware',
+      command: 'vmrun',
+      versionArgs: [],
+      versionPattern: /version (\d+\.\d+\.\d+)/,
+      install: 'https://developer.hashicorp.com/vagrant/docs/providers/vmware/installation',
+    },
+  },
+  {
+    provider: 'parallels',
+    tool: {
+      name: 'Parallels',
+      command: 'prlctl',
+      versionArgs: ['--version'],
+      versionPattern: /version (\d+\.\d+\.\d+)/,
+      install: 'https://parallels.github.io/vagrant-parallels/docs/installation/',
+    },
+  },
 ];
 
 /** Compares dotted versions numerically; negative when a < b. */
@@ -75,10 +139,21 @@ async function probeTool(spec: ToolSpec, { runner, env }: PreflightEnv): Promise
   const text = `${result.stdout}\n${result.stderr}`;
   const version = spec.versionPattern.exec(text)?.[1];
   if (result.exitCode !== 0 && !version) {
-    return { name: spec.name, ok: false, problem: `\`${result.command}\` failed: ${firstLine(result.stderr || result.stdout)}`, remedy: spec.install };
+    return {
+      name: spec.name,
+      ok: false,
+      problem: `\`${result.command}\` failed: ${firstLine(result.stderr || result.stdout)}`,
+      remedy: spec.install,
+    };
   }
   if (version && spec.minimum && compareVersions(version, spec.minimum) < 0) {
-    return { name: spec.name, ok: false, version, problem: `found ${version}, need ${spec.minimum} or later`, remedy: spec.install.replace(/^install it/, 'upgrade it') };
+    return {
+      name: spec.name,
+      ok: false,
+      version,
+      problem: `found ${version}, need ${spec.minimum} or later`,
+      remedy: spec.install.replace(/^install it/, 'upgrade it'),
+    };
   }
   return { name: spec.name, ok: true, version: version ?? 'unknown version' };
 }
@@ -88,7 +163,13 @@ const firstLine = (text: string): string => text.trim().split('\n')[0]?.trim() |
 async function probeProvider(ctx: PreflightEnv): Promise<ToolFinding> {
   const wanted = ctx.env.VAGRANT_DEFAULT_PROVIDER?.trim();
   const candidates = wanted ? PROVIDERS.filter((p) => p.provider === wanted) : PROVIDERS;
-  if (wanted && candidates.length === 0) return { name: 'a Vagrant provider', ok: false, problem: `VAGRANT_DEFAULT_PROVIDER=${wanted} is not one the suite knows how to check`, remedy: `use one of ${PROVIDERS.map((p) => p.provider).join(', ')}` };
+  if (wanted && candidates.length === 0)
+    return {
+      name: 'a Vagrant provider',
+      ok: false,
+      problem: `VAGRANT_DEFAULT_PROVIDER=${wanted} is not one the suite knows how to check`,
+      remedy: `use one of ${PROVIDERS.map((p) => p.provider).join(', ')}`,
+    };
   const tried: string[] = [];
   for (const { provider, tool } of candidates) {
     const finding = await probeTool(tool, ctx);
@@ -127,9 +208,21 @@ async function probeDocker(ctx: PreflightEnv): Promise<ToolFinding> {
   const version = /^(\d+\.\d+\.\d+)/m.exec(result.stdout)?.[1];
   if (result.exitCode !== 0 || !version) {
     const why = firstLine(result.stderr.split('\n').find((line) => /cannot connect|permission denied|error/i.test(line)) ?? result.stderr);
-    return { name: 'docker daemon', ok: false, problem: `not reachable: ${why}`, remedy: 'start it (sudo systemctl start docker) and make sure your user may use it (sudo usermod -aG docker $USER)' };
+    return {
+      name: 'docker daemon',
+      ok: false,
+      problem: `not reachable: ${why}`,
+      remedy: 'start it (sudo systemctl start docker) and make sure your user may use it (sudo usermod -aG docker $USER)',
+    };
   }
-  if (compareVersions(version, '20.10.0') < 0) return { name: 'docker daemon', ok: false, version, problem: `found ${version}, need 20.10 or later`, remedy: install.replace('install it', 'upgrade it') };
+  if (compareVersions(version, '20.10.0') < 0)
+    return {
+      name: 'docker daemon',
+      ok: false,
+      version,
+      problem: `found ${version}, need 20.10 or later`,
+      remedy: install.replace('install it', 'upgrade it'),
+    };
   return { name: 'docker daemon', ok: true, version };
 }
 
@@ -138,7 +231,13 @@ async function probeGitHttpBackend(ctx: PreflightEnv): Promise<ToolFinding> {
   if (!git.ok) return git;
   const execPath = await ctx.runner.run('git', ['--exec-path'], { env: ctx.env, timeoutMs: 10_000 });
   const found = await onPath('git-http-backend', { ...ctx.env, PATH: execPath.stdout.trim() });
-  if (!found) return { name: 'git http-backend', ok: false, problem: `not in ${execPath.stdout.trim() || 'git --exec-path'}`, remedy: 'install the full git package (it ships git-http-backend)' };
+  if (!found)
+    return {
+      name: 'git http-backend',
+      ok: false,
+      problem: `not in ${execPath.stdout.trim() || 'git --exec-path'}`,
+      remedy: 'install the full git package (it ships git-http-backend)',
+    };
   return { name: 'git', ok: true, version: git.version };
 }
 

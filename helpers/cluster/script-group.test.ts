@@ -34,7 +34,9 @@ describe('ZxRunner.start', () => {
     const dir = await mkdtemp(join(tmpdir(), 'iot-group-'));
     dirs.push(dir);
     const lines: string[] = [];
-    const run = new ZxRunner().start('bash', ['-c', `echo up; sleep 30 2>&1 >/dev/null & echo $! > ${dir}/child; echo done`], { onLine: (line) => lines.push(line) });
+    const run = new ZxRunner().start('bash', ['-c', `echo up; sleep 30 2>&1 >/dev/null & echo $! > ${dir}/child; echo done`], {
+      onLine: (line) => lines.push(line),
+    });
     const started = Date.now();
     const result = await run.exited;
     expect(Date.now() - started).toBeLessThan(5_000);
@@ -66,17 +68,32 @@ describe('a script ending in a foreground port-forward (recorded k3d)', () => {
     const root = await mkdtemp(join(tmpdir(), 'iot-holds-'));
     dirs.push(root);
     await mkdir(join(root, 'p3/scripts'), { recursive: true });
-    await writeFile(join(root, 'p3/scripts/init.sh'), `k3d cluster create iot\nkubectl port-forward -n argocd svc/argocd-server ${port}:443\n`);
+    await writeFile(
+      join(root, 'p3/scripts/init.sh'),
+      `k3d cluster create iot\nkubectl port-forward -n argocd svc/argocd-server ${port}:443\n`,
+    );
     const target = await openTarget(root);
     let listed = 0;
     const runner = new RecordingRunner()
       .on(/^bash /, () => new Promise(() => {}))
       .on(/^k3d cluster list -o json$/, () => ({ stdout: listed++ === 0 ? '[]' : '[{"name":"iot"}]' }))
-      .on(/^k3d kubeconfig get iot$/, { stdout: 'apiVersion: v1\nkind: Config\nclusters:\n- cluster:\n    server: https://0.0.0.0:6550\n  name: k3d-iot\ncontexts:\n- context:\n    cluster: k3d-iot\n    user: u\n  name: k3d-iot\ncurrent-context: k3d-iot\nusers:\n- name: u\n  user:\n    token: x\n' });
+      .on(/^k3d kubeconfig get iot$/, {
+        stdout:
+          'apiVersion: v1\nkind: Config\nclusters:\n- cluster:\n    server: https://0.0.0.0:6550\n  name: k3d-iot\ncontexts:\n- context:\n    cluster: k3d-iot\n    user: u\n  name: k3d-iot\ncurrent-context: k3d-iot\nusers:\n- name: u\n  user:\n    token: x\n',
+      });
     const reports = await mkdtemp(join(tmpdir(), 'iot-reports-'));
     dirs.push(reports);
     const config = readConfig({ IOT_REPO: root, IOT_REPORTS_DIR: reports, IOT_KEEP: 'never' });
-    const s = await PartSession.open({ part: 'p3', config, runner, gate: { kind: 'run' }, makeDriver: (log) => new K3dArgoCd({ part: 'p3', target, runner, log }), write: () => {}, signals: new EventEmitter() as EventEmitter & SignalSource, exit: () => {} });
+    const s = await PartSession.open({
+      part: 'p3',
+      config,
+      runner,
+      gate: { kind: 'run' },
+      makeDriver: (log) => new K3dArgoCd({ part: 'p3', target, runner, log }),
+      write: () => {},
+      signals: new EventEmitter() as EventEmitter & SignalSource,
+      exit: () => {},
+    });
     expect(await s.boot()).toEqual({ ok: true });
     expect(s.driver.cluster).toBe('iot');
     expect(runner.stopped).toEqual([]);

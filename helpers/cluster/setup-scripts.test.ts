@@ -5,7 +5,8 @@ import type { TargetFile } from '../target/repository.ts';
 import { clusterNamesIn, planScripts, workingFolder } from './setup-scripts.ts';
 
 const file = (path: string, text: string): TargetFile => ({ path, size: text.length, text, part: 'p3' });
-const passing = (path: string): TargetFile => file(`p3/${path}`, readFileSync(join(import.meta.dirname, '../../suites/fixtures/passing/p3', path), 'utf8'));
+const passing = (path: string): TargetFile =>
+  file(`p3/${path}`, readFileSync(join(import.meta.dirname, '../../suites/fixtures/passing/p3', path), 'utf8'));
 
 describe('which Part 3 scripts boot the part', () => {
   test('the passing fixture: install.sh only installs host tools, setup.sh creates the cluster', () => {
@@ -59,7 +60,10 @@ describe('which Part 3 scripts boot the part', () => {
     const known = new Set(['p3', 'p3/confs', 'p3/confs/a.yaml', 'p3/scripts', 'p3/scripts/s.sh']);
     expect(workingFolder(file('p3/scripts/s.sh', 'kubectl apply -f "$(dirname "$0")/../confs/a.yaml"'), known).cwd).toBe('p3/scripts');
     expect(workingFolder(file('p3/scripts/s.sh', 'kubectl apply -f ./confs/a.yaml'), known).cwd).toBe('p3');
-    expect(clusterNamesIn('k3d cluster create iot-wil -p "8888:8888@loadbalancer"\nk3d cluster create second')).toEqual(['iot-wil', 'second']);
+    expect(clusterNamesIn('k3d cluster create iot-wil -p "8888:8888@loadbalancer"\nk3d cluster create second')).toEqual([
+      'iot-wil',
+      'second',
+    ]);
   });
 });
 
@@ -67,9 +71,14 @@ describe('IOT_P3_SETUP / IOT_BONUS_SETUP (helpers/config/env.ts)', () => {
   test('comma-separated scripts inside the target, checked to exist', async () => {
     const { readConfig, ConfigError, PROJECT_ROOT } = await import('../config/env.ts');
     const repo = join(PROJECT_ROOT, 'suites/fixtures/passing');
-    expect(readConfig({ IOT_REPO: repo, IOT_P3_SETUP: './p3/scripts/setup.sh, p3/scripts/install.sh' }).p3Setup).toEqual(['p3/scripts/setup.sh', 'p3/scripts/install.sh']);
+    expect(readConfig({ IOT_REPO: repo, IOT_P3_SETUP: './p3/scripts/setup.sh, p3/scripts/install.sh' }).p3Setup).toEqual([
+      'p3/scripts/setup.sh',
+      'p3/scripts/install.sh',
+    ]);
     expect(readConfig({ IOT_REPO: repo }).p3Setup).toBeUndefined();
     expect(() => readConfig({ IOT_REPO: repo, IOT_P3_SETUP: '../outside.sh' })).toThrow(ConfigError);
-    expect(() => readConfig({ IOT_REPO: repo, IOT_BONUS_SETUP: 'bonus/scripts/none.sh' })).toThrow(`IOT_BONUS_SETUP=bonus/scripts/none.sh: bonus/scripts/none.sh does not exist in ${repo}`);
+    expect(() => readConfig({ IOT_REPO: repo, IOT_BONUS_SETUP: 'bonus/scripts/none.sh' })).toThrow(
+      `IOT_BONUS_SETUP=bonus/scripts/none.sh: bonus/scripts/none.sh does not exist in ${repo}`,
+    );
   });
 });

@@ -38,7 +38,8 @@ export interface ScriptPlan {
   createsCluster: boolean;
 }
 
-const isShellScript = (file: TargetFile): boolean => file.text !== undefined && (/\.(sh|bash)$/.test(file.path) || /^#!.*\b(ba|da|z)?sh\b/.test(file.text));
+const isShellScript = (file: TargetFile): boolean =>
+  file.text !== undefined && (/\.(sh|bash)$/.test(file.path) || /^#!.*\b(ba|da|z)?sh\b/.test(file.text));
 const isMakefile = (file: TargetFile): boolean => file.text !== undefined && /^(GNUmakefile|[Mm]akefile)$/.test(posix.basename(file.path));
 
 const CREATES_CLUSTER = /\bk3d\s+cluster\s+create\b/;
@@ -46,7 +47,8 @@ const DEPLOYS = /\b(kubectl\s+(apply|create)|helm\s+(install|upgrade)|argocd\s+(
 const CLEANUP_NAME = /(clean|delete|destroy|teardown|uninstall|reset|stop|down|clear)[^/]*$/i;
 const INSTALL_NAME = /(install|deps|dependenc|prereq|requirement|tools|docker)[^/]*$/i;
 const HOST_INSTALL = /\b(apt(-get)?\s+install|get\.docker\.com|install\s+-m|dnf\s+install|yum\s+install|brew\s+install)\b/;
-const CLEANUP_TARGET = /^(clean|fclean|re|destroy|delete|down|stop|halt|uninstall|reset|test|tests|check|status|help|logs?|ssh|password|.*-password|.*clean.*|.*destroy.*|.*delete.*)$/i;
+const CLEANUP_TARGET =
+  /^(clean|fclean|re|destroy|delete|down|stop|halt|uninstall|reset|test|tests|check|status|help|logs?|ssh|password|.*-password|.*clean.*|.*destroy.*|.*delete.*)$/i;
 const ESCAPE = /[.*+?^${}()|[\]\\]/g;
 
 /** The lines that run something: no comments, no echo/printf (a script named in a message is not run). */
@@ -105,7 +107,8 @@ const RELATIVE_PATH = /(?<![\w$}/.:-])(\.{1,2}\/[\w./-]*[\w-]|[A-Za-z_][\w.-]*\/
 export function workingFolder(file: TargetFile, known: Set<string>): { cwd: string; why: string } {
   const text = file.text ?? '';
   const folder = posix.dirname(file.path);
-  if (/\$\(\s*dirname\s+["']?\$\{?(0|BASH_SOURCE)/.test(text) && /^\s*(cd|pushd)\s+["']?\$\(\s*dirname\b/m.test(text)) return { cwd: folder, why: 'it changes to its own folder' };
+  if (/\$\(\s*dirname\s+["']?\$\{?(0|BASH_SOURCE)/.test(text) && /^\s*(cd|pushd)\s+["']?\$\(\s*dirname\b/m.test(text))
+    return { cwd: folder, why: 'it changes to its own folder' };
   const tokens = [...new Set(codeLines(text).flatMap((line) => [...line.matchAll(RELATIVE_PATH)].map((m) => m[1]!.replace(/\/+$/, ''))))];
   let best = { cwd: folder, hits: [] as string[] };
   for (let cwd = folder; ; cwd = posix.dirname(cwd)) {
@@ -116,9 +119,19 @@ export function workingFolder(file: TargetFile, known: Set<string>): { cwd: stri
     if (hits.length > best.hits.length) best = { cwd, hits };
     if (cwd === '.') break;
   }
-  if (!best.hits.length) return { cwd: folder, why: /\$\(\s*dirname\s+["']?\$\{?(0|BASH_SOURCE)/.test(text) ? 'it locates its files from its own path' : 'its own folder' };
+  if (!best.hits.length)
+    return {
+      cwd: folder,
+      why: /\$\(\s*dirname\s+["']?\$\{?(0|BASH_SOURCE)/.test(text) ? 'it locates its files from its own path' : 'its own folder',
+    };
   const shown = best.hits.slice(0, 2).join(', ');
-  return { cwd: best.cwd, why: best.cwd === folder ? `its relative paths (${shown}) resolve there` : `its relative paths (${shown}) resolve from ${best.cwd === '.' ? 'the target root' : best.cwd}` };
+  return {
+    cwd: best.cwd,
+    why:
+      best.cwd === folder
+        ? `its relative paths (${shown}) resolve there`
+        : `its relative paths (${shown}) resolve from ${best.cwd === '.' ? 'the target root' : best.cwd}`,
+  };
 }
 
 /** Earlier is better: cluster creation, then Argo CD, then GitLab, then the app; other names last. */
@@ -143,7 +156,9 @@ interface Classified {
 
 function classify(scripts: TargetFile[]): Classified {
   const lines = new Map(scripts.map((file) => [file.path, codeLines(file.text ?? '')]));
-  const calls = new Map(scripts.map((file) => [file.path, scripts.filter((other) => other !== file && mentionsScript(lines.get(file.path)!, other.path))]));
+  const calls = new Map(
+    scripts.map((file) => [file.path, scripts.filter((other) => other !== file && mentionsScript(lines.get(file.path)!, other.path))]),
+  );
   const cleanup = (file: TargetFile) => CLEANUP_NAME.test(file.path) && !CREATES_CLUSTER.test(file.text ?? '');
   const deploys = new Set(scripts.filter((file) => !cleanup(file) && DEPLOYS.test(file.text ?? '')));
   // A script that runs a deploying script deploys too (an entry point such as start.sh calling ./scripts/*.sh).
@@ -159,7 +174,8 @@ function classify(scripts: TargetFile[]): Classified {
   const candidates: TargetFile[] = [];
   for (const file of scripts) {
     if (cleanup(file)) skipped.push({ path: file.path, why: 'a cleanup script' });
-    else if (!deploys.has(file) && (INSTALL_NAME.test(file.path) || HOST_INSTALL.test(file.text ?? ''))) skipped.push({ path: file.path, why: 'installs host tools only (preflight found them on this host)' });
+    else if (!deploys.has(file) && (INSTALL_NAME.test(file.path) || HOST_INSTALL.test(file.text ?? '')))
+      skipped.push({ path: file.path, why: 'installs host tools only (preflight found them on this host)' });
     else if (!deploys.has(file)) skipped.push({ path: file.path, why: 'creates no cluster and applies nothing' });
     else candidates.push(file);
   }
@@ -178,7 +194,12 @@ function createsClusterDeep(file: TargetFile, calls: Map<string, TargetFile[]>, 
  * target runs a deploying script, else the target that runs the most deploying scripts (never a cleanup,
  * test or help target, nor one whose own recipe deletes a cluster).
  */
-function makeStep(files: TargetFile[], partRoot: string, scripts: TargetFile[], classified: Classified): { step: PlannedScript; reached: TargetFile[] } | undefined {
+function makeStep(
+  files: TargetFile[],
+  partRoot: string,
+  scripts: TargetFile[],
+  classified: Classified,
+): { step: PlannedScript; reached: TargetFile[] } | undefined {
   const file = files.find((f) => isMakefile(f) && posix.dirname(f.path) === partRoot);
   if (!file) return undefined;
   const makefile: Makefile = parseMakefile(file.text ?? '');
@@ -186,32 +207,50 @@ function makeStep(files: TargetFile[], partRoot: string, scripts: TargetFile[], 
     const recipe = codeLines(recipeOf(makefile, target).join('\n'));
     const reached: TargetFile[] = [];
     for (const line of recipe) {
-      const here = scripts.map((script) => ({ script, at: mentionAt(line, script.path) })).filter((m) => m.at >= 0 && !reached.includes(m.script));
+      const here = scripts
+        .map((script) => ({ script, at: mentionAt(line, script.path) }))
+        .filter((m) => m.at >= 0 && !reached.includes(m.script));
       reached.push(...here.sort((a, b) => a.at - b.at).map((m) => m.script));
     }
     return reached;
   };
   const eligible = (target: string): TargetFile[] | undefined => {
-    if (CLEANUP_TARGET.test(target) || /\b(k3d\s+cluster\s+delete|vagrant\s+(up|destroy))\b/.test(recipeOf(makefile, target).join('\n'))) return undefined;
+    if (CLEANUP_TARGET.test(target) || /\b(k3d\s+cluster\s+delete|vagrant\s+(up|destroy))\b/.test(recipeOf(makefile, target).join('\n')))
+      return undefined;
     const reached = reachedBy(target);
     if (reached.some((script) => classified.skipped.some((s) => s.path === script.path && s.why === 'a cleanup script'))) return undefined;
     return reached.some((script) => classified.candidates.includes(script)) ? reached : undefined;
   };
   let chosen: { target: string; reached: TargetFile[]; why: string } | undefined;
   const byDefault = makefile.defaultTarget ? eligible(makefile.defaultTarget) : undefined;
-  if (makefile.defaultTarget && byDefault) chosen = { target: makefile.defaultTarget, reached: byDefault, why: `its default target "${makefile.defaultTarget}" runs the part's scripts` };
+  if (makefile.defaultTarget && byDefault)
+    chosen = {
+      target: makefile.defaultTarget,
+      reached: byDefault,
+      why: `its default target "${makefile.defaultTarget}" runs the part's scripts`,
+    };
   else {
     for (const name of makefile.targets.keys()) {
       const reached = eligible(name);
       const count = (list: TargetFile[]) => list.filter((s) => classified.candidates.includes(s)).length;
-      if (reached && (!chosen || count(reached) > count(chosen.reached))) chosen = { target: name, reached, why: `target "${name}" runs the most of the part's scripts` };
+      if (reached && (!chosen || count(reached) > count(chosen.reached)))
+        chosen = { target: name, reached, why: `target "${name}" runs the most of the part's scripts` };
     }
   }
   if (!chosen) return undefined;
   const last = chosen.reached.at(-1);
   const holdsPort = last ? trailingPortForward(last.text ?? '', scripts) : undefined;
   return {
-    step: { path: file.path, cwd: partRoot, why: chosen.why, program: 'make', target: chosen.target, args: [chosen.target], scripts: chosen.reached.map((s) => s.path), ...(holdsPort ? { holdsPort } : {}) },
+    step: {
+      path: file.path,
+      cwd: partRoot,
+      why: chosen.why,
+      program: 'make',
+      target: chosen.target,
+      args: [chosen.target],
+      scripts: chosen.reached.map((s) => s.path),
+      ...(holdsPort ? { holdsPort } : {}),
+    },
     reached: chosen.reached,
   };
 }
@@ -221,7 +260,9 @@ const BOOT_VERBS = ['all', 'up', 'run', 'start', 'deploy', 'launch', 'setup', 'c
 /** For a script that dispatches on its first argument (`case "$1" in run) …`), the branch that boots. */
 export function bootArgument(text: string): string | undefined {
   if (!/\bcase\s+["']?\$\{?1\}?["']?\s+in\b/.test(text)) return undefined;
-  const branches = [...text.matchAll(/^\s*\(?((?:["']?[\w-]+["']?\s*\|\s*)*["']?[\w-]+["']?)\s*\)/gm)].flatMap((m) => m[1]!.split('|').map((b) => b.trim().replace(/^["']|["']$/g, '')));
+  const branches = [...text.matchAll(/^\s*\(?((?:["']?[\w-]+["']?\s*\|\s*)*["']?[\w-]+["']?)\s*\)/gm)].flatMap((m) =>
+    m[1]!.split('|').map((b) => b.trim().replace(/^["']|["']$/g, '')),
+  );
   return BOOT_VERBS.find((verb) => branches.includes(verb));
 }
 
@@ -230,7 +271,15 @@ function scriptStep(file: TargetFile, known: Set<string>, scripts: TargetFile[])
   const holdsPort = trailingPortForward(file.text ?? '', scripts);
   const argument = bootArgument(file.text ?? '');
   const why = argument ? `${folder.why}; it dispatches on its first argument, given "${argument}"` : folder.why;
-  return { path: file.path, cwd: folder.cwd, why, program: 'bash', args: argument ? [argument] : [], scripts: [file.path], ...(holdsPort ? { holdsPort } : {}) };
+  return {
+    path: file.path,
+    cwd: folder.cwd,
+    why,
+    program: 'bash',
+    args: argument ? [argument] : [],
+    scripts: [file.path],
+    ...(holdsPort ? { holdsPort } : {}),
+  };
 }
 
 export function planScripts(files: TargetFile[], partRoot: string, override: string[] = []): ScriptPlan {
@@ -245,7 +294,9 @@ export function planScripts(files: TargetFile[], partRoot: string, override: str
   if (override.length) {
     const run = override.map((path): PlannedScript => {
       const file = byPath.get(path);
-      const step = file ? scriptStep(file, known, scripts) : { path, cwd: posix.dirname(path), why: '', program: 'bash' as const, args: [], scripts: [path] };
+      const step = file
+        ? scriptStep(file, known, scripts)
+        : { path, cwd: posix.dirname(path), why: '', program: 'bash' as const, args: [], scripts: [path] };
       return { ...step, args: [], why: `named by the override variable; run from ${step.cwd}` };
     });
     return { run, skipped: [], createsCluster: run.some((s) => deep(s.path)) };
@@ -256,20 +307,29 @@ export function planScripts(files: TargetFile[], partRoot: string, override: str
     const skipped = [
       ...make.reached.map((s) => ({ path: s.path, why: `run by make ${make.step.target}` })),
       ...classified.skipped.filter((s) => !reached.has(s.path)),
-      ...classified.candidates.filter((s) => !reached.has(s.path)).map((s) => ({ path: s.path, why: `not run by make ${make.step.target}` })),
+      ...classified.candidates
+        .filter((s) => !reached.has(s.path))
+        .map((s) => ({ path: s.path, why: `not run by make ${make.step.target}` })),
     ];
     return { run: [make.step], skipped, createsCluster: make.step.scripts.some(deep) };
   }
   const { candidates, calls } = classified;
   const skipped = [...classified.skipped];
   // A script another candidate runs is run by its caller, not on its own (unless they call each other).
-  const called = candidates.filter((file) => candidates.some((other) => other !== file && calls.get(other.path)!.includes(file) && !calls.get(file.path)!.includes(other)));
-  for (const file of called) skipped.push({ path: file.path, why: `called by ${candidates.find((other) => calls.get(other.path)!.includes(file))!.path}` });
+  const called = candidates.filter((file) =>
+    candidates.some((other) => other !== file && calls.get(other.path)!.includes(file) && !calls.get(file.path)!.includes(other)),
+  );
+  for (const file of called)
+    skipped.push({ path: file.path, why: `called by ${candidates.find((other) => calls.get(other.path)!.includes(file))!.path}` });
   // Two scripts creating the same named cluster are alternatives (one also installs the tools): run one.
   const sameCluster = new Map<string, TargetFile>();
-  for (const file of [...candidates].sort((a, b) => Number(HOST_INSTALL.test(a.text ?? '')) - Number(HOST_INSTALL.test(b.text ?? '')) || a.path.localeCompare(b.path))) {
+  for (const file of [...candidates].sort(
+    (a, b) => Number(HOST_INSTALL.test(a.text ?? '')) - Number(HOST_INSTALL.test(b.text ?? '')) || a.path.localeCompare(b.path),
+  )) {
     if (called.includes(file)) continue;
-    const twin = clusterNamesIn(file.text ?? '').map((name) => sameCluster.get(name)).find(Boolean);
+    const twin = clusterNamesIn(file.text ?? '')
+      .map((name) => sameCluster.get(name))
+      .find(Boolean);
     if (twin) {
       called.push(file);
       skipped.push({ path: file.path, why: `creates the same cluster as ${twin.path}` });

@@ -40,7 +40,9 @@ describe('cleanup stack', () => {
   });
 
   test('keep notice says how to clean up', () => {
-    expect(keepNotice('p1', 'IOT_KEEP=on-failure and P1L-NODES failed', ['(cd /x/p1 && vagrant destroy -f)'])).toBe('p1: kept running (IOT_KEEP=on-failure and P1L-NODES failed). To remove it:\n  (cd /x/p1 && vagrant destroy -f)');
+    expect(keepNotice('p1', 'IOT_KEEP=on-failure and P1L-NODES failed', ['(cd /x/p1 && vagrant destroy -f)'])).toBe(
+      'p1: kept running (IOT_KEEP=on-failure and P1L-NODES failed). To remove it:\n  (cd /x/p1 && vagrant destroy -f)',
+    );
   });
 });
 

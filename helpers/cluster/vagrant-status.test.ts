@@ -15,11 +15,14 @@ describe('vagrant status --machine-readable', () => {
   });
 
   test('a powered-off machine (captured output)', () => {
-    expect(parseVagrantStatus(fixture('vagrant-status-poweroff.txt'))).toEqual([{ name: 'default', state: 'poweroff', provider: 'virtualbox' }]);
+    expect(parseVagrantStatus(fixture('vagrant-status-poweroff.txt'))).toEqual([
+      { name: 'default', state: 'poweroff', provider: 'virtualbox' },
+    ]);
   });
 
   test('not created, and escaped commas', () => {
-    const out = '1700000000,wilS,metadata,provider,virtualbox\n1700000000,wilS,state,not_created\n1700000000,wilSW,state,a%!(VAGRANT_COMMA)b\n';
+    const out =
+      '1700000000,wilS,metadata,provider,virtualbox\n1700000000,wilS,state,not_created\n1700000000,wilSW,state,a%!(VAGRANT_COMMA)b\n';
     expect(parseVagrantStatus(out)).toEqual([
       { name: 'wilS', state: 'not_created', provider: 'virtualbox' },
       { name: 'wilSW', state: 'a,b' },

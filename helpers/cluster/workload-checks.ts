@@ -25,7 +25,11 @@ export interface WorkloadLike {
 
 export interface ServiceLike {
   metadata?: { name?: string; namespace?: string };
-  spec?: { selector?: Record<string, string>; ports?: Array<{ name?: string; port?: number; targetPort?: number | string }>; type?: string };
+  spec?: {
+    selector?: Record<string, string>;
+    ports?: Array<{ name?: string; port?: number; targetPort?: number | string }>;
+    type?: string;
+  };
 }
 
 export interface IngressLike {
@@ -37,7 +41,8 @@ export interface IngressLike {
 }
 
 const SYSTEM_NAMESPACES = new Set(['kube-system', 'kube-public', 'kube-node-lease']);
-export const qualified = (o: { metadata?: { name?: string; namespace?: string } }): string => `${o.metadata?.namespace ?? 'default'}/${o.metadata?.name ?? '?'}`;
+export const qualified = (o: { metadata?: { name?: string; namespace?: string } }): string =>
+  `${o.metadata?.namespace ?? 'default'}/${o.metadata?.name ?? '?'}`;
 
 export function wantedReplicas(workload: WorkloadLike): number {
   return workload.spec?.replicas ?? 1;
@@ -57,7 +62,8 @@ export function describeWorkload(workload: WorkloadLike): string {
 }
 
 /** Application workloads: outside the Kubernetes system namespaces. */
-export const appWorkloads = (workloads: WorkloadLike[]): WorkloadLike[] => workloads.filter((w) => !SYSTEM_NAMESPACES.has(w.metadata?.namespace ?? 'default'));
+export const appWorkloads = (workloads: WorkloadLike[]): WorkloadLike[] =>
+  workloads.filter((w) => !SYSTEM_NAMESPACES.has(w.metadata?.namespace ?? 'default'));
 
 /** At least `count` workloads, every one of them available. */
 export function workloadsAvailable(workloads: WorkloadLike[], count: number, what = 'Deployments'): Verdict {
@@ -102,9 +108,17 @@ export function serviceForHost(ingresses: IngressLike[], host: string | undefine
 }
 
 /** The Deployment behind a host: Ingress → Service → the workload whose pod labels the selector matches. */
-export function workloadForHost(host: string | undefined, ingresses: IngressLike[], services: ServiceLike[], workloads: WorkloadLike[]): WorkloadLike | undefined {
+export function workloadForHost(
+  host: string | undefined,
+  ingresses: IngressLike[],
+  services: ServiceLike[],
+  workloads: WorkloadLike[],
+): WorkloadLike | undefined {
   const target = serviceForHost(ingresses, host);
   if (!target) return undefined;
   const service = services.find((s) => s.metadata?.name === target.name && (s.metadata?.namespace ?? 'default') === target.namespace);
-  return workloads.find((w) => (w.metadata?.namespace ?? 'default') === target.namespace && selects(service?.spec?.selector, w.spec?.template?.metadata?.labels));
+  return workloads.find(
+    (w) =>
+      (w.metadata?.namespace ?? 'default') === target.namespace && selects(service?.spec?.selector, w.spec?.template?.metadata?.labels),
+  );
 }

@@ -44,9 +44,15 @@ type Env = Record<string, string | undefined>;
 function scriptList(env: Env, name: string, repo: string): string[] | undefined {
   const value = env[name]?.trim();
   if (!value) return undefined;
-  const paths = value.split(',').map((path) => path.trim().replace(/\\/g, '/').replace(/^\.\//, '')).filter(Boolean);
+  const paths = value
+    .split(',')
+    .map((path) => path.trim().replace(/\\/g, '/').replace(/^\.\//, ''))
+    .filter(Boolean);
   for (const path of paths) {
-    if (isAbsolute(path) || path.split('/').includes('..')) throw new ConfigError(`${name}=${value}: "${path}" must be a path inside the graded repository, relative to its root (such as p3/scripts/setup.sh)`);
+    if (isAbsolute(path) || path.split('/').includes('..'))
+      throw new ConfigError(
+        `${name}=${value}: "${path}" must be a path inside the graded repository, relative to its root (such as p3/scripts/setup.sh)`,
+      );
     if (!existsSync(resolve(repo, path))) throw new ConfigError(`${name}=${value}: ${path} does not exist in ${repo}`);
   }
   return paths;
@@ -84,12 +90,17 @@ export function readConfig(env: Env = process.env, today: Date = new Date()): Co
   const repo = isAbsolute(repoValue) ? repoValue : resolve(PROJECT_ROOT, repoValue);
   if (!existsSync(repo)) throw new ConfigError(`IOT_REPO=${repoValue}: no such directory; point it at the checkout to grade`);
 
-  const logins = (env.IOT_LOGIN ?? '').split(',').map((login) => login.trim()).filter(Boolean);
+  const logins = (env.IOT_LOGIN ?? '')
+    .split(',')
+    .map((login) => login.trim())
+    .filter(Boolean);
   const bad = logins.find((login) => !LOGIN.test(login));
-  if (bad !== undefined) throw new ConfigError(`IOT_LOGIN=${env.IOT_LOGIN}: "${bad}" is not a login; expected a 42 login or a comma-separated team (alice,bob)`);
+  if (bad !== undefined)
+    throw new ConfigError(`IOT_LOGIN=${env.IOT_LOGIN}: "${bad}" is not a login; expected a 42 login or a comma-separated team (alice,bob)`);
 
   const keep = (env.IOT_KEEP || 'on-failure') as KeepPolicy;
-  if (!['never', 'on-failure', 'always'].includes(keep)) throw new ConfigError(`IOT_KEEP=${env.IOT_KEEP}: expected never, on-failure or always`);
+  if (!['never', 'on-failure', 'always'].includes(keep))
+    throw new ConfigError(`IOT_KEEP=${env.IOT_KEEP}: expected never, on-failure or always`);
 
   const reportValue = env.IOT_REPORT?.trim();
   return {

@@ -20,7 +20,10 @@ ${syncPolicy}`;
 describe('Application manifests', () => {
   test('sources[], destination and sync policy with their lines', () => {
     const [app] = applicationsOf([], objects('p3/confs/app.yaml', manifest('  syncPolicy:\n    automated:\n      selfHeal: true\n')));
-    expect(app!.sources[0]!.repoURL).toMatchObject({ value: 'https://github.com/wil42/wil-iot.git', location: { file: 'p3/confs/app.yaml', line: 9 } });
+    expect(app!.sources[0]!.repoURL).toMatchObject({
+      value: 'https://github.com/wil42/wil-iot.git',
+      location: { file: 'p3/confs/app.yaml', line: 9 },
+    });
     expect(app!.destination.namespace?.value).toBe('dev');
     expect(autoSync(app!)).toMatchObject({ on: true, selfHeal: true, prune: false });
   });
@@ -37,30 +40,45 @@ describe('Application manifests', () => {
 
 describe('argocd app create and later changes', () => {
   test('create flags', () => {
-    const [app] = applicationsOf([script('s.sh', [
-      'argocd app create playground --repo https://github.com/wil42/wil-iot.git --path app --dest-server https://kubernetes.default.svc --dest-namespace dev --sync-policy automated --auto-prune --self-heal --sync-option CreateNamespace=true --upsert',
-    ])], []);
+    const [app] = applicationsOf(
+      [
+        script('s.sh', [
+          'argocd app create playground --repo https://github.com/wil42/wil-iot.git --path app --dest-server https://kubernetes.default.svc --dest-namespace dev --sync-policy automated --auto-prune --self-heal --sync-option CreateNamespace=true --upsert',
+        ]),
+      ],
+      [],
+    );
     expect(app).toMatchObject({ name: 'playground', via: 'argocd app create', destination: { namespace: { value: 'dev' } } });
     expect(autoSync(app!)).toMatchObject({ on: true, prune: true, selfHeal: true });
     expect(syncOptions(app!)).toEqual(['CreateNamespace=true']);
   });
 
   test('argocd app set adds the policy to an Application created earlier', () => {
-    const [app] = applicationsOf([script('s.sh', [
-      'argocd app create playground --repo https://github.com/wil42/wil-iot.git --path app --dest-server https://kubernetes.default.svc --dest-namespace dev',
-      'argocd app set playground --sync-policy automated',
-      'argocd app set playground --self-heal --auto-prune',
-      'argocd app set other --sync-policy none',
-    ])], []);
+    const [app] = applicationsOf(
+      [
+        script('s.sh', [
+          'argocd app create playground --repo https://github.com/wil42/wil-iot.git --path app --dest-server https://kubernetes.default.svc --dest-namespace dev',
+          'argocd app set playground --sync-policy automated',
+          'argocd app set playground --self-heal --auto-prune',
+          'argocd app set other --sync-policy none',
+        ]),
+      ],
+      [],
+    );
     expect(autoSync(app!)).toMatchObject({ on: true, prune: true, selfHeal: true });
     expect(app!.amendedBy.map((location) => location.line)).toEqual([2, 3]);
   });
 
   test('kubectl patch of a manifest Application (merge and JSON patch)', () => {
-    const apps = applicationsOf([script('s.sh', [
-      `kubectl patch application app -n argocd --type merge -p '{"spec":{"syncPolicy":{"automated":{"prune":true}}}}'`,
-      `kubectl patch app/app -n argocd --type json -p '[{"op":"add","path":"/spec/syncPolicy/automated/selfHeal","value":true}]'`,
-    ])], objects('a.yaml', manifest('')));
+    const apps = applicationsOf(
+      [
+        script('s.sh', [
+          `kubectl patch application app -n argocd --type merge -p '{"spec":{"syncPolicy":{"automated":{"prune":true}}}}'`,
+          `kubectl patch app/app -n argocd --type json -p '[{"op":"add","path":"/spec/syncPolicy/automated/selfHeal","value":true}]'`,
+        ]),
+      ],
+      objects('a.yaml', manifest('')),
+    );
     expect(autoSync(apps[0]!)).toMatchObject({ on: true, prune: true, selfHeal: true });
   });
 

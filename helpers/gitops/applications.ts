@@ -42,10 +42,20 @@ export function autoSync(app: ArgoApplication): AutoSync | undefined {
   if (!('automated' in app.syncPolicy)) return undefined;
   const automated = app.syncPolicy.automated;
   if (automated === null || automated === undefined)
-    return { on: false, prune: false, selfHeal: false, offBecause: 'syncPolicy.automated is written empty (null), which Argo CD reads as no automated sync' };
+    return {
+      on: false,
+      prune: false,
+      selfHeal: false,
+      offBecause: 'syncPolicy.automated is written empty (null), which Argo CD reads as no automated sync',
+    };
   if (!isRecord(automated)) return { on: false, prune: false, selfHeal: false, offBecause: 'syncPolicy.automated is not a mapping' };
   const on = automated.enabled !== false;
-  return { on, prune: automated.prune === true, selfHeal: automated.selfHeal === true, offBecause: on ? undefined : 'syncPolicy.automated.enabled is false' };
+  return {
+    on,
+    prune: automated.prune === true,
+    selfHeal: automated.selfHeal === true,
+    offBecause: on ? undefined : 'syncPolicy.automated.enabled is false',
+  };
 }
 
 export function syncOptions(app: ArgoApplication): string[] {
@@ -60,13 +70,15 @@ export function applicationsOf(scripts: readonly ScriptFacts[], objects: readonl
   for (const command of commands) {
     const args = parseTool(command, 'argocd');
     const [noun, verb] = args?.positionals.map((word) => word.value) ?? [];
-    if (args && (noun === 'app' || noun === 'application' || noun === 'apps') && verb === 'create' && !flag(args, '--file')) apps.push(fromCreate(args, command));
+    if (args && (noun === 'app' || noun === 'application' || noun === 'apps') && verb === 'create' && !flag(args, '--file'))
+      apps.push(fromCreate(args, command));
   }
   for (const command of commands) amend(apps, command);
   return apps;
 }
 
-export const isApplication = (object: ManifestObject): boolean => object.kind === 'Application' && object.apiVersion.startsWith('argoproj.io/');
+export const isApplication = (object: ManifestObject): boolean =>
+  object.kind === 'Application' && object.apiVersion.startsWith('argoproj.io/');
 
 function fromManifest(object: ManifestObject): ArgoApplication {
   const spec = isRecord(object.body.spec) ? object.body.spec : {};
@@ -127,7 +139,10 @@ function applyPolicyFlags(app: ArgoApplication, args: ParsedArgs): boolean {
     if (AUTOMATED_POLICIES.has(policy)) app.syncPolicy.automated = isRecord(app.syncPolicy.automated) ? app.syncPolicy.automated : {};
     else if (policy === 'none' || policy === 'manual') delete app.syncPolicy.automated;
   }
-  for (const [name, key] of [['--self-heal', 'selfHeal'], ['--auto-prune', 'prune']] as const) {
+  for (const [name, key] of [
+    ['--self-heal', 'selfHeal'],
+    ['--auto-prune', 'prune'],
+  ] as const) {
     if (!args.flags.has(name)) continue;
     changed = true;
     if (isRecord(app.syncPolicy.automated)) app.syncPolicy.automated[key] = switchOn(args, name);
@@ -147,7 +162,12 @@ function amend(apps: ArgoApplication[], command: ShellCommand): void {
     const [noun, verb, name] = argocd.positionals.map((word) => word.value);
     if (noun !== 'app' && noun !== 'application' && noun !== 'apps') return;
     for (const app of apps.filter((candidate) => candidate.name !== undefined && candidate.name === name)) {
-      const changed = verb === 'set' ? applyPolicyFlags(app, argocd) : verb === 'patch' ? applyPatch(app, flag(argocd, '--patch')?.value, flag(argocd, '--type')?.value ?? 'json') : false;
+      const changed =
+        verb === 'set'
+          ? applyPolicyFlags(app, argocd)
+          : verb === 'patch'
+            ? applyPatch(app, flag(argocd, '--patch')?.value, flag(argocd, '--type')?.value ?? 'json')
+            : false;
       if (changed) app.amendedBy.push(command.location);
     }
     return;
@@ -160,7 +180,8 @@ function amend(apps: ArgoApplication[], command: ShellCommand): void {
   if (!/^(app|apps|application|applications)(\.argoproj\.io)?$/.test(kind!)) return;
   const name = slashName ?? second;
   for (const app of apps.filter((candidate) => candidate.name !== undefined && candidate.name === name)) {
-    if (applyPatch(app, flag(kubectl, '--patch')?.value, flag(kubectl, '--type')?.value ?? 'strategic')) app.amendedBy.push(command.location);
+    if (applyPatch(app, flag(kubectl, '--patch')?.value, flag(kubectl, '--type')?.value ?? 'strategic'))
+      app.amendedBy.push(command.location);
   }
 }
 
@@ -178,7 +199,10 @@ function applyPatch(app: ArgoApplication, text: string | undefined, type: string
     let changed = false;
     for (const op of patch) {
       if (!isRecord(op) || typeof op.path !== 'string' || !op.path.startsWith('/spec/syncPolicy')) continue;
-      const keys = op.path.split('/').slice(3).map((key) => key.replace(/~1/g, '/').replace(/~0/g, '~'));
+      const keys = op.path
+        .split('/')
+        .slice(3)
+        .map((key) => key.replace(/~1/g, '/').replace(/~0/g, '~'));
       changed = true;
       if (keys.length === 0) {
         app.syncPolicy = op.op === 'remove' || !isRecord(op.value) ? {} : structuredClone(op.value);

@@ -48,7 +48,11 @@ export function kubectlApplies(scripts: readonly ScriptFacts[]): KubectlApply[] 
   return applies;
 }
 
-const segments = (path: string): string[] => path.replace(/\/+$/, '').split('/').filter((part) => part && part !== '.');
+const segments = (path: string): string[] =>
+  path
+    .replace(/\/+$/, '')
+    .split('/')
+    .filter((part) => part && part !== '.');
 
 /**
  * The apply that sends a file of the part to the cluster, matched by name: `-f …/install.yaml`

@@ -26,11 +26,16 @@ export interface ArgoInstall {
 
 const MANIFEST_FILE = String.raw`(?:ha\/)?(?:install|namespace-install|core-install)\.yaml`;
 const URL_PATTERNS: RegExp[] = [
-  new RegExp(String.raw`^https?://raw\.githubusercontent\.com/argoproj/argo-cd/(?:refs/(?:heads|tags)/)?([^/]+)/manifests/${MANIFEST_FILE}(?:\?.*)?$`),
-  new RegExp(String.raw`^https?://github\.com/argoproj/argo-cd/(?:raw|blob)/(?:refs/(?:heads|tags)/)?([^/]+)/manifests/${MANIFEST_FILE}(?:\?.*)?$`),
+  new RegExp(
+    String.raw`^https?://raw\.githubusercontent\.com/argoproj/argo-cd/(?:refs/(?:heads|tags)/)?([^/]+)/manifests/${MANIFEST_FILE}(?:\?.*)?$`,
+  ),
+  new RegExp(
+    String.raw`^https?://github\.com/argoproj/argo-cd/(?:raw|blob)/(?:refs/(?:heads|tags)/)?([^/]+)/manifests/${MANIFEST_FILE}(?:\?.*)?$`,
+  ),
   /^https?:\/\/github\.com\/argoproj\/argo-cd\/releases\/(?:download\/([^/]+)|(latest)\/download)\/(?:ha-)?(?:namespace-)?(?:core-)?install\.yaml$/,
 ];
-const KUSTOMIZE_PATTERN = /^(?:https?:\/\/)?github\.com\/argoproj\/argo-cd(?:\.git)?\/\/?manifests\/(?:ha\/)?(?:cluster-install|namespace-install|core-install)[^?]*(?:\?(.*))?$/;
+const KUSTOMIZE_PATTERN =
+  /^(?:https?:\/\/)?github\.com\/argoproj\/argo-cd(?:\.git)?\/\/?manifests\/(?:ha\/)?(?:cluster-install|namespace-install|core-install)[^?]*(?:\?(.*))?$/;
 
 /** The ref an Argo CD install manifest URL names ('' when it names none), or undefined for another URL. */
 export function argoManifestRef(url: string): string | undefined {
@@ -56,7 +61,11 @@ function refField(ref: string, word: Word, location: Location): Field {
 const ARGO_CHART = /(^|\/)argo-cd$/;
 const ARGO_CHART_ARCHIVE = /(^|\/)argo-cd-(\d[^/]*)\.tgz$/;
 /** Objects of Argo CD's manifest whose presence means the manifest is there. */
-const ARGO_CORE = new Set(['Deployment/argocd-server', 'StatefulSet/argocd-application-controller', 'Deployment/argocd-application-controller']);
+const ARGO_CORE = new Set([
+  'Deployment/argocd-server',
+  'StatefulSet/argocd-application-controller',
+  'Deployment/argocd-application-controller',
+]);
 
 export interface InstallFacts {
   scripts: readonly ScriptFacts[];
@@ -119,7 +128,8 @@ function downloadedManifests(scripts: readonly ScriptFacts[]): Map<string, { url
   const downloads = new Map<string, { url: Word; ref: string }>();
   for (const download of scripts.flatMap((script) => script.downloads ?? [])) {
     const ref = argoManifestRef(download.url.value);
-    if (ref !== undefined && download.to && download.to !== '-') downloads.set(download.to.replace(/\/+$/, '').split('/').at(-1)!, { url: download.url, ref });
+    if (ref !== undefined && download.to && download.to !== '-')
+      downloads.set(download.to.replace(/\/+$/, '').split('/').at(-1)!, { url: download.url, ref });
   }
   return downloads;
 }
@@ -145,7 +155,11 @@ function fromRemoteResources(kustomizations: readonly KustomizationInfo[], appli
   return installs;
 }
 
-function fromCopies(objects: readonly ManifestObject[], kustomizations: readonly KustomizationInfo[], applies: readonly KubectlApply[]): ArgoInstall[] {
+function fromCopies(
+  objects: readonly ManifestObject[],
+  kustomizations: readonly KustomizationInfo[],
+  applies: readonly KubectlApply[],
+): ArgoInstall[] {
   const byFile = new Map<string, ManifestObject>();
   for (const object of objects) {
     if (ARGO_CORE.has(`${object.kind}/${object.name}`) && !byFile.has(object.location.file)) byFile.set(object.location.file, object);
@@ -153,7 +167,12 @@ function fromCopies(objects: readonly ManifestObject[], kustomizations: readonly
   const installs: ArgoInstall[] = [];
   for (const [file, object] of byFile) {
     const kustomization = kustomizations.find((candidate) => candidate.namespace !== undefined && candidate.resourceFiles.includes(file));
-    const apply = object.origin === 'yaml' ? (kustomization ? applyOf(kustomization.file, applies, 'kustomization') : applyOf(file, applies)) : undefined;
+    const apply =
+      object.origin === 'yaml'
+        ? kustomization
+          ? applyOf(kustomization.file, applies, 'kustomization')
+          : applyOf(file, applies)
+        : undefined;
     const namespace =
       object.namespace !== undefined
         ? fieldOf(object, ['metadata', 'namespace'])
@@ -176,7 +195,9 @@ function fromCopies(objects: readonly ManifestObject[], kustomizations: readonly
 function argoImageTag(object: ManifestObject): Field | undefined {
   const containers = dig(object.body, 'spec', 'template', 'spec', 'containers');
   if (!Array.isArray(containers)) return undefined;
-  const index = containers.findIndex((container) => isRecord(container) && typeof container.image === 'string' && /(^|\/)argoproj\/argocd(:|@|$)/.test(container.image));
+  const index = containers.findIndex(
+    (container) => isRecord(container) && typeof container.image === 'string' && /(^|\/)argoproj\/argocd(:|@|$)/.test(container.image),
+  );
   if (index < 0) return undefined;
   const image = fieldOf(object, ['spec', 'template', 'spec', 'containers', index, 'image'])!;
   const tag = /:([^:/@]+)(@.*)?$/.exec(image.value)?.[1];
@@ -191,7 +212,10 @@ function fromHelm(releases: readonly HelmRelease[]): ArgoInstall[] {
     const version = release.version ?? (archive ? { ...release.chart, value: archive[2]! } : undefined);
     installs.push({
       via: release.via === 'helm' ? 'Helm chart' : 'HelmChart object',
-      what: release.via === 'helm' ? `the Helm chart ${release.chart.value}` : `the HelmChart object ${release.name ?? ''} (chart ${release.chart.value})`.replace('  ', ' '),
+      what:
+        release.via === 'helm'
+          ? `the Helm chart ${release.chart.value}`
+          : `the HelmChart object ${release.name ?? ''} (chart ${release.chart.value})`.replace('  ', ' '),
       namespace: release.namespace,
       version,
       versionKind: 'chart version',

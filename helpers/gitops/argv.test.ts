@@ -31,7 +31,10 @@ describe('parseArgs', () => {
   });
 
   test('helm switches do not swallow the release and chart', () => {
-    const args = parseArgs(words('helm upgrade --install --create-namespace -n argocd --wait argocd argo/argo-cd --version 8.3.0 --set a=1,b=2'), HELM);
+    const args = parseArgs(
+      words('helm upgrade --install --create-namespace -n argocd --wait argocd argo/argo-cd --version 8.3.0 --set a=1,b=2'),
+      HELM,
+    );
     expect(values(args.positionals)).toEqual(['upgrade', 'argocd', 'argo/argo-cd']);
     expect(flag(args, '--version')?.value).toBe('8.3.0');
     expect(switchOn(args, '--create-namespace')).toBe(true);

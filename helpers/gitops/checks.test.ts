@@ -8,13 +8,17 @@ const P3_FILES = ['p3/scripts/setup.sh', 'p3/confs/application.yaml', 'p3/confs/
 const BONUS_FILES = ['bonus/scripts/gitlab.sh', 'bonus/confs/application.yaml'];
 
 const setup = (lines: string[] = [], version = 'v3.1.5') =>
-  script('p3/scripts/setup.sh', [
-    'k3d cluster create iot',
-    'kubectl create namespace argocd',
-    `kubectl apply -n argocd -f ${MANIFEST}`,
-    'kubectl apply -f "$(dirname "$0")/../confs/application.yaml"',
-    ...lines,
-  ], { ARGOCD_VERSION: version });
+  script(
+    'p3/scripts/setup.sh',
+    [
+      'k3d cluster create iot',
+      'kubectl create namespace argocd',
+      `kubectl apply -n argocd -f ${MANIFEST}`,
+      'kubectl apply -f "$(dirname "$0")/../confs/application.yaml"',
+      ...lines,
+    ],
+    { ARGOCD_VERSION: version },
+  );
 
 interface AppOptions {
   repoURL?: string;
@@ -25,38 +29,45 @@ interface AppOptions {
 }
 
 const application = (options: AppOptions = {}) =>
-  objects('p3/confs/application.yaml', [
-    'apiVersion: argoproj.io/v1alpha1',
-    'kind: Application',
-    'metadata:',
-    '  name: playground',
-    '  namespace: argocd',
-    'spec:',
-    '  project: default',
-    '  source:',
-    `    repoURL: ${options.repoURL ?? 'https://github.com/wil42/wil-iot-playground.git'}`,
-    ...(options.path === null ? [] : [`    path: ${options.path ?? 'app'}`]),
-    '  destination:',
-    `    server: ${options.server ?? 'https://kubernetes.default.svc'}`,
-    `    namespace: ${options.namespace ?? 'dev'}`,
-    options.syncPolicy ?? '  syncPolicy:\n    automated:\n      prune: true\n      selfHeal: true\n    syncOptions:\n      - CreateNamespace=true',
-    '',
-  ].join('\n'));
+  objects(
+    'p3/confs/application.yaml',
+    [
+      'apiVersion: argoproj.io/v1alpha1',
+      'kind: Application',
+      'metadata:',
+      '  name: playground',
+      '  namespace: argocd',
+      'spec:',
+      '  project: default',
+      '  source:',
+      `    repoURL: ${options.repoURL ?? 'https://github.com/wil42/wil-iot-playground.git'}`,
+      ...(options.path === null ? [] : [`    path: ${options.path ?? 'app'}`]),
+      '  destination:',
+      `    server: ${options.server ?? 'https://kubernetes.default.svc'}`,
+      `    namespace: ${options.namespace ?? 'dev'}`,
+      options.syncPolicy ??
+        '  syncPolicy:\n    automated:\n      prune: true\n      selfHeal: true\n    syncOptions:\n      - CreateNamespace=true',
+      '',
+    ].join('\n'),
+  );
 
 const deployment = (image = 'wil42/playground:v1', port = 8888) =>
-  objects('p3/confs/app/deployment.yaml', [
-    'apiVersion: apps/v1',
-    'kind: Deployment',
-    'metadata: {name: playground, namespace: dev}',
-    'spec:',
-    '  selector: {matchLabels: {app: playground}}',
-    '  template:',
-    '    metadata: {labels: {app: playground}}',
-    '    spec:',
-    '      containers:',
-    `        - {name: playground, image: "${image}", ports: [{containerPort: ${port}}]}`,
-    '',
-  ].join('\n'));
+  objects(
+    'p3/confs/app/deployment.yaml',
+    [
+      'apiVersion: apps/v1',
+      'kind: Deployment',
+      'metadata: {name: playground, namespace: dev}',
+      'spec:',
+      '  selector: {matchLabels: {app: playground}}',
+      '  template:',
+      '    metadata: {labels: {app: playground}}',
+      '    spec:',
+      '      containers:',
+      `        - {name: playground, image: "${image}", ports: [{containerPort: ${port}}]}`,
+      '',
+    ].join('\n'),
+  );
 
 const p3 = (overrides: PartFacts = {}): PartFacts => ({ scripts: [setup()], objects: [...application(), ...deployment()], ...overrides });
 
@@ -66,7 +77,16 @@ async function grade(id: string, world: Partial<FakeWorld> & { parts?: FakeWorld
 }
 
 describe('the passing shape', () => {
-  test.each(['P3-NAMESPACES', 'P3-ARGOCD-INSTALL', 'P3-ARGOCD-PINNED', 'P3-APPLICATION', 'P3-AUTOSYNC', 'P3-SELFHEAL', 'P3-REPO-LOGIN', 'P3-IMAGE'])('%s passes', async (id) => {
+  test.each([
+    'P3-NAMESPACES',
+    'P3-ARGOCD-INSTALL',
+    'P3-ARGOCD-PINNED',
+    'P3-APPLICATION',
+    'P3-AUTOSYNC',
+    'P3-SELFHEAL',
+    'P3-REPO-LOGIN',
+    'P3-IMAGE',
+  ])('%s passes', async (id) => {
     const result = await grade(id, {});
     expect(result, result.message).toMatchObject({ id, status: 'pass' });
   });
@@ -91,14 +111,18 @@ describe('P3-NAMESPACES', () => {
   });
 
   test('dev needs CreateNamespace=true on an Application whose destination is dev', async () => {
-    const result = await grade('P3-NAMESPACES', { parts: { p3: p3({ objects: application({ syncPolicy: '  syncPolicy:\n    automated: {}' }) }) } });
+    const result = await grade('P3-NAMESPACES', {
+      parts: { p3: p3({ objects: application({ syncPolicy: '  syncPolicy:\n    automated: {}' }) }) },
+    });
     expect(result).toMatchObject({ status: 'fail', message: expect.stringMatching(/namespace dev is never created/) });
   });
 
   test('helm --create-namespace and a Namespace object count', async () => {
     const scripts = [script('p3/scripts/setup.sh', ['helm install argocd argo/argo-cd -n argocd --create-namespace --version 8.3.0'])];
     const namespace = objects('p3/confs/ns.yaml', 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: dev\n');
-    const result = await grade('P3-NAMESPACES', { parts: { p3: p3({ scripts, objects: [...application({ syncPolicy: '' }), ...namespace] }) } });
+    const result = await grade('P3-NAMESPACES', {
+      parts: { p3: p3({ scripts, objects: [...application({ syncPolicy: '' }), ...namespace] }) },
+    });
     expect(result, result.message).toMatchObject({ status: 'pass' });
   });
 });
@@ -106,14 +130,27 @@ describe('P3-NAMESPACES', () => {
 describe('P3-ARGOCD-INSTALL and P3-ARGOCD-PINNED', () => {
   test('no install at all: install fails, pinned skips naming it', async () => {
     const scripts = [script('p3/scripts/setup.sh', ['kubectl create namespace argocd'])];
-    expect(await grade('P3-ARGOCD-INSTALL', { parts: { p3: p3({ scripts }) } })).toMatchObject({ status: 'fail', fix: expect.stringContaining('kubectl apply -n argocd') });
-    expect(await grade('P3-ARGOCD-PINNED', { parts: { p3: p3({ scripts }) } })).toMatchObject({ status: 'skip', message: expect.stringContaining('P3-ARGOCD-INSTALL') });
+    expect(await grade('P3-ARGOCD-INSTALL', { parts: { p3: p3({ scripts }) } })).toMatchObject({
+      status: 'fail',
+      fix: expect.stringContaining('kubectl apply -n argocd'),
+    });
+    expect(await grade('P3-ARGOCD-PINNED', { parts: { p3: p3({ scripts }) } })).toMatchObject({
+      status: 'skip',
+      message: expect.stringContaining('P3-ARGOCD-INSTALL'),
+    });
   });
 
   test('applied without -n lands in the default namespace', async () => {
-    const scripts = [script('p3/scripts/setup.sh', ['kubectl create namespace argocd', `kubectl apply -f ${MANIFEST}`], { ARGOCD_VERSION: 'v3.1.5' })];
+    const scripts = [
+      script('p3/scripts/setup.sh', ['kubectl create namespace argocd', `kubectl apply -f ${MANIFEST}`], { ARGOCD_VERSION: 'v3.1.5' }),
+    ];
     const result = await grade('P3-ARGOCD-INSTALL', { parts: { p3: p3({ scripts }) } });
-    expect(result).toMatchObject({ status: 'fail', message: expect.stringContaining('default namespace'), fix: expect.stringContaining('-n argocd'), locations: [{ file: 'p3/scripts/setup.sh', line: 2 }] });
+    expect(result).toMatchObject({
+      status: 'fail',
+      message: expect.stringContaining('default namespace'),
+      fix: expect.stringContaining('-n argocd'),
+      locations: [{ file: 'p3/scripts/setup.sh', line: 2 }],
+    });
     expect((await grade('P3-ARGOCD-PINNED', { parts: { p3: p3({ scripts }) } })).status).toBe('pass');
   });
 
@@ -133,9 +170,14 @@ describe('P3-ARGOCD-INSTALL and P3-ARGOCD-PINNED', () => {
   });
 
   test('a Helm install: chart version pins it, none does not', async () => {
-    const helm = (version: string) => [script('p3/scripts/setup.sh', [`helm upgrade --install argocd argo/argo-cd --namespace argocd --create-namespace ${version}`])];
+    const helm = (version: string) => [
+      script('p3/scripts/setup.sh', [`helm upgrade --install argocd argo/argo-cd --namespace argocd --create-namespace ${version}`]),
+    ];
     expect((await grade('P3-ARGOCD-PINNED', { parts: { p3: p3({ scripts: helm('--version 8.3.0') }) } })).status).toBe('pass');
-    expect(await grade('P3-ARGOCD-PINNED', { parts: { p3: p3({ scripts: helm('') }) } })).toMatchObject({ status: 'fail', fix: expect.stringContaining('--version') });
+    expect(await grade('P3-ARGOCD-PINNED', { parts: { p3: p3({ scripts: helm('') }) } })).toMatchObject({
+      status: 'fail',
+      fix: expect.stringContaining('--version'),
+    });
     expect(await grade('P3-ARGOCD-PINNED', { parts: { p3: p3({ scripts: helm('--version ^8.0.0') }) } })).toMatchObject({ status: 'fail' });
   });
 });
@@ -145,14 +187,21 @@ describe('P3-APPLICATION and the checks that need it', () => {
 
   test('no Application: fails, and the checks needing it skip naming P3-APPLICATION', async () => {
     const world = { parts: { p3: p3({ objects: deployment() }) } };
-    expect(await grade('P3-APPLICATION', world)).toMatchObject({ status: 'fail', message: expect.stringContaining('no Argo CD Application') });
-    for (const id of needing) expect(await grade(id, world)).toMatchObject({ status: 'skip', message: expect.stringContaining('P3-APPLICATION failed') });
+    expect(await grade('P3-APPLICATION', world)).toMatchObject({
+      status: 'fail',
+      message: expect.stringContaining('no Argo CD Application'),
+    });
+    for (const id of needing)
+      expect(await grade(id, world)).toMatchObject({ status: 'skip', message: expect.stringContaining('P3-APPLICATION failed') });
   });
 
   test('an ApplicationSet alone is named as not counting', async () => {
     const set = objects('p3/confs/set.yaml', 'apiVersion: argoproj.io/v1alpha1\nkind: ApplicationSet\nmetadata: {name: s}\nspec: {}\n');
     const result = await grade('P3-APPLICATION', { parts: { p3: p3({ objects: [...deployment(), ...set] }) } });
-    expect(result).toMatchObject({ status: 'fail', message: expect.stringContaining('ApplicationSet at p3/confs/set.yaml:1 does not count') });
+    expect(result).toMatchObject({
+      status: 'fail',
+      message: expect.stringContaining('ApplicationSet at p3/confs/set.yaml:1 does not count'),
+    });
   });
 
   test.each([
@@ -173,22 +222,38 @@ describe('P3-APPLICATION and the checks that need it', () => {
   test('schema findings fail it, with their lines', async () => {
     const validate = () => [{ message: 'spec.source.targetRevison: unknown field; did you mean targetRevision?', line: 11 }];
     const result = await grade('P3-APPLICATION', { validate });
-    expect(result).toMatchObject({ status: 'fail', message: expect.stringContaining('p3/confs/application.yaml:11: spec.source.targetRevison'), locations: [{ line: 11 }] });
+    expect(result).toMatchObject({
+      status: 'fail',
+      message: expect.stringContaining('p3/confs/application.yaml:11: spec.source.targetRevison'),
+      locations: [{ line: 11 }],
+    });
   });
 
   test('destination.name in-cluster and argocd app create count', async () => {
-    const byName = objects('p3/confs/application.yaml', 'apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata: {name: a}\nspec:\n  source: {repoURL: "https://github.com/x/wil-app", path: "."}\n  destination: {name: in-cluster, namespace: dev}\n');
+    const byName = objects(
+      'p3/confs/application.yaml',
+      'apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata: {name: a}\nspec:\n  source: {repoURL: "https://github.com/x/wil-app", path: "."}\n  destination: {name: in-cluster, namespace: dev}\n',
+    );
     expect((await grade('P3-APPLICATION', { parts: { p3: p3({ objects: byName }) } })).status).toBe('pass');
-    const cli = script('p3/scripts/app.sh', ['argocd app create wil --repo https://github.com/x/wil-app.git --path app --dest-server https://kubernetes.default.svc --dest-namespace dev']);
+    const cli = script('p3/scripts/app.sh', [
+      'argocd app create wil --repo https://github.com/x/wil-app.git --path app --dest-server https://kubernetes.default.svc --dest-namespace dev',
+    ]);
     const world = { parts: { p3: p3({ scripts: [setup(), cli], objects: deployment() }) } };
     expect((await grade('P3-APPLICATION', world)).status).toBe('pass');
     expect(await grade('P3-AUTOSYNC', world)).toMatchObject({ status: 'fail', fix: expect.stringContaining('--sync-policy automated') });
   });
 
   test('an empty destination.name beside the server is unset, as Argo CD reads it; a real name beside it fails', async () => {
-    const app = (name: string) => objects('p3/confs/application.yaml', `apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata: {name: a}\nspec:\n  source: {repoURL: "https://github.com/x/wil-app", path: "."}\n  destination: {name: ${name}, server: "https://kubernetes.default.svc", namespace: dev}\n`);
+    const app = (name: string) =>
+      objects(
+        'p3/confs/application.yaml',
+        `apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata: {name: a}\nspec:\n  source: {repoURL: "https://github.com/x/wil-app", path: "."}\n  destination: {name: ${name}, server: "https://kubernetes.default.svc", namespace: dev}\n`,
+      );
     expect((await grade('P3-APPLICATION', { parts: { p3: p3({ objects: app("''") }) } })).status).toBe('pass');
-    expect(await grade('P3-APPLICATION', { parts: { p3: p3({ objects: app('in-cluster') }) } })).toMatchObject({ status: 'fail', message: expect.stringContaining('both destination server and destination name') });
+    expect(await grade('P3-APPLICATION', { parts: { p3: p3({ objects: app('in-cluster') }) } })).toMatchObject({
+      status: 'fail',
+      message: expect.stringContaining('both destination server and destination name'),
+    });
   });
 
   test('P3-AUTOSYNC fails without automated; P3-SELFHEAL then skips naming it', async () => {
@@ -199,7 +264,11 @@ describe('P3-APPLICATION and the checks that need it', () => {
 
   test('P3-SELFHEAL names what is missing', async () => {
     const world = { parts: { p3: p3({ objects: application({ syncPolicy: '  syncPolicy:\n    automated:\n      prune: true' }) }) } };
-    expect(await grade('P3-SELFHEAL', world)).toMatchObject({ status: 'fail', message: expect.stringContaining('does not set selfHeal'), fix: expect.stringContaining('selfHeal: true') });
+    expect(await grade('P3-SELFHEAL', world)).toMatchObject({
+      status: 'fail',
+      message: expect.stringContaining('does not set selfHeal'),
+      fix: expect.stringContaining('selfHeal: true'),
+    });
     expect((await grade('P3-AUTOSYNC', world)).status).toBe('pass');
   });
 
@@ -226,7 +295,10 @@ describe('P3-IMAGE', () => {
   });
 
   test('skips when the app manifests live only in the remote repository', async () => {
-    expect(await grade('P3-IMAGE', { parts: { p3: p3({ objects: application() }) } })).toMatchObject({ status: 'skip', message: expect.stringContaining('remote repository') });
+    expect(await grade('P3-IMAGE', { parts: { p3: p3({ objects: application() }) } })).toMatchObject({
+      status: 'skip',
+      message: expect.stringContaining('remote repository'),
+    });
   });
 
   test('an own image needs a login to be judged', async () => {
@@ -243,8 +315,14 @@ describe('bonus', () => {
       ['echo "127.0.0.1 gitlab.k3d.local"', { writesTo: '/etc/hosts' }],
     ]);
   const bonusApp = (repoURL: string) =>
-    objects('bonus/confs/application.yaml', `apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata: {name: app, namespace: argocd}\nspec:\n  source: {repoURL: "${repoURL}", path: app}\n  destination: {server: "https://kubernetes.default.svc", namespace: dev}\n`);
-  const bonus = (repoURL = 'http://gitlab-webservice-default.gitlab.svc:8181/root/wil-iot.git', namespace?: string): FakeWorld['parts'] => ({
+    objects(
+      'bonus/confs/application.yaml',
+      `apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata: {name: app, namespace: argocd}\nspec:\n  source: {repoURL: "${repoURL}", path: app}\n  destination: {server: "https://kubernetes.default.svc", namespace: dev}\n`,
+    );
+  const bonus = (
+    repoURL = 'http://gitlab-webservice-default.gitlab.svc:8181/root/wil-iot.git',
+    namespace?: string,
+  ): FakeWorld['parts'] => ({
     p3: p3(),
     bonus: { scripts: [gitlabScript(namespace)], objects: bonusApp(repoURL) },
   });
@@ -252,17 +330,30 @@ describe('bonus', () => {
 
   test('B-LAYOUT wants both folders', async () => {
     expect((await grade('B-LAYOUT', { parts: bonus() }, files)).status).toBe('pass');
-    expect(await grade('B-LAYOUT', { parts: bonus() }, [...P3_FILES, 'bonus/confs/application.yaml'])).toMatchObject({ status: 'fail', message: expect.stringContaining('bonus/scripts/') });
+    expect(await grade('B-LAYOUT', { parts: bonus() }, [...P3_FILES, 'bonus/confs/application.yaml'])).toMatchObject({
+      status: 'fail',
+      message: expect.stringContaining('bonus/scripts/'),
+    });
   });
 
   test('B-GITLAB: the chart into gitlab passes, elsewhere fails', async () => {
     expect((await grade('B-GITLAB', { parts: bonus() }, files)).status).toBe('pass');
-    expect(await grade('B-GITLAB', { parts: bonus(undefined, '') }, files)).toMatchObject({ status: 'fail', message: expect.stringContaining('default'), fix: expect.stringContaining('-n gitlab') });
-    expect(await grade('B-GITLAB', { parts: { bonus: { objects: bonusApp('http://x') } } }, files)).toMatchObject({ status: 'fail', message: expect.stringContaining('does not deploy GitLab') });
+    expect(await grade('B-GITLAB', { parts: bonus(undefined, '') }, files)).toMatchObject({
+      status: 'fail',
+      message: expect.stringContaining('default'),
+      fix: expect.stringContaining('-n gitlab'),
+    });
+    expect(await grade('B-GITLAB', { parts: { bonus: { objects: bonusApp('http://x') } } }, files)).toMatchObject({
+      status: 'fail',
+      message: expect.stringContaining('does not deploy GitLab'),
+    });
   });
 
   test('B-GITLAB: manifests running gitlab/gitlab-ce in namespace gitlab', async () => {
-    const gitlab = objects('bonus/confs/gitlab.yaml', 'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: gitlab, namespace: gitlab}\nspec:\n  selector: {matchLabels: {app: gitlab}}\n  template:\n    metadata: {labels: {app: gitlab}}\n    spec:\n      containers: [{name: gitlab, image: "gitlab/gitlab-ce:18.4.1-ce.0"}]\n');
+    const gitlab = objects(
+      'bonus/confs/gitlab.yaml',
+      'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: gitlab, namespace: gitlab}\nspec:\n  selector: {matchLabels: {app: gitlab}}\n  template:\n    metadata: {labels: {app: gitlab}}\n    spec:\n      containers: [{name: gitlab, image: "gitlab/gitlab-ce:18.4.1-ce.0"}]\n',
+    );
     expect((await grade('B-GITLAB', { parts: { bonus: { objects: gitlab } } }, files)).status).toBe('pass');
   });
 
@@ -282,14 +373,23 @@ describe('bonus', () => {
     ['http://gitlab.example.org/root/wil-iot.git', /gitlab\.example\.org/],
     ['${GITLAB_URL}/root/wil-iot.git', /\$\{GITLAB_URL\}/],
   ])('B-ARGOCD-GITLAB: %s is not', async (url, message) => {
-    expect(await grade('B-ARGOCD-GITLAB', { parts: bonus(url) }, files)).toMatchObject({ status: 'fail', message: expect.stringMatching(message) });
+    expect(await grade('B-ARGOCD-GITLAB', { parts: bonus(url) }, files)).toMatchObject({
+      status: 'fail',
+      message: expect.stringMatching(message),
+    });
   });
 });
 
 describe('other ways of writing the Application', () => {
   test('a heredoc written to a file, then kubectl apply -f that file', async () => {
-    const heredoc = 'apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata: {name: app, namespace: argocd}\nspec:\n  source: {repoURL: "https://github.com/x/wil-app", path: manifests}\n  destination: {server: "https://kubernetes.default.svc", namespace: dev}\n  syncPolicy: {automated: {}}\n';
-    const app = script('p3/scripts/app.sh', ['echo start', ['cat > app.yaml', { heredoc }], 'kubectl apply -f ./app.yaml', 'rm -f app.yaml']);
+    const heredoc =
+      'apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata: {name: app, namespace: argocd}\nspec:\n  source: {repoURL: "https://github.com/x/wil-app", path: manifests}\n  destination: {server: "https://kubernetes.default.svc", namespace: dev}\n  syncPolicy: {automated: {}}\n';
+    const app = script('p3/scripts/app.sh', [
+      'echo start',
+      ['cat > app.yaml', { heredoc }],
+      'kubectl apply -f ./app.yaml',
+      'rm -f app.yaml',
+    ]);
     app.writtenFiles.push({ path: 'app.yaml', content: heredoc, location: { file: 'p3/scripts/app.sh', line: 2 } });
     const world = { parts: { p3: p3({ scripts: [setup(), app], objects: deployment() }) } };
     const result = await grade('P3-APPLICATION', world);
@@ -297,11 +397,14 @@ describe('other ways of writing the Application', () => {
     // The same file applied before it is written is not that Application.
     const early = script('p3/scripts/app.sh', ['kubectl apply -f app.yaml', ['cat > app.yaml', { heredoc }]]);
     early.writtenFiles.push({ path: 'app.yaml', content: heredoc, location: { file: 'p3/scripts/app.sh', line: 2 } });
-    expect((await grade('P3-APPLICATION', { parts: { p3: p3({ scripts: [setup(), early], objects: deployment() }) } })).status).toBe('fail');
+    expect((await grade('P3-APPLICATION', { parts: { p3: p3({ scripts: [setup(), early], objects: deployment() }) } })).status).toBe(
+      'fail',
+    );
   });
 
   test('a heredoc piped to kubectl apply -f -, with spec.sources', async () => {
-    const heredoc = 'apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata: {name: app, namespace: argocd}\nspec:\n  sources:\n    - {repoURL: "https://github.com/x/wil-app", path: manifests}\n  destination: {server: "https://kubernetes.default.svc", namespace: dev}\n  syncPolicy: {automated: {}}\n';
+    const heredoc =
+      'apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata: {name: app, namespace: argocd}\nspec:\n  sources:\n    - {repoURL: "https://github.com/x/wil-app", path: manifests}\n  destination: {server: "https://kubernetes.default.svc", namespace: dev}\n  syncPolicy: {automated: {}}\n';
     const app = script('p3/scripts/app.sh', [['cat <<EOF | kubectl apply -f -', { heredoc }]]);
     const world = { parts: { p3: p3({ scripts: [setup(), app], objects: deployment() }) } };
     const result = await grade('P3-APPLICATION', world);
@@ -310,4 +413,3 @@ describe('other ways of writing the Application', () => {
     expect(await grade('P3-SELFHEAL', world)).toMatchObject({ status: 'fail', message: expect.stringContaining('selfHeal or prune') });
   });
 });
-

@@ -22,12 +22,15 @@ export function words(line: string, vars: Record<string, string> = {}): Word[] {
         value += segment[2];
         continue;
       }
-      value += (segment[1] ?? segment[3] ?? '').replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)/g, (whole, braced?: string, bare?: string) => {
-        const name = (braced ?? bare)!;
-        if (name in vars) return vars[name]!;
-        unresolved.push(whole);
-        return whole;
-      });
+      value += (segment[1] ?? segment[3] ?? '').replace(
+        /\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)/g,
+        (whole, braced?: string, bare?: string) => {
+          const name = (braced ?? bare)!;
+          if (name in vars) return vars[name]!;
+          unresolved.push(whole);
+          return whole;
+        },
+      );
     }
     out.push({ value, raw, unresolved });
   }

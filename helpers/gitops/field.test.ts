@@ -18,7 +18,11 @@ describe('fieldOf', () => {
 
   it('names the placeholders recorded under the field path as formatPath writes it', () => {
     const field = fieldOf(object({ 'spec.template.spec.containers[0].image': ['$(git describe)'] }), path);
-    expect(field).toEqual({ value: 'wil42/playground:v1', location: { file: 'p3/scripts/setup.sh', line: 4 }, unresolved: ['$(git describe)'] });
+    expect(field).toEqual({
+      value: 'wil42/playground:v1',
+      location: { file: 'p3/scripts/setup.sh', line: 4 },
+      unresolved: ['$(git describe)'],
+    });
   });
 
   it('reads no other spelling of the path', () => {

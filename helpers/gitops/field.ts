@@ -28,7 +28,11 @@ export function fieldOf(object: ManifestObject, path: ReadonlyArray<string | num
   if (typeof node !== 'string' && typeof node !== 'number' && typeof node !== 'boolean') return undefined;
   const value = String(node);
   const listed = object.unresolved[formatPath(path)] ?? [];
-  return { value, location: { file: object.location.file, line: object.lineOf(path) ?? object.location.line }, unresolved: placeholdersIn(value, listed) };
+  return {
+    value,
+    location: { file: object.location.file, line: object.lineOf(path) ?? object.location.line },
+    unresolved: placeholdersIn(value, listed),
+  };
 }
 
 /** A place for a message: "p3/confs/app.yaml:12". */
@@ -43,4 +47,5 @@ export function dig(node: unknown, ...path: Array<string | number>): unknown {
   return node;
 }
 
-export const isRecord = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value);
+export const isRecord = (value: unknown): value is Record<string, unknown> =>
+  value !== null && typeof value === 'object' && !Array.isArray(value);

@@ -33,17 +33,33 @@ export function gitlabDeployments(
   const found: GitLabDeployment[] = [];
   for (const release of releases) {
     if (!GITLAB_CHART.test(release.chart.value)) continue;
-    found.push({ what: release.via === 'helm' ? `the Helm chart ${release.chart.value}` : `the HelmChart object ${release.name ?? ''} (chart ${release.chart.value})`, namespace: release.namespace, location: release.location });
+    found.push({
+      what:
+        release.via === 'helm'
+          ? `the Helm chart ${release.chart.value}`
+          : `the HelmChart object ${release.name ?? ''} (chart ${release.chart.value})`,
+      namespace: release.namespace,
+      location: release.location,
+    });
   }
   for (const object of objects) {
     const image = containerImages(object).find((container) => isGitLabImage(container.image.value));
     if (!image) continue;
-    const namespace = object.namespace !== undefined ? fieldOf(object, ['metadata', 'namespace']) : object.origin === 'yaml' ? applyOf(object.location.file, applies)?.namespace : undefined;
+    const namespace =
+      object.namespace !== undefined
+        ? fieldOf(object, ['metadata', 'namespace'])
+        : object.origin === 'yaml'
+          ? applyOf(object.location.file, applies)?.namespace
+          : undefined;
     found.push({ what: `${object.kind} ${object.name ?? ''} running ${image.image.value}`, namespace, location: image.image.location });
   }
   for (const command of scripts.flatMap((script) => script.commands)) {
     const words = unwrap(command.argv).map((word) => word.value);
-    if (words[0]?.split('/').at(-1) === 'docker' && (words[1] === 'run' || (words[1] === 'container' && words[2] === 'run')) && words.some(isGitLabImage))
+    if (
+      words[0]?.split('/').at(-1) === 'docker' &&
+      (words[1] === 'run' || (words[1] === 'container' && words[2] === 'run')) &&
+      words.some(isGitLabImage)
+    )
       found.push({ what: `docker run ${words.find(isGitLabImage)}`, outsideCluster: true, location: command.location });
   }
   return found;
@@ -71,7 +87,10 @@ export function localHostHints(facts: HintFacts): LocalHostHints {
     if (object.kind === 'Namespace' && object.name) namespaces.add(object.name);
     if (object.kind === 'Ingress') {
       const rules = dig(object.body, 'spec', 'rules');
-      if (Array.isArray(rules)) for (const rule of rules) if (isRecord(rule) && typeof rule.host === 'string') map(rule.host, `host of the Ingress ${object.name ?? ''} in ${object.location.file}`.replace('  ', ' '));
+      if (Array.isArray(rules))
+        for (const rule of rules)
+          if (isRecord(rule) && typeof rule.host === 'string')
+            map(rule.host, `host of the Ingress ${object.name ?? ''} in ${object.location.file}`.replace('  ', ' '));
     }
   }
   for (const release of facts.releases) if (release.namespace) namespaces.add(release.namespace.value);
@@ -81,14 +100,16 @@ export function localHostHints(facts: HintFacts): LocalHostHints {
       const kubectl = parseTool(command, 'kubectl');
       const namespace = kubectl && flag(kubectl, '--namespace');
       if (namespace) namespaces.add(namespace.value);
-      for (const [ip, host] of hostsEntriesOf(command)) if (isLocalAddress(ip)) map(host, `/etc/hosts entry written by ${command.location.file}:${command.location.line ?? '?'}`);
+      for (const [ip, host] of hostsEntriesOf(command))
+        if (isLocalAddress(ip)) map(host, `/etc/hosts entry written by ${command.location.file}:${command.location.line ?? '?'}`);
     }
     for (const written of script.writtenFiles) {
       if (written.path !== '/etc/hosts') continue;
-      for (const [ip, host] of hostsEntries(written.content)) if (isLocalAddress(ip)) map(host, `/etc/hosts entry written by ${written.location.file}:${written.location.line ?? '?'}`);
+      for (const [ip, host] of hostsEntries(written.content))
+        if (isLocalAddress(ip)) map(host, `/etc/hosts entry written by ${written.location.file}:${written.location.line ?? '?'}`);
     }
   }
-  for (const host of gitlabChartHosts(facts.releases, facts.configDocuments)) map(host, 'the host of the GitLab chart\'s Ingress');
+  for (const host of gitlabChartHosts(facts.releases, facts.configDocuments)) map(host, "the host of the GitLab chart's Ingress");
   return { namespaces, mappedHosts };
 }
 
@@ -106,7 +127,8 @@ export function hostsEntries(text: string): Array<[string, string]> {
 function hostsEntriesOf(command: ShellCommand): Array<[string, string]> {
   const words = unwrap(command.argv).map((word) => word.value);
   const target = command.writesTo === '/etc/hosts' || words.includes('/etc/hosts');
-  const fed = command.pipedFrom && words[0] === 'tee' && words.includes('/etc/hosts') ? unwrap(command.pipedFrom.argv).map((word) => word.value) : [];
+  const fed =
+    command.pipedFrom && words[0] === 'tee' && words.includes('/etc/hosts') ? unwrap(command.pipedFrom.argv).map((word) => word.value) : [];
   if (!target && !fed.length) return [];
   const texts = [...fed, ...words, command.heredoc ?? ''];
   return texts.flatMap((text) => hostsEntries(text.replace(/^['"]|['"]$/g, '')));

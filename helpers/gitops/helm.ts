@@ -74,10 +74,11 @@ export function helmReleases(scripts: readonly ScriptFacts[], objects: readonly 
     if (!chart) continue;
     const sets = new Map<string, Field>();
     const set = dig(object.body, 'spec', 'set');
-    if (isRecord(set)) for (const key of Object.keys(set)) {
-      const value = fieldOf(object, ['spec', 'set', key]);
-      if (value) sets.set(key, value);
-    }
+    if (isRecord(set))
+      for (const key of Object.keys(set)) {
+        const value = fieldOf(object, ['spec', 'set', key]);
+        if (value) sets.set(key, value);
+      }
     releases.push({
       via: 'HelmChart',
       name: object.name,

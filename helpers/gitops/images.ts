@@ -29,7 +29,8 @@ export function parseImage(reference: string): ImageRef {
   }
   const slash = rest.indexOf('/');
   const first = slash >= 0 ? rest.slice(0, slash) : '';
-  if (first && (first.includes('.') || first.includes(':') || first === 'localhost')) return { registry: first, path: rest.slice(slash + 1), tag, digest };
+  if (first && (first.includes('.') || first.includes(':') || first === 'localhost'))
+    return { registry: first, path: rest.slice(slash + 1), tag, digest };
   return { path: rest, tag, digest };
 }
 

@@ -39,7 +39,11 @@ async function grade(tag: string, applied: string) {
   await writeFile(join(dir, 'p3/scripts/setup.sh'), '#!/bin/bash\n');
   const ctx = new GradingContext(readConfig({ IOT_REPO: dir }), await openTarget(dir));
   expect(ctx.target.file('p3/confs/argocd/install.yaml')?.problem?.kind).toBe('too-large');
-  const checks = makeGitopsChecks(fakeSources({ parts: { p3: { scripts: [script('p3/scripts/setup.sh', ['kubectl create namespace argocd', `kubectl apply ${applied}`])] } } }));
+  const checks = makeGitopsChecks(
+    fakeSources({
+      parts: { p3: { scripts: [script('p3/scripts/setup.sh', ['kubectl create namespace argocd', `kubectl apply ${applied}`])] } },
+    }),
+  );
   return Promise.all(['P3-ARGOCD-INSTALL', 'P3-ARGOCD-PINNED', 'P3-IMAGE'].map((id) => checks[id]!(ctx)));
 }
 
@@ -53,5 +57,9 @@ test('a large copy applied into argocd, from a tagged release', async () => {
 test('a large copy applied without a namespace, from master', async () => {
   const [install, pinned] = await grade('latest', '-f confs/argocd');
   expect(install).toMatchObject({ status: 'fail', message: expect.stringContaining('default namespace') });
-  expect(pinned).toMatchObject({ status: 'fail', message: expect.stringContaining('tagged latest'), locations: [{ file: 'p3/confs/argocd/install.yaml' }] });
+  expect(pinned).toMatchObject({
+    status: 'fail',
+    message: expect.stringContaining('tagged latest'),
+    locations: [{ file: 'p3/confs/argocd/install.yaml' }],
+  });
 });

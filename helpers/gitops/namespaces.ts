@@ -23,7 +23,9 @@ export function createdNamespaces(
     if (!name) return;
     created.set(name, [...(created.get(name) ?? []), { how, location }]);
   };
-  for (const object of objects) if (object.kind === 'Namespace' && object.apiVersion === 'v1') add(object.name, object.origin === 'script' ? 'kubectl create namespace' : 'a Namespace object', object.location);
+  for (const object of objects)
+    if (object.kind === 'Namespace' && object.apiVersion === 'v1')
+      add(object.name, object.origin === 'script' ? 'kubectl create namespace' : 'a Namespace object', object.location);
   for (const script of scripts) {
     for (const command of script.commands) {
       const args = parseTool(command, 'kubectl');
@@ -31,7 +33,9 @@ export function createdNamespaces(
       if (verb === 'create' && (kind === 'namespace' || kind === 'ns')) add(name, 'kubectl create namespace', command.location);
     }
   }
-  for (const release of releases) if (release.createNamespace && release.namespace) add(release.namespace.value, release.via === 'helm' ? 'helm --create-namespace' : 'HelmChart createNamespace', release.location);
+  for (const release of releases)
+    if (release.createNamespace && release.namespace)
+      add(release.namespace.value, release.via === 'helm' ? 'helm --create-namespace' : 'HelmChart createNamespace', release.location);
   for (const app of apps) {
     if (app.destination.namespace && syncOptions(app).some((option) => option.replace(/\s/g, '') === 'CreateNamespace=true'))
       add(app.destination.namespace.value, `CreateNamespace=true on the Application ${app.name ?? ''}`.trimEnd(), app.syncPolicyLocation);

@@ -44,13 +44,30 @@ describe('hostBesidePlaceholders', () => {
 describe('localHostReason', () => {
   const hints = { namespaces: new Set(['gitlab']), mappedHosts: new Map([['gitlab.k3d.local', '/etc/hosts entry']]) };
   test.each([
-    'localhost', '127.0.0.1', '192.168.56.110', '10.43.0.12', '172.18.0.2', 'host.k3d.internal',
-    'gitlab-webservice-default.gitlab.svc.cluster.local', 'gitlab-webservice-default.gitlab.svc', 'gitlab-webservice-default.gitlab',
-    'gitlab-webservice-default', 'gitlab.k3d.local', 'gitlab.192.168.56.110.nip.io',
+    'localhost',
+    '127.0.0.1',
+    '192.168.56.110',
+    '10.43.0.12',
+    '172.18.0.2',
+    'host.k3d.internal',
+    'gitlab-webservice-default.gitlab.svc.cluster.local',
+    'gitlab-webservice-default.gitlab.svc',
+    'gitlab-webservice-default.gitlab',
+    'gitlab-webservice-default',
+    'gitlab.k3d.local',
+    'gitlab.192.168.56.110.nip.io',
   ])('%s is local', (host) => expect(localHostReason(host, hints)).toBeDefined());
 
-  test.each(['github.com', 'gitlab.com', '8.8.8.8', 'gitlab.example.org', 'gitlab.8.8.8.8.nip.io', 'web.other', '{ip-gitlab}', '<gitlab-ip>'])('%s is not local', (host) =>
-    expect(localHostReason(host, hints)).toBeUndefined());
+  test.each([
+    'github.com',
+    'gitlab.com',
+    '8.8.8.8',
+    'gitlab.example.org',
+    'gitlab.8.8.8.8.nip.io',
+    'web.other',
+    '{ip-gitlab}',
+    '<gitlab-ip>',
+  ])('%s is not local', (host) => expect(localHostReason(host, hints)).toBeUndefined());
 
   test('a host left as a hand-filled placeholder is malformed', () => {
     expect(hostOf('http://{ip-gitlab}/root/app.git')).toBe('{ip-gitlab}');

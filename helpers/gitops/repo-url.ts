@@ -15,13 +15,17 @@ export function gitHubRepo(url: string): GitHubRepo | { problem: string } {
   const match = GITHUB_HTTPS.exec(url.trim());
   if (match) return { owner: match[1]!, name: match[2]! };
   const host = hostOf(url);
-  if (/^(git@|ssh:\/\/)/.test(url)) return { problem: `is an SSH URL, which Argo CD can only read with a deploy key; use https://github.com/<owner>/<repository>.git` };
+  if (/^(git@|ssh:\/\/)/.test(url))
+    return { problem: `is an SSH URL, which Argo CD can only read with a deploy key; use https://github.com/<owner>/<repository>.git` };
   if (host?.toLowerCase() === 'github.com') {
-    if (/^https:\/\/[^/@]+@/.test(url)) return { problem: 'embeds credentials in the URL; a public repository needs none (https://github.com/<owner>/<repository>.git)' };
+    if (/^https:\/\/[^/@]+@/.test(url))
+      return { problem: 'embeds credentials in the URL; a public repository needs none (https://github.com/<owner>/<repository>.git)' };
     if (url.startsWith('http://')) return { problem: 'uses http://; use https://github.com/<owner>/<repository>.git' };
     return { problem: 'is not a repository URL of the form https://github.com/<owner>/<repository>(.git)' };
   }
-  return { problem: `points at ${host ?? 'no recognisable host'}, not GitHub; Part 3 deploys from a public GitHub repository (https://github.com/<owner>/<repository>.git)` };
+  return {
+    problem: `points at ${host ?? 'no recognisable host'}, not GitHub; Part 3 deploys from a public GitHub repository (https://github.com/<owner>/<repository>.git)`,
+  };
 }
 
 export const isGitHubRepo = (value: GitHubRepo | { problem: string }): value is GitHubRepo => 'owner' in value;
@@ -54,7 +58,14 @@ export function hostBesidePlaceholders(url: string, placeholders: readonly strin
 }
 
 const LOCAL_RANGES = new BlockList();
-for (const [address, prefix] of [['127.0.0.0', 8], ['10.0.0.0', 8], ['172.16.0.0', 12], ['192.168.0.0', 16], ['169.254.0.0', 16]] as const) LOCAL_RANGES.addSubnet(address, prefix, 'ipv4');
+for (const [address, prefix] of [
+  ['127.0.0.0', 8],
+  ['10.0.0.0', 8],
+  ['172.16.0.0', 12],
+  ['192.168.0.0', 16],
+  ['169.254.0.0', 16],
+] as const)
+  LOCAL_RANGES.addSubnet(address, prefix, 'ipv4');
 LOCAL_RANGES.addAddress('::1', 'ipv6');
 LOCAL_RANGES.addSubnet('fc00::', 7, 'ipv6');
 LOCAL_RANGES.addSubnet('fe80::', 10, 'ipv6');
@@ -89,7 +100,8 @@ export function localHostReason(host: string, hints: LocalHostHints): string | u
   const mapped = hints.mappedHosts.get(name);
   if (mapped) return `${name} is mapped to a local address (${mapped})`;
   if (name === 'localhost' || name.endsWith('.localhost')) return `${name} is the local machine`;
-  if (isIP(name)) return isLocalAddress(name) ? `${name} is a ${name.startsWith('127.') || name === '::1' ? 'loopback' : 'private'} address` : undefined;
+  if (isIP(name))
+    return isLocalAddress(name) ? `${name} is a ${name.startsWith('127.') || name === '::1' ? 'loopback' : 'private'} address` : undefined;
   if (name === 'host.k3d.internal') return 'host.k3d.internal is the machine running K3d';
   if (/\.svc(\.cluster\.local)?$/.test(name)) return `${name} is an in-cluster Service name`;
   const labels = name.split('.');

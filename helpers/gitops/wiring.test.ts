@@ -27,11 +27,13 @@ async function grade(files: Record<string, string>, logins = 'wil'): Promise<Rec
   return results;
 }
 
-const summary = (results: Record<string, CheckResult>): string[] => Object.entries(results).map(([id, result]) => `${id}: ${result.status} (${result.message})`);
+const summary = (results: Record<string, CheckResult>): string[] =>
+  Object.entries(results).map(([id, result]) => `${id}: ${result.status} (${result.message})`);
 
 test('a kustomization naming the install URL, an Application in a heredoc', async () => {
   const results = await grade({
-    'p3/confs/argocd/kustomization.yaml': 'namespace: argocd\nresources:\n  - namespace.yaml\n  - https://raw.githubusercontent.com/argoproj/argo-cd/v3.1.5/manifests/install.yaml\n',
+    'p3/confs/argocd/kustomization.yaml':
+      'namespace: argocd\nresources:\n  - namespace.yaml\n  - https://raw.githubusercontent.com/argoproj/argo-cd/v3.1.5/manifests/install.yaml\n',
     'p3/confs/argocd/namespace.yaml': 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: argocd\n',
     'p3/scripts/setup.sh': [
       '#!/bin/bash',
@@ -59,7 +61,16 @@ test('a kustomization naming the install URL, an Application in a heredoc', asyn
       '',
     ].join('\n'),
   });
-  const expected = { 'P3-NAMESPACES': 'pass', 'P3-ARGOCD-INSTALL': 'pass', 'P3-ARGOCD-PINNED': 'pass', 'P3-APPLICATION': 'pass', 'P3-AUTOSYNC': 'pass', 'P3-SELFHEAL': 'pass', 'P3-REPO-LOGIN': 'pass', 'P3-IMAGE': 'skip' };
+  const expected = {
+    'P3-NAMESPACES': 'pass',
+    'P3-ARGOCD-INSTALL': 'pass',
+    'P3-ARGOCD-PINNED': 'pass',
+    'P3-APPLICATION': 'pass',
+    'P3-AUTOSYNC': 'pass',
+    'P3-SELFHEAL': 'pass',
+    'P3-REPO-LOGIN': 'pass',
+    'P3-IMAGE': 'skip',
+  };
   for (const [id, status] of Object.entries(expected)) expect(summary(results)).toContain(`${id}: ${status} (${results[id]!.message})`);
   expect(results['P3-ARGOCD-INSTALL']!.message).toContain('kustomization');
   expect(results['P3-APPLICATION']!.locations[0]).toMatchObject({ file: 'p3/scripts/setup.sh' });
@@ -67,7 +78,8 @@ test('a kustomization naming the install URL, an Application in a heredoc', asyn
 
 test('argocd app create then app set, Argo CD from its Helm chart', async () => {
   const results = await grade({
-    'p3/confs/app/deployment.yaml': 'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: app}\nspec:\n  selector: {matchLabels: {app: a}}\n  template:\n    metadata: {labels: {app: a}}\n    spec:\n      containers: [{name: a, image: "wil/iot-app:v2"}]\n',
+    'p3/confs/app/deployment.yaml':
+      'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: app}\nspec:\n  selector: {matchLabels: {app: a}}\n  template:\n    metadata: {labels: {app: a}}\n    spec:\n      containers: [{name: a, image: "wil/iot-app:v2"}]\n',
     'p3/scripts/setup.sh': [
       '#!/bin/bash',
       'set -euo pipefail',
@@ -84,7 +96,16 @@ test('argocd app create then app set, Argo CD from its Helm chart', async () => 
       '',
     ].join('\n'),
   });
-  const expected = { 'P3-NAMESPACES': 'pass', 'P3-ARGOCD-INSTALL': 'pass', 'P3-ARGOCD-PINNED': 'pass', 'P3-APPLICATION': 'pass', 'P3-AUTOSYNC': 'pass', 'P3-SELFHEAL': 'fail', 'P3-REPO-LOGIN': 'pass', 'P3-IMAGE': 'pass' };
+  const expected = {
+    'P3-NAMESPACES': 'pass',
+    'P3-ARGOCD-INSTALL': 'pass',
+    'P3-ARGOCD-PINNED': 'pass',
+    'P3-APPLICATION': 'pass',
+    'P3-AUTOSYNC': 'pass',
+    'P3-SELFHEAL': 'fail',
+    'P3-REPO-LOGIN': 'pass',
+    'P3-IMAGE': 'pass',
+  };
   for (const [id, status] of Object.entries(expected)) expect(summary(results)).toContain(`${id}: ${status} (${results[id]!.message})`);
   expect(results['P3-SELFHEAL']).toMatchObject({ message: expect.stringContaining('prune'), fix: expect.stringContaining('--auto-prune') });
   expect(results['P3-ARGOCD-PINNED']!.message).toContain('8.3.0');
@@ -112,10 +133,22 @@ test('GitLab and its Application in a YAML file that does not parse: the bonus c
     'metadata: {name: twice}',
     '',
   ].join('\n');
-  const broken = await grade({ 'bonus/confs/gitlab.yaml': gitlab, 'bonus/scripts/setup.sh': '#!/bin/bash\nkubectl apply -f ../confs/gitlab.yaml\n' });
-  expect(broken['B-GITLAB']).toMatchObject({ status: 'skip', message: expect.stringMatching(/^skipped: G-YAML failed \(bonus\/confs\/gitlab\.yaml:13: .*GitLab's deployment/) });
-  expect(broken['B-ARGOCD-GITLAB']).toMatchObject({ status: 'skip', message: expect.stringMatching(/^skipped: G-YAML failed \(bonus\/confs\/gitlab\.yaml:13: .*the Application/) });
-  const unrelated = await grade({ 'bonus/confs/ci.yml': 'script:\n  - a: b: c\n', 'bonus/scripts/setup.sh': '#!/bin/bash\necho nothing\n' });
+  const broken = await grade({
+    'bonus/confs/gitlab.yaml': gitlab,
+    'bonus/scripts/setup.sh': '#!/bin/bash\nkubectl apply -f ../confs/gitlab.yaml\n',
+  });
+  expect(broken['B-GITLAB']).toMatchObject({
+    status: 'skip',
+    message: expect.stringMatching(/^skipped: G-YAML failed \(bonus\/confs\/gitlab\.yaml:13: .*GitLab's deployment/),
+  });
+  expect(broken['B-ARGOCD-GITLAB']).toMatchObject({
+    status: 'skip',
+    message: expect.stringMatching(/^skipped: G-YAML failed \(bonus\/confs\/gitlab\.yaml:13: .*the Application/),
+  });
+  const unrelated = await grade({
+    'bonus/confs/ci.yml': 'script:\n  - a: b: c\n',
+    'bonus/scripts/setup.sh': '#!/bin/bash\necho nothing\n',
+  });
   expect(unrelated['B-GITLAB']!.status).toBe('fail');
   expect(unrelated['B-ARGOCD-GITLAB']!.status).toBe('fail');
 });

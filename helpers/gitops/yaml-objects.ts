@@ -14,7 +14,11 @@ export function objectsOfText(text: string, file: string, firstLine = 1): Manife
     objectsOfDocument(document, {}).map((object) =>
       shift === 0
         ? object
-        : { ...object, location: { ...object.location, line: (object.location.line ?? 1) + shift }, lineOf: (path) => (object.lineOf(path) ?? 1) + shift },
+        : {
+            ...object,
+            location: { ...object.location, line: (object.location.line ?? 1) + shift },
+            lineOf: (path) => (object.lineOf(path) ?? 1) + shift,
+          },
     ),
   );
 }
@@ -42,7 +46,13 @@ export function heredocObjects(scripts: readonly ScriptFacts[]): ManifestObject[
         const written = writtenBefore(script, file.value, command.location.line ?? Infinity);
         if (!written || used.has(written)) continue;
         used.add(written);
-        objects.push(...objectsOfText(written.content, written.location.file, (written.location.line ?? 0) + (writtenByHeredoc(script, written) ? 1 : 0)));
+        objects.push(
+          ...objectsOfText(
+            written.content,
+            written.location.file,
+            (written.location.line ?? 0) + (writtenByHeredoc(script, written) ? 1 : 0),
+          ),
+        );
       }
     }
   }
@@ -55,9 +65,14 @@ const lastSegment = (path: string): string | undefined => path.replace(/\/+$/, '
 function writtenBefore(script: ScriptFacts, path: string, line: number): ScriptFacts['writtenFiles'][number] | undefined {
   const name = lastSegment(path);
   if (!name || !/\.(ya?ml|json)$/i.test(name)) return undefined;
-  return script.writtenFiles.filter((written) => !written.from && written.content && lastSegment(written.path) === name && (written.location.line ?? 0) <= line).at(-1);
+  return script.writtenFiles
+    .filter((written) => !written.from && written.content && lastSegment(written.path) === name && (written.location.line ?? 0) <= line)
+    .at(-1);
 }
 
 /** A heredoc's text starts on the line after its command; an echo's on the command's own line. */
 const writtenByHeredoc = (script: ScriptFacts, written: ScriptFacts['writtenFiles'][number]): boolean =>
-  script.commands.some((command) => command.location.line === written.location.line && (command.heredoc !== undefined || command.pipedFrom?.heredoc !== undefined));
+  script.commands.some(
+    (command) =>
+      command.location.line === written.location.line && (command.heredoc !== undefined || command.pipedFrom?.heredoc !== undefined),
+  );

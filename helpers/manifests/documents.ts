@@ -14,11 +14,17 @@ export interface ObjectSource {
 }
 
 /** The objects of one document; configuration documents (kubeconfig, k3d config, Helm values…) hold none. */
-export function objectsOfDocument(doc: YamlDocument, values: Record<string, string>, source: ObjectSource = { origin: 'yaml' }): ManifestObject[] {
+export function objectsOfDocument(
+  doc: YamlDocument,
+  values: Record<string, string>,
+  source: ObjectSource = { origin: 'yaml' },
+): ManifestObject[] {
   const data = doc.data;
   if (!isRecord(data)) return [];
   if (isList(data)) {
-    return (data.items as unknown[]).flatMap((item, index) => (classifyDocument(item).object ? [makeObject(doc, ['items', index], item as Record<string, unknown>, values, source)] : []));
+    return (data.items as unknown[]).flatMap((item, index) =>
+      classifyDocument(item).object ? [makeObject(doc, ['items', index], item as Record<string, unknown>, values, source)] : [],
+    );
   }
   return classifyDocument(data).object ? [makeObject(doc, [], data, values, source)] : [];
 }
@@ -28,7 +34,13 @@ function isList(data: Record<string, unknown>): boolean {
   return typeof data.kind === 'string' && data.kind.endsWith('List') && Array.isArray(data.items) && typeof data.apiVersion === 'string';
 }
 
-function makeObject(doc: YamlDocument, base: FieldPath, raw: Record<string, unknown>, values: Record<string, string>, source: ObjectSource): ManifestObject {
+function makeObject(
+  doc: YamlDocument,
+  base: FieldPath,
+  raw: Record<string, unknown>,
+  values: Record<string, string>,
+  source: ObjectSource,
+): ManifestObject {
   const isPlain = (path: FieldPath): boolean => {
     const node = doc.nodeAt([...base, ...path]);
     return isScalar(node) && node.type === 'PLAIN';

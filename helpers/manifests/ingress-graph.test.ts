@@ -4,7 +4,8 @@ import { defaultRoute, ingressRoutes, resolveBackend, routeForHost } from './ing
 import type { ManifestObject } from './model.ts';
 import { parseYaml } from './yaml-files.ts';
 
-const objectsOf = (text: string): ManifestObject[] => parseYaml('p2/confs/apps.yaml', text).documents.flatMap((doc) => objectsOfDocument(doc, {}));
+const objectsOf = (text: string): ManifestObject[] =>
+  parseYaml('p2/confs/apps.yaml', text).documents.flatMap((doc) => objectsOfDocument(doc, {}));
 
 const app = (name: string, port = 'containerPort: 8080', labels = `app: ${name}`) => `apiVersion: apps/v1
 kind: Deployment
@@ -35,7 +36,8 @@ spec:
 
 describe('Ingress routes', () => {
   test('networking.k8s.io/v1 rules and defaultBackend, from every Ingress together', () => {
-    const routes = ingressRoutes(objectsOf(`apiVersion: networking.k8s.io/v1
+    const routes = ingressRoutes(
+      objectsOf(`apiVersion: networking.k8s.io/v1
 kind: Ingress
 metadata: {name: one}
 spec:
@@ -62,8 +64,11 @@ spec:
           - path: /
             pathType: Prefix
             backend: {service: {name: app2, port: {number: 80}}}
-`));
-    expect(routes.map((route) => [route.host ?? '*', route.path ?? '*', route.backend?.service, route.backend?.port, route.location.line])).toEqual([
+`),
+    );
+    expect(
+      routes.map((route) => [route.host ?? '*', route.path ?? '*', route.backend?.service, route.backend?.port, route.location.line]),
+    ).toEqual([
       ['App1.com', '/', 'app1', 80, 11],
       ['*', '*', 'app3', 'web', 17],
       ['app2.com', '/api', 'api', 80, 24],
@@ -76,7 +81,8 @@ spec:
   });
 
   test('the legacy serviceName/servicePort form (extensions/v1beta1, networking.k8s.io/v1beta1)', () => {
-    const routes = ingressRoutes(objectsOf(`apiVersion: extensions/v1beta1
+    const routes = ingressRoutes(
+      objectsOf(`apiVersion: extensions/v1beta1
 kind: Ingress
 metadata: {name: legacy}
 spec:
@@ -97,14 +103,16 @@ spec:
         paths:
           - path: /
             backend: {serviceName: app2, servicePort: http}
-`));
+`),
+    );
     expect(routeForHost(routes, 'app1.com')?.backend).toEqual({ service: 'app1', port: 80 });
     expect(routeForHost(routes, 'app2.com')?.backend).toEqual({ service: 'app2', port: 'http' });
     expect(defaultRoute(routes)?.backend).toEqual({ service: 'app3', port: 80 });
   });
 
   test('a rule without host (or host "") catches other hosts, before a defaultBackend', () => {
-    const routes = ingressRoutes(objectsOf(`apiVersion: networking.k8s.io/v1
+    const routes = ingressRoutes(
+      objectsOf(`apiVersion: networking.k8s.io/v1
 kind: Ingress
 metadata: {name: one}
 spec:
@@ -116,7 +124,8 @@ spec:
           - path: /
             pathType: Prefix
             backend: {service: {name: app3, port: {number: 80}}}
-`));
+`),
+    );
     expect(defaultRoute(routes)?.backend?.service).toBe('app3');
     expect(defaultRoute(routes.filter((route) => route.source === 'default-backend'))?.backend?.service).toBe('fallback');
     expect(defaultRoute([])).toBeUndefined();
@@ -134,7 +143,10 @@ spec:
     const objects = objectsOf(text);
     const [route] = ingressRoutes(objects);
     const resolution = resolveBackend(route, objects);
-    return { workloads: resolution.workloads.map((w) => w.name), problems: resolution.problems.map((problem) => `${problem.location.line}: ${problem.message}`) };
+    return {
+      workloads: resolution.workloads.map((w) => w.name),
+      problems: resolution.problems.map((problem) => `${problem.location.line}: ${problem.message}`),
+    };
   };
 
   test('Service by name, port by number or by name, selector to the Deployment, targetPort to its container port', () => {
@@ -143,26 +155,45 @@ spec:
   });
 
   test('each broken link is named at its line', () => {
-    expect(resolve(app('app3') + ingress('app4', 'number: 80')).problems).toEqual(['30: the default backend routes to Service app4, which the part does not define']);
-    expect(resolve(app('app3') + ingress('app3', 'number: 8080')).problems).toEqual(['30: the default backend routes to port 8080 of Service app3, which has no such port (its ports: 80 (web))']);
-    expect(resolve(app('app3', 'containerPort: 80') + ingress('app3', 'number: 80')).problems).toEqual(['24: Service app3 sends traffic to port 8080, but Deployment app3 declares container ports 80']);
+    expect(resolve(app('app3') + ingress('app4', 'number: 80')).problems).toEqual([
+      '30: the default backend routes to Service app4, which the part does not define',
+    ]);
+    expect(resolve(app('app3') + ingress('app3', 'number: 8080')).problems).toEqual([
+      '30: the default backend routes to port 8080 of Service app3, which has no such port (its ports: 80 (web))',
+    ]);
+    expect(resolve(app('app3', 'containerPort: 80') + ingress('app3', 'number: 80')).problems).toEqual([
+      '24: Service app3 sends traffic to port 8080, but Deployment app3 declares container ports 80',
+    ]);
     expect(resolve(app('app3', 'containerPort: 8080', 'app: other') + ingress('app3', 'number: 80')).problems).toEqual([
-      '20: Service app3 selects app=app3, which no workload\'s pod template carries (Deployment app3 has pods labelled app=other)',
+      "20: Service app3 selects app=app3, which no workload's pod template carries (Deployment app3 has pods labelled app=other)",
     ]);
   });
 
   test('a named targetPort must name a container port; a numeric one is free when the container declares none', () => {
     const named = app('app3').replace('targetPort: 8080', 'targetPort: http');
-    expect(resolve(named + ingress('app3', 'number: 80')).problems).toEqual(['24: Service app3 sends traffic to the container port named http, but Deployment app3 has no container port with that name']);
-    expect(resolve(app('app3', 'name: http\n              containerPort: 8080').replace('targetPort: 8080', 'targetPort: http') + ingress('app3', 'number: 80')).problems).toEqual([]);
+    expect(resolve(named + ingress('app3', 'number: 80')).problems).toEqual([
+      '24: Service app3 sends traffic to the container port named http, but Deployment app3 has no container port with that name',
+    ]);
+    expect(
+      resolve(
+        app('app3', 'name: http\n              containerPort: 8080').replace('targetPort: 8080', 'targetPort: http') +
+          ingress('app3', 'number: 80'),
+      ).problems,
+    ).toEqual([]);
     const noPorts = app('app3').replace('          ports:\n            - containerPort: 8080\n', '');
     expect(resolve(noPorts + ingress('app3', 'number: 80')).problems).toEqual([]);
   });
 
   test('the Service must be in the Ingress namespace; a bare Pod is a workload too', () => {
-    const elsewhere = app('app3').replace('metadata: {name: app3}\nspec:\n  selector', 'metadata: {name: app3, namespace: apps}\nspec:\n  selector');
-    expect(resolve(elsewhere + ingress('app3', 'number: 80')).problems).toEqual(['30: the default backend routes to Service app3 in namespace default, but that Service is in namespace apps']);
-    const pod = 'apiVersion: v1\nkind: Pod\nmetadata: {name: solo, labels: {app: app3}}\nspec:\n  containers: [{name: c, image: nginx, ports: [{containerPort: 8080}]}]\n---\n';
+    const elsewhere = app('app3').replace(
+      'metadata: {name: app3}\nspec:\n  selector',
+      'metadata: {name: app3, namespace: apps}\nspec:\n  selector',
+    );
+    expect(resolve(elsewhere + ingress('app3', 'number: 80')).problems).toEqual([
+      '30: the default backend routes to Service app3 in namespace default, but that Service is in namespace apps',
+    ]);
+    const pod =
+      'apiVersion: v1\nkind: Pod\nmetadata: {name: solo, labels: {app: app3}}\nspec:\n  containers: [{name: c, image: nginx, ports: [{containerPort: 8080}]}]\n---\n';
     const service = app('app3').split('---\n')[1];
     expect(resolve(pod + service + '---\n' + ingress('app3', 'number: 80'))).toEqual({ workloads: ['solo'], problems: [] });
   });

@@ -80,7 +80,10 @@ function backendOf(value: unknown): BackendRef | undefined {
   }
   if (typeof value.serviceName === 'string' && value.serviceName) {
     const port = value.servicePort;
-    return { service: value.serviceName, ...(typeof port === 'number' || (typeof port === 'string' && port) ? { port: numeric(port) } : {}) };
+    return {
+      service: value.serviceName,
+      ...(typeof port === 'number' || (typeof port === 'string' && port) ? { port: numeric(port) } : {}),
+    };
   }
   return undefined;
 }
@@ -95,7 +98,10 @@ export function routeForHost(routes: readonly Route[], host: string): Route | un
 
 /** The route requests for any other host take: a default backend, or a rule without host serving `/`. */
 export function defaultRoute(routes: readonly Route[]): Route | undefined {
-  return routes.find((route) => route.source === 'rule' && route.host === undefined && servesRoot(route)) ?? routes.find((route) => route.source === 'default-backend');
+  return (
+    routes.find((route) => route.source === 'rule' && route.host === undefined && servesRoot(route)) ??
+    routes.find((route) => route.source === 'default-backend')
+  );
 }
 
 export interface Hop {
@@ -149,11 +155,18 @@ export function resolveBackend(route: Route, objects: readonly ManifestObject[])
   const spec = isRecord(service.body.spec) ? service.body.spec : {};
   const ports = Array.isArray(spec.ports) ? spec.ports.filter(isRecord) : [];
   if (backend.port === undefined) {
-    result.problems.push({ message: `${where} routes to Service ${backend.service} without naming a port`, fix: 'set the backend\'s service.port.number (or service.port.name)', location: route.location });
+    result.problems.push({
+      message: `${where} routes to Service ${backend.service} without naming a port`,
+      fix: "set the backend's service.port.number (or service.port.name)",
+      location: route.location,
+    });
   } else {
-    const portIndex = ports.findIndex((port) => (typeof backend.port === 'number' ? port.port === backend.port : port.name === backend.port));
+    const portIndex = ports.findIndex((port) =>
+      typeof backend.port === 'number' ? port.port === backend.port : port.name === backend.port,
+    );
     if (portIndex < 0) {
-      const listed = ports.map((port) => (port.name ? `${String(port.port)} (${String(port.name)})` : String(port.port))).join(', ') || 'none';
+      const listed =
+        ports.map((port) => (port.name ? `${String(port.port)} (${String(port.name)})` : String(port.port))).join(', ') || 'none';
       result.problems.push({
         message: `${where} routes to port ${backend.port} of Service ${backend.service}, which has no such port (its ports: ${listed})`,
         fix: `use one of the Service's ports in the Ingress backend, or add port ${backend.port} to Service ${backend.service}`,
@@ -164,27 +177,45 @@ export function resolveBackend(route: Route, objects: readonly ManifestObject[])
     }
   }
   if (spec.type === 'ExternalName') {
-    result.problems.push({ message: `Service ${backend.service} is of type ExternalName: it points outside the cluster, at no workload of the part`, fix: 'use a ClusterIP Service with a selector matching the app\'s pod labels', location: serviceAt(['spec', 'type']) });
+    result.problems.push({
+      message: `Service ${backend.service} is of type ExternalName: it points outside the cluster, at no workload of the part`,
+      fix: "use a ClusterIP Service with a selector matching the app's pod labels",
+      location: serviceAt(['spec', 'type']),
+    });
     return result;
   }
   const selector = labelsOf(spec.selector);
   if (Object.keys(selector).length === 0) {
-    result.problems.push({ message: `Service ${backend.service} has no selector, so no pod receives its traffic`, fix: 'add spec.selector with the labels of the app\'s pod template', location: serviceAt(['spec']) });
+    result.problems.push({
+      message: `Service ${backend.service} has no selector, so no pod receives its traffic`,
+      fix: "add spec.selector with the labels of the app's pod template",
+      location: serviceAt(['spec']),
+    });
     return result;
   }
   const candidates = objects.filter((obj) => isWorkload(obj) && namespaceOf(obj) === namespace);
   result.workloads = candidates.filter((obj) => matchesMap(selector, podLabelsOf(obj)));
   if (result.workloads.length === 0) {
-    const shown = Object.entries(selector).map(([key, value]) => `${key}=${value}`).join(',');
-    const nearest = candidates.map((obj) => `${describeObject(obj)} has pods labelled ${Object.entries(podLabelsOf(obj)).map(([key, value]) => `${key}=${value}`).join(',') || '(none)'}`);
+    const shown = Object.entries(selector)
+      .map(([key, value]) => `${key}=${value}`)
+      .join(',');
+    const nearest = candidates.map(
+      (obj) =>
+        `${describeObject(obj)} has pods labelled ${
+          Object.entries(podLabelsOf(obj))
+            .map(([key, value]) => `${key}=${value}`)
+            .join(',') || '(none)'
+        }`,
+    );
     result.problems.push({
       message: `Service ${backend.service} selects ${shown}, which no workload's pod template carries${nearest.length ? ` (${nearest.slice(0, 3).join('; ')})` : ''}`,
-      fix: 'make spec.selector of the Service equal to labels of the app\'s pod template (spec.template.metadata.labels)',
+      fix: "make spec.selector of the Service equal to labels of the app's pod template (spec.template.metadata.labels)",
       location: serviceAt(['spec', 'selector']),
     });
     return result;
   }
-  if (result.servicePort) result.problems.push(...targetPortProblems(service, result.servicePort, ports.indexOf(result.servicePort), result.workloads));
+  if (result.servicePort)
+    result.problems.push(...targetPortProblems(service, result.servicePort, ports.indexOf(result.servicePort), result.workloads));
   return result;
 }
 

@@ -60,9 +60,7 @@ const REMOVED: Record<string, string> = {
 };
 
 /** Why a document is, or is not, a Kubernetes object. */
-export type DocumentClass =
-  | { object: true; apiVersion: string; kind: string }
-  | { object: false; reason: string };
+export type DocumentClass = { object: true; apiVersion: string; kind: string } | { object: false; reason: string };
 
 export function classifyDocument(data: unknown): DocumentClass {
   if (!isRecord(data)) return { object: false, reason: 'not a mapping' };
@@ -177,7 +175,8 @@ let kindNames: Set<string> | undefined;
 function builtInKindNames(): Set<string> {
   if (!kindNames) {
     kindNames = new Set();
-    for (const [apiVersion, names] of kinds()) if (isBuiltInGroup(splitApiVersion(apiVersion).group)) for (const name of names) kindNames.add(name);
+    for (const [apiVersion, names] of kinds())
+      if (isBuiltInGroup(splitApiVersion(apiVersion).group)) for (const name of names) kindNames.add(name);
   }
   return kindNames;
 }
@@ -187,7 +186,8 @@ let builtInGroups: Set<string> | undefined;
 function isBuiltInGroup(group: string): boolean {
   if (!builtInGroups) {
     builtInGroups = new Set(BUILT_IN_GROUPS_WITHOUT_DOT);
-    for (const pkg of modelPackages()) if (pkg.builtIn) for (const apiVersion of pkg.folders.keys()) builtInGroups.add(splitApiVersion(apiVersion).group);
+    for (const pkg of modelPackages())
+      if (pkg.builtIn) for (const apiVersion of pkg.folders.keys()) builtInGroups.add(splitApiVersion(apiVersion).group);
   }
   return builtInGroups.has(group);
 }
@@ -229,7 +229,8 @@ function lookUpSchema(apiVersion: string, kind: string): KindSchema {
     return { status: 'unknown', message: `apiVersion ${apiVersion} has no kind ${kind}` };
   }
   if (isBuiltInGroup(group) || elsewhere.length) {
-    if (elsewhere.length) return { status: 'unknown', message: `apiVersion ${apiVersion} does not serve ${kind}; use apiVersion ${elsewhere[0]}` };
+    if (elsewhere.length)
+      return { status: 'unknown', message: `apiVersion ${apiVersion} does not serve ${kind}; use apiVersion ${elsewhere[0]}` };
     if (!/alpha|beta/.test(apiVersion)) return { status: 'unknown', message: `apiVersion ${apiVersion} is not served by Kubernetes` };
   }
   return { status: 'no-schema' };

@@ -119,7 +119,12 @@ function readKustomizations(ctx: GradingContext, files: YamlFile[]): { list: Rea
       entries.forEach((entry, index) => {
         if (typeof entry !== 'string') return;
         if (isRemote(entry, dir, ctx)) {
-          k.remote.push({ url: entry, kustomization: file.path, line: doc?.lineOf([field, index]), ...(k.namespace ? { namespace: k.namespace } : {}) });
+          k.remote.push({
+            url: entry,
+            kustomization: file.path,
+            line: doc?.lineOf([field, index]),
+            ...(k.namespace ? { namespace: k.namespace } : {}),
+          });
           return;
         }
         const path = local(entry, [field, index]);
@@ -137,18 +142,24 @@ function readKustomizations(ctx: GradingContext, files: YamlFile[]): { list: Rea
     };
     const listAt = (field: string): unknown[] => (Array.isArray(data[field]) ? (data[field] as unknown[]) : []);
     listAt('patchesStrategicMerge').forEach((entry, index) => patchLike(entry, ['patchesStrategicMerge', index]));
-    for (const field of ['patches', 'patchesJson6902', 'replacements']) listAt(field).forEach((entry, index) => isRecord(entry) && patchLike(entry.path, [field, index, 'path']));
+    for (const field of ['patches', 'patchesJson6902', 'replacements'])
+      listAt(field).forEach((entry, index) => isRecord(entry) && patchLike(entry.path, [field, index, 'path']));
     for (const field of ['configMapGenerator', 'secretGenerator']) {
       listAt(field).forEach((entry, index) => {
         if (!isRecord(entry)) return;
         for (const key of ['files', 'envs']) {
           const paths = Array.isArray(entry[key]) ? entry[key] : [];
-          paths.forEach((item: unknown, itemIndex: number) => typeof item === 'string' && patchLike(item.includes('=') ? item.slice(item.indexOf('=') + 1) : item, [field, index, key, itemIndex]));
+          paths.forEach(
+            (item: unknown, itemIndex: number) =>
+              typeof item === 'string' &&
+              patchLike(item.includes('=') ? item.slice(item.indexOf('=') + 1) : item, [field, index, key, itemIndex]),
+          );
         }
         patchLike(entry.env, [field, index, 'env']);
       });
     }
-    for (const field of ['crds', 'generators', 'transformers', 'validators', 'configurations']) listAt(field).forEach((entry, index) => patchLike(entry, [field, index]));
+    for (const field of ['crds', 'generators', 'transformers', 'validators', 'configurations'])
+      listAt(field).forEach((entry, index) => patchLike(entry, [field, index]));
     if (isRecord(data.openapi)) patchLike(data.openapi.path, ['openapi', 'path']);
     list.push(k);
   }
@@ -182,18 +193,31 @@ function isRemote(entry: string, dir: string, ctx: GradingContext): boolean {
 function closureDirs(k: ReadKustomization, byDir: Map<string, ReadKustomization>, seen = new Set<string>()): ReadKustomization[] {
   if (seen.has(k.dir)) return [];
   seen.add(k.dir);
-  return [k, ...k.localDirs.flatMap((dir) => {
-    const inner = byDir.get(dir);
-    return inner ? closureDirs(inner, byDir, seen) : [];
-  })];
+  return [
+    k,
+    ...k.localDirs.flatMap((dir) => {
+      const inner = byDir.get(dir);
+      return inner ? closureDirs(inner, byDir, seen) : [];
+    }),
+  ];
 }
 
-async function buildKustomization(ctx: GradingContext, part: SubjectPart, k: ReadKustomization, byDir: Map<string, ReadKustomization>, kubectl: string | undefined): Promise<KustomizeBuild> {
+async function buildKustomization(
+  ctx: GradingContext,
+  part: SubjectPart,
+  k: ReadKustomization,
+  byDir: Map<string, ReadKustomization>,
+  kubectl: string | undefined,
+): Promise<KustomizeBuild> {
   const public_ = publicView(k);
   const included = closureDirs(k, byDir);
   const unsafe = included.find((item) => item.unsafe)?.unsafe;
   if (unsafe) return { kustomization: public_, notBuilt: unsafe };
-  if (!kubectl) return { kustomization: public_, notBuilt: `kubectl is not installed, so ${k.file} was not built (install kubectl to check the objects it builds)` };
+  if (!kubectl)
+    return {
+      kustomization: public_,
+      notBuilt: `kubectl is not installed, so ${k.file} was not built (install kubectl to check the objects it builds)`,
+    };
   const work = await mkdtemp(join(tmpdir(), 'iot-kustomize-'));
   try {
     // A copy of the text files of every folder the build reads, with remote resources left out.
@@ -210,14 +234,23 @@ async function buildKustomization(ctx: GradingContext, part: SubjectPart, k: Rea
     try {
       stdout = await run(kubectl, ['kustomize', join(work, k.dir), '--load-restrictor', 'LoadRestrictionsRootOnly'], work);
     } catch (error) {
-      const message = String((error as { stderr?: string }).stderr || (error as Error).message).split(work + '/').join('').trim().split('\n').slice(0, 3).join(' ');
+      const message = String((error as { stderr?: string }).stderr || (error as Error).message)
+        .split(work + '/')
+        .join('')
+        .trim()
+        .split('\n')
+        .slice(0, 3)
+        .join(' ');
       return { kustomization: public_, error: `kubectl kustomize ${k.dir} failed: ${message}` };
     }
     const parsed = parseYaml(k.file, stdout);
-    if (parsed.errors.length) return { kustomization: public_, error: `kubectl kustomize ${k.dir} printed YAML that does not parse: ${parsed.errors[0].message}` };
+    if (parsed.errors.length)
+      return { kustomization: public_, error: `kubectl kustomize ${k.dir} printed YAML that does not parse: ${parsed.errors[0].message}` };
     const values = targetDotenv(ctx.target, part);
     const sources = await sourceObjects(ctx, part, k.resourceFiles, values);
-    const objects = parsed.documents.flatMap((doc) => objectsOfDocument(doc, values, { origin: 'kustomize', file: k.file })).map((obj) => placeAtSource(obj, sources, k));
+    const objects = parsed.documents
+      .flatMap((doc) => objectsOfDocument(doc, values, { origin: 'kustomize', file: k.file }))
+      .map((obj) => placeAtSource(obj, sources, k));
     return { kustomization: public_, objects };
   } finally {
     await rm(work, { recursive: true, force: true });
@@ -225,14 +258,28 @@ async function buildKustomization(ctx: GradingContext, part: SubjectPart, k: Rea
 }
 
 /** The objects of the resource files, as written, to point built objects at their source lines. */
-async function sourceObjects(ctx: GradingContext, part: SubjectPart, files: string[], values: Record<string, string>): Promise<ManifestObject[]> {
+async function sourceObjects(
+  ctx: GradingContext,
+  part: SubjectPart,
+  files: string[],
+  values: Record<string, string>,
+): Promise<ManifestObject[]> {
   const wanted = new Set(files);
-  return (await yamlFiles(ctx, part)).filter((file) => wanted.has(file.path)).flatMap((file) => file.documents.flatMap((doc) => objectsOfDocument(doc, values)));
+  return (await yamlFiles(ctx, part))
+    .filter((file) => wanted.has(file.path))
+    .flatMap((file) => file.documents.flatMap((doc) => objectsOfDocument(doc, values)));
 }
 
 /** A built object keeps kustomize's body but is reported at its source document (same kind, name under prefix/suffix). */
 function placeAtSource(built: ManifestObject, sources: ManifestObject[], k: ReadKustomization): ManifestObject {
-  const source = sources.find((obj) => obj.kind === built.kind && obj.name !== undefined && built.name !== undefined && built.name.includes(obj.name) && (obj.name === built.name || built.name.length > obj.name.length));
+  const source = sources.find(
+    (obj) =>
+      obj.kind === built.kind &&
+      obj.name !== undefined &&
+      built.name !== undefined &&
+      built.name.includes(obj.name) &&
+      (obj.name === built.name || built.name.length > obj.name.length),
+  );
   const exact = sources.find((obj) => obj.kind === built.kind && obj.name === built.name);
   const origin = exact ?? source;
   if (!origin) {
@@ -247,7 +294,9 @@ function withoutRemote(text: string, k: ReadKustomization): string {
   if (!isRecord(doc?.data)) return text;
   const remote = new Set(k.remote.map((item) => item.url));
   const data = { ...doc.data };
-  for (const field of ['resources', 'bases', 'components']) if (Array.isArray(data[field])) data[field] = (data[field] as unknown[]).filter((entry) => !(typeof entry === 'string' && remote.has(entry)));
+  for (const field of ['resources', 'bases', 'components'])
+    if (Array.isArray(data[field]))
+      data[field] = (data[field] as unknown[]).filter((entry) => !(typeof entry === 'string' && remote.has(entry)));
   return stringify(data);
 }
 
@@ -256,7 +305,12 @@ function run(command: string, args: string[], cwd: string): Promise<string> {
     execFile(
       command,
       args,
-      { cwd, timeout: BUILD_TIMEOUT_MS, maxBuffer: 16 * 1024 * 1024, env: { PATH: process.env.PATH ?? '', HOME: cwd, KUBECONFIG: join(cwd, 'no-kubeconfig') } },
+      {
+        cwd,
+        timeout: BUILD_TIMEOUT_MS,
+        maxBuffer: 16 * 1024 * 1024,
+        env: { PATH: process.env.PATH ?? '', HOME: cwd, KUBECONFIG: join(cwd, 'no-kubeconfig') },
+      },
       (error, stdout, stderr) => (error ? reject(Object.assign(error, { stderr })) : resolve(stdout)),
     );
   });

@@ -70,25 +70,29 @@ export function qualifiedName(key: string): string | undefined {
   const [prefix, name] = parts.length === 2 ? parts : [undefined, parts[0]];
   if (prefix !== undefined) {
     if (prefix.length === 0) return 'the prefix before "/" is empty';
-    if (prefix.length > 253 || !DNS1123_SUBDOMAIN.test(prefix)) return 'the prefix before "/" must be a DNS subdomain (lowercase letters, digits, "-" and ".")';
+    if (prefix.length > 253 || !DNS1123_SUBDOMAIN.test(prefix))
+      return 'the prefix before "/" must be a DNS subdomain (lowercase letters, digits, "-" and ".")';
   }
   if (name === undefined || name.length === 0) return 'the name is empty';
   if (name.length > 63) return 'the name is longer than 63 characters';
-  if (!QUALIFIED_NAME.test(name)) return 'use letters, digits, "-", "_" and ".", starting and ending with a letter or digit (and an optional prefix such as app.kubernetes.io/)';
+  if (!QUALIFIED_NAME.test(name))
+    return 'use letters, digits, "-", "_" and ".", starting and ending with a letter or digit (and an optional prefix such as app.kubernetes.io/)';
   return undefined;
 }
 
 /** What is wrong with a label value (to follow `invalid label value "…": `). */
 export function labelValue(value: string): string | undefined {
   if (value.length > 63) return 'it is longer than 63 characters';
-  if (!LABEL_VALUE.test(value)) return 'use letters, digits, "-", "_" and ".", starting and ending with a letter or digit (or leave it empty)';
+  if (!LABEL_VALUE.test(value))
+    return 'use letters, digits, "-", "_" and ".", starting and ending with a letter or digit (or leave it empty)';
   return undefined;
 }
 
 /** A port name (containerPort name, Service port name): IANA_SVC_NAME. */
 export function portName(value: string): string | undefined {
   if (value.length > 15) return `port name "${value}" is longer than 15 characters`;
-  if (!IANA_SVC_NAME.test(value)) return `port name "${value}" may hold only lowercase letters, digits and "-", starting and ending with a letter or digit`;
+  if (!IANA_SVC_NAME.test(value))
+    return `port name "${value}" may hold only lowercase letters, digits and "-", starting and ending with a letter or digit`;
   if (value.includes('--')) return `port name "${value}" may not contain "--"`;
   if (!/[a-z]/.test(value)) return `port name "${value}" must contain at least one letter`;
   return undefined;

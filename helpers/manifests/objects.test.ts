@@ -24,7 +24,8 @@ const { contextWith, removeRepos } = await import('./test-repo.ts');
 
 afterEach(removeRepos);
 
-const summary = (objects: ManifestObject[]) => objects.map((obj) => `${obj.origin} ${obj.kind} ${obj.name} ${obj.location.file}:${obj.location.line}`);
+const summary = (objects: ManifestObject[]) =>
+  objects.map((obj) => `${obj.origin} ${obj.kind} ${obj.name} ${obj.location.file}:${obj.location.line}`);
 
 describe('which documents are Kubernetes objects', () => {
   test.each([
@@ -52,26 +53,35 @@ describe('which documents are Kubernetes objects', () => {
 describe('the objects of a part', () => {
   test('YAML objects in file order (Lists expanded, configuration left out), then imperative ones', async () => {
     const ctx = await contextWith({
-      'p2/confs/a.yaml': 'apiVersion: v1\nkind: Service\nmetadata: {name: one}\n---\n# nothing\n---\napiVersion: v1\nkind: List\nitems:\n  - apiVersion: v1\n    kind: ConfigMap\n    metadata: {name: two}\n',
+      'p2/confs/a.yaml':
+        'apiVersion: v1\nkind: Service\nmetadata: {name: one}\n---\n# nothing\n---\napiVersion: v1\nkind: List\nitems:\n  - apiVersion: v1\n    kind: ConfigMap\n    metadata: {name: two}\n',
       'p2/confs/k3s.yaml': 'write-kubeconfig-mode: "0644"\n',
       'p2/confs/kubeconfig.yaml': 'apiVersion: v1\nkind: Config\nclusters: []\n',
       'p2/confs/broken.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: dup, name: dup}\n',
       'p3/confs/other.yaml': 'apiVersion: v1\nkind: Namespace\nmetadata: {name: dev}\n',
     });
     const objects = await objectsOf(ctx, 'p2');
-    expect(summary(objects)).toEqual(['yaml Service one p2/confs/a.yaml:1', 'yaml ConfigMap two p2/confs/a.yaml:10', 'script Namespace from-script p2/scripts/server.sh:4']);
+    expect(summary(objects)).toEqual([
+      'yaml Service one p2/confs/a.yaml:1',
+      'yaml ConfigMap two p2/confs/a.yaml:10',
+      'script Namespace from-script p2/scripts/server.sh:4',
+    ]);
     expect(objects[1].lineOf(['metadata', 'name'])).toBe(12);
     expect(await objectsOf(ctx, 'p2')).toBe(objects);
   });
 
-  test('placeholders come from the part\'s .env, then the repository\'s', async () => {
+  test("placeholders come from the part's .env, then the repository's", async () => {
     const ctx = await contextWith({
       '.env.example': 'TAG=1.0\nREPLICAS=1\n',
       'p2/.env': 'REPLICAS=3\n',
-      'p2/confs/app.yaml': 'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: app2}\nspec:\n  replicas: ${REPLICAS}\n  template:\n    spec:\n      containers: [{name: a, image: "nginx:$TAG", args: ["$MISSING"]}]\n',
+      'p2/confs/app.yaml':
+        'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: app2}\nspec:\n  replicas: ${REPLICAS}\n  template:\n    spec:\n      containers: [{name: a, image: "nginx:$TAG", args: ["$MISSING"]}]\n',
     });
     const [deployment] = await objectsOf(ctx, 'p2');
-    expect(deployment.body.spec).toMatchObject({ replicas: 3, template: { spec: { containers: [{ image: 'nginx:1.0', args: ['$MISSING'] }] } } });
+    expect(deployment.body.spec).toMatchObject({
+      replicas: 3,
+      template: { spec: { containers: [{ image: 'nginx:1.0', args: ['$MISSING'] }] } },
+    });
     expect(deployment.unresolved).toEqual({ 'spec.template.spec.containers[0].args[0]': ['$MISSING'] });
   });
 });
@@ -111,7 +121,12 @@ describe('kustomizations', () => {
     process.env.PATH = '/nonexistent';
     const ctx = await contextWith(kustomizeRepo);
     expect(await remoteResources(ctx, 'p2')).toEqual([
-      { url: 'https://raw.githubusercontent.com/argoproj/argo-cd/v3.1.5/manifests/install.yaml', kustomization: 'p2/confs/kustomization.yaml', line: 4, namespace: 'apps' },
+      {
+        url: 'https://raw.githubusercontent.com/argoproj/argo-cd/v3.1.5/manifests/install.yaml',
+        kustomization: 'p2/confs/kustomization.yaml',
+        line: 4,
+        namespace: 'apps',
+      },
       { url: 'github.com/org/repo//base?ref=v1', kustomization: 'p2/confs/kustomization.yaml', line: 5, namespace: 'apps' },
     ]);
   });
@@ -121,15 +136,23 @@ describe('kustomizations', () => {
     const ctx = await contextWith(kustomizeRepo);
     const facts = await kustomizeFacts(ctx, 'p2');
     expect(facts.builds).toHaveLength(1);
-    expect(facts.builds[0].notBuilt).toBe('kubectl is not installed, so p2/confs/kustomization.yaml was not built (install kubectl to check the objects it builds)');
-    expect(summary(await objectsOf(ctx, 'p2'))).toEqual(['yaml Deployment app2 p2/confs/app.yaml:1', 'script Namespace from-script p2/scripts/server.sh:4']);
+    expect(facts.builds[0].notBuilt).toBe(
+      'kubectl is not installed, so p2/confs/kustomization.yaml was not built (install kubectl to check the objects it builds)',
+    );
+    expect(summary(await objectsOf(ctx, 'p2'))).toEqual([
+      'yaml Deployment app2 p2/confs/app.yaml:1',
+      'script Namespace from-script p2/scripts/server.sh:4',
+    ]);
   });
 
   test('with kubectl, the built objects replace their resource files and point at their source lines', async () => {
     process.env.PATH = `${bin}${delimiter}/usr/bin${delimiter}/bin`;
     const ctx = await contextWith(kustomizeRepo);
     const objects = await objectsOf(ctx, 'p2');
-    expect(summary(objects)).toEqual(['kustomize Deployment app2 p2/confs/app.yaml:1', 'script Namespace from-script p2/scripts/server.sh:4']);
+    expect(summary(objects)).toEqual([
+      'kustomize Deployment app2 p2/confs/app.yaml:1',
+      'script Namespace from-script p2/scripts/server.sh:4',
+    ]);
     expect(objects[0].namespace).toBe('apps');
     expect(objects[0].body.spec).toEqual({ replicas: 3 });
     expect(objects[0].lineOf(['spec', 'replicas'])).toBe(5);
@@ -155,9 +178,18 @@ describe('kustomizations', () => {
     expect(facts.builds.map((build) => build.kustomization.file)).toEqual(['p2/confs/kustomization.yaml']);
     expect([...facts.replacedByBuild]).toEqual(['p2/base/app.yaml']);
     // kubectl built a copy holding the overlay and the base, nothing else.
-    expect(readFileSync(join(bin, 'tree'), 'utf8').trim().split('\n')).toEqual(['./p2/base/app.yaml', './p2/base/kustomization.yaml', './p2/confs/kustomization.yaml', './p2/confs/unrelated.yaml']);
+    expect(readFileSync(join(bin, 'tree'), 'utf8').trim().split('\n')).toEqual([
+      './p2/base/app.yaml',
+      './p2/base/kustomization.yaml',
+      './p2/confs/kustomization.yaml',
+      './p2/confs/unrelated.yaml',
+    ]);
     // The fake build prints app2: it stands for prod-app2 and is reported at the base's document.
-    expect(summary(await objectsOf(ctx, 'p2'))).toEqual(['yaml ConfigMap other p2/confs/unrelated.yaml:1', 'kustomize Deployment app2 p2/base/app.yaml:1', 'script Namespace from-script p2/scripts/server.sh:4']);
+    expect(summary(await objectsOf(ctx, 'p2'))).toEqual([
+      'yaml ConfigMap other p2/confs/unrelated.yaml:1',
+      'kustomize Deployment app2 p2/base/app.yaml:1',
+      'script Namespace from-script p2/scripts/server.sh:4',
+    ]);
   });
 
   test('a base written with a trailing slash (../base/) is the same folder: included, not built on its own', async () => {
@@ -173,7 +205,11 @@ describe('kustomizations', () => {
       ['p2/confs/overlays/one/kustomization.yml', true, ['p2/confs/base/app.yaml']],
     ]);
     expect(facts.kustomizations[1].remote).toEqual([]);
-    expect(readFileSync(join(bin, 'tree'), 'utf8').trim().split('\n')).toEqual(['./p2/confs/base/app.yaml', './p2/confs/base/kustomization.yml', './p2/confs/overlays/one/kustomization.yml']);
+    expect(readFileSync(join(bin, 'tree'), 'utf8').trim().split('\n')).toEqual([
+      './p2/confs/base/app.yaml',
+      './p2/confs/base/kustomization.yml',
+      './p2/confs/overlays/one/kustomization.yml',
+    ]);
   });
 
   test('a kustomization that runs plugins or reads outside the repository is not built', async () => {
@@ -183,8 +219,15 @@ describe('kustomizations', () => {
       'p2/confs/app.yaml': kustomizeRepo['p2/confs/app.yaml'],
       'p3/confs/kustomization.yaml': 'resources:\n  - ../../../../etc/secrets\n',
     });
-    expect((await kustomizeFacts(ctx, 'p2')).builds[0].notBuilt).toBe('p2/confs/kustomization.yaml uses helmCharts, which run plugins or fetch charts; the grader does not build it');
-    expect((await kustomizeFacts(ctx, 'p3')).builds[0].notBuilt).toBe('p3/confs/kustomization.yaml:2: "../../../../etc/secrets" lies outside the repository; the grader does not build it');
-    expect(summary(await objectsOf(ctx, 'p2'))).toEqual(['yaml Deployment app2 p2/confs/app.yaml:1', 'script Namespace from-script p2/scripts/server.sh:4']);
+    expect((await kustomizeFacts(ctx, 'p2')).builds[0].notBuilt).toBe(
+      'p2/confs/kustomization.yaml uses helmCharts, which run plugins or fetch charts; the grader does not build it',
+    );
+    expect((await kustomizeFacts(ctx, 'p3')).builds[0].notBuilt).toBe(
+      'p3/confs/kustomization.yaml:2: "../../../../etc/secrets" lies outside the repository; the grader does not build it',
+    );
+    expect(summary(await objectsOf(ctx, 'p2'))).toEqual([
+      'yaml Deployment app2 p2/confs/app.yaml:1',
+      'script Namespace from-script p2/scripts/server.sh:4',
+    ]);
   });
 });

@@ -17,7 +17,11 @@ export interface Resolution {
  * Replaces placeholders in every string value. A plain (unquoted) scalar that was entirely
  * resolved is read again as YAML, so `replicas: ${REPLICAS}` with REPLICAS=3 becomes the number 3.
  */
-export function resolvePlaceholders(data: unknown, values: Record<string, string>, isPlain: (path: FieldPath) => boolean = () => false): Resolution {
+export function resolvePlaceholders(
+  data: unknown,
+  values: Record<string, string>,
+  isPlain: (path: FieldPath) => boolean = () => false,
+): Resolution {
   const unresolved: Record<string, string[]> = {};
   const walk = (value: unknown, path: Array<string | number>): unknown => {
     if (typeof value === 'string') {
@@ -36,17 +40,20 @@ export function resolvePlaceholders(data: unknown, values: Record<string, string
 }
 
 export function substitute(text: string, values: Record<string, string>, missing: string[] = []): string {
-  return text.replace(PLACEHOLDER, (whole, braced: string | undefined, operator: string | undefined, fallback: string | undefined, bare: string | undefined) => {
-    const name = (braced ?? bare) as string;
-    const value = values[name];
-    if (operator === ':-' && !value) return fallback ?? '';
-    if (operator === '-' && value === undefined) return fallback ?? '';
-    if (value === undefined) {
-      missing.push(whole);
-      return whole;
-    }
-    return value;
-  });
+  return text.replace(
+    PLACEHOLDER,
+    (whole, braced: string | undefined, operator: string | undefined, fallback: string | undefined, bare: string | undefined) => {
+      const name = (braced ?? bare) as string;
+      const value = values[name];
+      if (operator === ':-' && !value) return fallback ?? '';
+      if (operator === '-' && value === undefined) return fallback ?? '';
+      if (value === undefined) {
+        missing.push(whole);
+        return whole;
+      }
+      return value;
+    },
+  );
 }
 
 function rereadScalar(text: string): unknown {

@@ -7,7 +7,8 @@ export type Labels = Record<string, string>;
 export function labelsOf(value: unknown): Labels {
   if (!isRecord(value)) return {};
   const labels: Labels = {};
-  for (const [key, item] of Object.entries(value)) if (typeof item === 'string' || typeof item === 'number' || typeof item === 'boolean') labels[key] = String(item);
+  for (const [key, item] of Object.entries(value))
+    if (typeof item === 'string' || typeof item === 'number' || typeof item === 'boolean') labels[key] = String(item);
   return labels;
 }
 

@@ -12,7 +12,8 @@ function objectOf(text: string, values: Record<string, string> = {}): ManifestOb
   return objects[0];
 }
 
-const problemsOf = (text: string, values: Record<string, string> = {}): string[] => validateObject(objectOf(text, values)).map((problem) => `${problem.line}: ${problem.message}`);
+const problemsOf = (text: string, values: Record<string, string> = {}): string[] =>
+  validateObject(objectOf(text, values)).map((problem) => `${problem.line}: ${problem.message}`);
 
 const DEPLOYMENT = `apiVersion: apps/v1
 kind: Deployment
@@ -52,11 +53,16 @@ describe('schema validation', () => {
   });
 
   test('an unknown field is reported with its path, line and the field meant', () => {
-    expect(problemsOf(DEPLOYMENT.replace('  replicas: 3', '  replicaz: 3'))).toEqual(['8: spec.replicaz: unknown field; did you mean replicas?']);
+    expect(problemsOf(DEPLOYMENT.replace('  replicas: 3', '  replicaz: 3'))).toEqual([
+      '8: spec.replicaz: unknown field; did you mean replicas?',
+    ]);
   });
 
   test('unknown fields are found at every depth', () => {
-    const text = DEPLOYMENT.replace('          ports:\n            - name: http\n              containerPort: 80', '          portz: []\n          ports:\n            - name: http\n              containerport: 80\n              containerPort: 80');
+    const text = DEPLOYMENT.replace(
+      '          ports:\n            - name: http\n              containerPort: 80',
+      '          portz: []\n          ports:\n            - name: http\n              containerport: 80\n              containerPort: 80',
+    );
     expect(problemsOf(text)).toEqual([
       '25: spec.template.spec.containers[0].portz: unknown field; did you mean ports?',
       '28: spec.template.spec.containers[0].ports[0].containerport: unknown field; did you mean containerPort?',
@@ -69,7 +75,9 @@ describe('schema validation', () => {
   });
 
   test('types, required fields and enums are reported as the API server words them', () => {
-    const text = DEPLOYMENT.replace('  replicas: 3', '  replicas: "3"').replace(/  selector:\n    matchLabels:\n      app: app2\n/, '').replace('image: nginx:1.27', 'image: nginx:1.27\n          imagePullPolicy: Sometimes');
+    const text = DEPLOYMENT.replace('  replicas: 3', '  replicas: "3"')
+      .replace(/  selector:\n    matchLabels:\n      app: app2\n/, '')
+      .replace('image: nginx:1.27', 'image: nginx:1.27\n          imagePullPolicy: Sometimes');
     expect(problemsOf(text)).toEqual([
       '7: spec.selector: required field is missing',
       '8: spec.replicas: must be an integer, not the string "3"',
@@ -78,7 +86,8 @@ describe('schema validation', () => {
   });
 
   test('a Service port accepts a number or a name as targetPort, and nothing else', () => {
-    const service = (targetPort: string) => `apiVersion: v1\nkind: Service\nmetadata: {name: app2}\nspec:\n  selector: {app: app2}\n  ports:\n    - port: 80\n      targetPort: ${targetPort}\n`;
+    const service = (targetPort: string) =>
+      `apiVersion: v1\nkind: Service\nmetadata: {name: app2}\nspec:\n  selector: {app: app2}\n  ports:\n    - port: 80\n      targetPort: ${targetPort}\n`;
     expect(problemsOf(service('8080'))).toEqual([]);
     expect(problemsOf(service('http'))).toEqual([]);
     expect(problemsOf(service('true'))).toEqual(['8: spec.ports[0].targetPort: must be a string or an integer, not true']);
@@ -112,15 +121,26 @@ spec:
   });
 
   test('a removed apiVersion and a misspelt kind are reported on their lines', () => {
-    expect(problemsOf('apiVersion: extensions/v1beta1\nkind: Ingress\nmetadata: {name: web}\nspec:\n  backend: {serviceName: app3, servicePort: 80}\n')).toEqual([
+    expect(
+      problemsOf(
+        'apiVersion: extensions/v1beta1\nkind: Ingress\nmetadata: {name: web}\nspec:\n  backend: {serviceName: app3, servicePort: 80}\n',
+      ),
+    ).toEqual([
       '1: apiVersion: extensions/v1beta1 Ingress is no longer served: Kubernetes removed it in 1.22; use apiVersion networking.k8s.io/v1 (backends become service.name and service.port.number or service.port.name, and each path needs a pathType)',
     ]);
-    expect(problemsOf('apiVersion: networking.k8s.io/v1\nkind: Ingres\nmetadata: {name: web}\n')).toEqual(['2: kind: apiVersion networking.k8s.io/v1 has no kind Ingres; did you mean Ingress?']);
-    expect(problemsOf('apiVersion: v1\nkind: Deployment\nmetadata: {name: web}\n')).toEqual(['2: kind: Deployment is not served by v1; use apiVersion apps/v1']);
+    expect(problemsOf('apiVersion: networking.k8s.io/v1\nkind: Ingres\nmetadata: {name: web}\n')).toEqual([
+      '2: kind: apiVersion networking.k8s.io/v1 has no kind Ingres; did you mean Ingress?',
+    ]);
+    expect(problemsOf('apiVersion: v1\nkind: Deployment\nmetadata: {name: web}\n')).toEqual([
+      '2: kind: Deployment is not served by v1; use apiVersion apps/v1',
+    ]);
   });
 
   test('the selector must match the pod template labels, and a container needs an image', () => {
-    const text = DEPLOYMENT.replace('      labels:\n        app: app2\n      annotations', '      labels:\n        app: other\n      annotations').replace('          image: nginx:1.27\n', '');
+    const text = DEPLOYMENT.replace(
+      '      labels:\n        app: app2\n      annotations',
+      '      labels:\n        app: other\n      annotations',
+    ).replace('          image: nginx:1.27\n', '');
     expect(problemsOf(text)).toEqual([
       '16: spec.template.metadata.labels: the `selector` does not match the template `labels`; give the pod template every label spec.selector.matchLabels names',
       '23: spec.template.spec.containers[0].image: required field is missing',
@@ -129,7 +149,8 @@ spec:
 });
 
 describe('names, labels and annotations', () => {
-  const named = (apiVersion: string, kind: string, name: string) => problemsOf(`apiVersion: ${apiVersion}\nkind: ${kind}\nmetadata:\n  name: "${name}"\n`);
+  const named = (apiVersion: string, kind: string, name: string) =>
+    problemsOf(`apiVersion: ${apiVersion}\nkind: ${kind}\nmetadata:\n  name: "${name}"\n`);
 
   test('metadata.name follows the rule of its kind', () => {
     expect(named('apps/v1', 'ReplicaSet', 'my.app-1')).toEqual([]);
@@ -138,9 +159,14 @@ describe('names, labels and annotations', () => {
     expect(named('v1', 'Namespace', 'my.ns')[0]).toMatch(/^4: metadata\.name: "my\.ns" is not a valid DNS-1123 label/);
     expect(named('rbac.authorization.k8s.io/v1', 'ClusterRole', 'system:reader')).toEqual([]);
     expect(named('v1', 'ConfigMap', 'a'.repeat(254))[0]).toMatch(/is longer than 253 characters/);
-    expect(named('batch/v1', 'CronJob', 'a'.repeat(53))).toEqual(['1: spec: required field is missing', `4: metadata.name: "${'a'.repeat(53)}" is longer than 52 characters`]);
+    expect(named('batch/v1', 'CronJob', 'a'.repeat(53))).toEqual([
+      '1: spec: required field is missing',
+      `4: metadata.name: "${'a'.repeat(53)}" is longer than 52 characters`,
+    ]);
     expect(problemsOf('apiVersion: v1\nkind: ConfigMap\nmetadata:\n  generateName: app-\n')).toEqual([]);
-    expect(problemsOf('apiVersion: v1\nkind: ConfigMap\nmetadata:\n  labels: {a: b}\n')).toEqual(['3: metadata.name: required field is missing']);
+    expect(problemsOf('apiVersion: v1\nkind: ConfigMap\nmetadata:\n  labels: {a: b}\n')).toEqual([
+      '3: metadata.name: required field is missing',
+    ]);
   });
 
   test('label keys and values, annotation keys', () => {
@@ -175,7 +201,8 @@ metadata:
 });
 
 describe('placeholders', () => {
-  const scaled = 'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: app2}\nspec:\n  replicas: ${REPLICAS}\n  selector: {matchLabels: {app: app2}}\n  template:\n    metadata: {labels: {app: app2}}\n    spec:\n      containers: [{name: app2, image: "nginx:${TAG}"}]\n';
+  const scaled =
+    'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: app2}\nspec:\n  replicas: ${REPLICAS}\n  selector: {matchLabels: {app: app2}}\n  template:\n    metadata: {labels: {app: app2}}\n    spec:\n      containers: [{name: app2, image: "nginx:${TAG}"}]\n';
 
   test('a resolved placeholder takes the type YAML gives its value', () => {
     const obj = objectOf(scaled, { REPLICAS: '3', TAG: '1.27' });

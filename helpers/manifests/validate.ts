@@ -24,7 +24,10 @@ export function validateObject(obj: ManifestObject): ObjectProblem[] {
   const schema = schemaOf(obj.apiVersion, obj.kind);
   switch (schema.status) {
     case 'removed': {
-      const hint = obj.kind === 'Ingress' ? ' (backends become service.name and service.port.number or service.port.name, and each path needs a pathType)' : '';
+      const hint =
+        obj.kind === 'Ingress'
+          ? ' (backends become service.name and service.port.number or service.port.name, and each path needs a pathType)'
+          : '';
       const use = schema.replacement ? `; use apiVersion ${schema.replacement}${hint}` : '';
       problems.add(['apiVersion'], `${obj.apiVersion} ${obj.kind} is no longer served: Kubernetes removed it in ${schema.removedIn}${use}`);
       break;
@@ -121,10 +124,14 @@ function checkSchema(validate: SchemaValidator, data: unknown, problems: Problem
     for (const key of visit.keys) {
       if (visit.read.has(key)) continue;
       const suggestion = closest(key, [...visit.read]);
-      problems.add([...visit.path, key], `unknown field${suggestion ? `; did you mean ${suggestion}?` : `; remove it (known fields here: ${[...visit.read].sort().join(', ')})`}`);
+      problems.add(
+        [...visit.path, key],
+        `unknown field${suggestion ? `; did you mean ${suggestion}?` : `; remove it (known fields here: ${[...visit.read].sort().join(', ')})`}`,
+      );
     }
   }
-  if (!valid) for (const problem of describeAjvErrors(validate.errors ?? [], data)) problems.add(problem.path, problem.message, problem.linePath);
+  if (!valid)
+    for (const problem of describeAjvErrors(validate.errors ?? [], data)) problems.add(problem.path, problem.message, problem.linePath);
 }
 
 function describeAjvErrors(errors: AjvError[], data: unknown): Array<{ path: FieldPath; linePath: FieldPath; message: string }> {
@@ -148,16 +155,34 @@ function describeAjvErrors(errors: AjvError[], data: unknown): Array<{ path: Fie
           described.push({ path: [...path, String(params.missingProperty)], linePath: path, message: 'required field is missing' });
           break;
         case 'type':
-          described.push({ path, linePath: path, message: `must be ${[params.type].flat().map(String).map(article).join(' or ')}, not ${describeValue(value)}` });
+          described.push({
+            path,
+            linePath: path,
+            message: `must be ${[params.type].flat().map(String).map(article).join(' or ')}, not ${describeValue(value)}`,
+          });
           break;
         case 'enum':
-          described.push({ path, linePath: path, message: `must be one of ${(params.allowedValues as unknown[]).map((item) => JSON.stringify(item)).join(', ')}, not ${describeValue(value)}` });
+          described.push({
+            path,
+            linePath: path,
+            message: `must be one of ${(params.allowedValues as unknown[]).map((item) => JSON.stringify(item)).join(', ')}, not ${describeValue(value)}`,
+          });
           break;
         case 'format':
-          described.push({ path, linePath: path, message: /^int(32|64)$/.test(String(params.format)) ? `${describeValue(value)} is out of range for ${params.format}` : `${describeValue(value)} is not a valid ${params.format}` });
+          described.push({
+            path,
+            linePath: path,
+            message: /^int(32|64)$/.test(String(params.format))
+              ? `${describeValue(value)} is out of range for ${params.format}`
+              : `${describeValue(value)} is not a valid ${params.format}`,
+          });
           break;
         default:
-          described.push({ path, linePath: path, message: (error as AjvError & { message?: string }).message ?? `fails the schema rule "${error.keyword}"` });
+          described.push({
+            path,
+            linePath: path,
+            message: (error as AjvError & { message?: string }).message ?? `fails the schema rule "${error.keyword}"`,
+          });
       }
     }
   }
@@ -181,7 +206,15 @@ function decodePointer(pointer: string, data: unknown): Array<string | number> {
 }
 
 const article = (type: string): string =>
-  ({ integer: 'an integer', object: 'a mapping', array: 'a list', string: 'a string', boolean: 'true or false', number: 'a number', null: 'null' })[type] ?? type;
+  ({
+    integer: 'an integer',
+    object: 'a mapping',
+    array: 'a list',
+    string: 'a string',
+    boolean: 'true or false',
+    number: 'a number',
+    null: 'null',
+  })[type] ?? type;
 
 function describeValue(value: unknown): string {
   if (value === null || value === undefined) return 'empty';
@@ -202,8 +235,12 @@ function checkMetadata(obj: ManifestObject, problems: Problems): void {
   if (typeof metadata.name === 'string') {
     // A CronJob's name gets an 11-character suffix on its Jobs, a Job's name becomes a label value.
     const limit = obj.kind === 'CronJob' ? 52 : obj.kind === 'Job' ? 63 : undefined;
-    const tooLong = limit !== undefined && metadata.name.length > limit && isBuiltIn(obj) ? `"${metadata.name}" is longer than ${limit} characters` : undefined;
-    const problem = metadata.name === '' ? 'must not be empty' : (checkName(metadata.name, nameRuleOf(obj.apiVersion, obj.kind)) ?? tooLong);
+    const tooLong =
+      limit !== undefined && metadata.name.length > limit && isBuiltIn(obj)
+        ? `"${metadata.name}" is longer than ${limit} characters`
+        : undefined;
+    const problem =
+      metadata.name === '' ? 'must not be empty' : (checkName(metadata.name, nameRuleOf(obj.apiVersion, obj.kind)) ?? tooLong);
     if (problem) problems.add(['metadata', 'name'], problem);
   } else if (metadata.name === undefined || metadata.name === null) {
     if (typeof metadata.generateName !== 'string') problems.add(['metadata', 'name'], 'required field is missing', ['metadata']);
@@ -226,10 +263,12 @@ function checkLabelsAndAnnotations(metadata: Record<string, unknown>, at: FieldP
     // The API server checks annotation keys case-insensitively (ValidateAnnotations lowercases them); label keys not.
     const problem = qualifiedName(key.toLowerCase());
     if (problem) problems.add([...at, 'annotations', key], `invalid annotation key "${key}": ${problem}`);
-    if (typeof value !== 'string') problems.add([...at, 'annotations', key], `annotation values must be strings, not ${describeValue(value)}; quote it`);
+    if (typeof value !== 'string')
+      problems.add([...at, 'annotations', key], `annotation values must be strings, not ${describeValue(value)}; quote it`);
     size += key.length + (typeof value === 'string' ? value.length : 0);
   }
-  if (size > MAX_ANNOTATIONS_BYTES) problems.add([...at, 'annotations'], `annotations total ${size} bytes, over the 256 KiB the API server accepts`);
+  if (size > MAX_ANNOTATIONS_BYTES)
+    problems.add([...at, 'annotations'], `annotations total ${size} bytes, over the 256 KiB the API server accepts`);
 }
 
 function checkLabels(labels: unknown, at: FieldPath, problems: Problems): void {
@@ -268,12 +307,14 @@ function checkPodTemplate(obj: ManifestObject, problems: Problems): void {
         else if (names.has(container.name)) problems.add([...at, 'name'], `duplicate container name "${container.name}"`);
         names.add(container.name);
       }
-      if (container.image === undefined || container.image === null || container.image === '') problems.add([...at, 'image'], 'required field is missing', at);
+      if (container.image === undefined || container.image === null || container.image === '')
+        problems.add([...at, 'image'], 'required field is missing', at);
       if (!Array.isArray(container.ports)) return;
       container.ports.forEach((port, portIndex) => {
         if (!isRecord(port)) return;
         const portAt = [...at, 'ports', portIndex];
-        if (typeof port.containerPort === 'number' && !isPortNumber(port.containerPort)) problems.add([...portAt, 'containerPort'], `${port.containerPort} is not a port number (1-65535)`);
+        if (typeof port.containerPort === 'number' && !isPortNumber(port.containerPort))
+          problems.add([...portAt, 'containerPort'], `${port.containerPort} is not a port number (1-65535)`);
         if (typeof port.name === 'string') {
           const problem = portName(port.name);
           if (problem) problems.add([...portAt, 'name'], problem);
@@ -294,8 +335,10 @@ function checkService(obj: ManifestObject, problems: Problems): void {
   ports.forEach((port, index) => {
     if (!isRecord(port)) return;
     const at = ['spec', 'ports', index];
-    if (typeof port.port === 'number' && !isPortNumber(port.port)) problems.add([...at, 'port'], `${port.port} is not a port number (1-65535)`);
-    if (typeof port.targetPort === 'number' && !isPortNumber(port.targetPort)) problems.add([...at, 'targetPort'], `${port.targetPort} is not a port number (1-65535)`);
+    if (typeof port.port === 'number' && !isPortNumber(port.port))
+      problems.add([...at, 'port'], `${port.port} is not a port number (1-65535)`);
+    if (typeof port.targetPort === 'number' && !isPortNumber(port.targetPort))
+      problems.add([...at, 'targetPort'], `${port.targetPort} is not a port number (1-65535)`);
     if (typeof port.targetPort === 'string') {
       const problem = portName(port.targetPort);
       if (problem) problems.add([...at, 'targetPort'], problem);
@@ -320,12 +363,19 @@ function checkWorkloadSelector(obj: ManifestObject, problems: Problems): void {
   const labels = labelsOf(isRecord(template?.metadata) ? template.metadata.labels : undefined);
   if (['Deployment', 'ReplicaSet', 'StatefulSet', 'DaemonSet'].includes(obj.kind)) {
     if (spec.selector === undefined || !template) return;
-    if (isEmptyLabelSelector(spec.selector)) problems.add(['spec', 'selector'], 'an empty selector is invalid; select the pod template labels with matchLabels');
+    if (isEmptyLabelSelector(spec.selector))
+      problems.add(['spec', 'selector'], 'an empty selector is invalid; select the pod template labels with matchLabels');
     else if (!matchesLabelSelector(spec.selector, labels))
-      problems.add(['spec', 'template', 'metadata', 'labels'], 'the `selector` does not match the template `labels`; give the pod template every label spec.selector.matchLabels names');
+      problems.add(
+        ['spec', 'template', 'metadata', 'labels'],
+        'the `selector` does not match the template `labels`; give the pod template every label spec.selector.matchLabels names',
+      );
   } else if (obj.kind === 'ReplicationController' && isRecord(spec.selector) && template) {
     if (!matchesMap(labelsOf(spec.selector), labels))
-      problems.add(['spec', 'template', 'metadata', 'labels'], 'the `selector` does not match the template `labels`; give the pod template every label spec.selector names');
+      problems.add(
+        ['spec', 'template', 'metadata', 'labels'],
+        'the `selector` does not match the template `labels`; give the pod template every label spec.selector names',
+      );
   }
 }
 

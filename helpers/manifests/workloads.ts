@@ -22,7 +22,8 @@ const POD_TEMPLATES: Record<string, { metadata: FieldPath; spec: FieldPath }> = 
   PodTemplate: { metadata: ['template', 'metadata'], spec: ['template', 'spec'] },
 };
 
-export const isWorkload = (obj: ManifestObject): boolean => Object.hasOwn(WORKLOAD_TEMPLATES, obj.kind) && obj.apiVersion !== '' && isRecord(obj.body);
+export const isWorkload = (obj: ManifestObject): boolean =>
+  Object.hasOwn(WORKLOAD_TEMPLATES, obj.kind) && obj.apiVersion !== '' && isRecord(obj.body);
 
 export function podTemplatePaths(kind: string): { metadata: FieldPath; spec: FieldPath } | undefined {
   return Object.hasOwn(POD_TEMPLATES, kind) ? POD_TEMPLATES[kind] : undefined;
@@ -71,11 +72,13 @@ export function containersOf(obj: ManifestObject): Container[] {
       path,
       ports: ports.flatMap((port, portIndex) =>
         isRecord(port)
-          ? [{
-              name: typeof port.name === 'string' ? port.name : undefined,
-              containerPort: typeof port.containerPort === 'number' ? port.containerPort : undefined,
-              path: [...path, 'ports', portIndex],
-            }]
+          ? [
+              {
+                name: typeof port.name === 'string' ? port.name : undefined,
+                containerPort: typeof port.containerPort === 'number' ? port.containerPort : undefined,
+                path: [...path, 'ports', portIndex],
+              },
+            ]
           : [],
       ),
     };

@@ -7,7 +7,10 @@ afterEach(removeRepos);
 
 describe('parsing YAML with positions', () => {
   test('each document keeps its start line and the line of every field', () => {
-    const file = parseYaml('p2/confs/a.yaml', ['# comment', 'a: 1', '---', 'kind: X', 'spec:', '  items:', '    - name: one', '    - name: two', '      port: 80', ''].join('\n'));
+    const file = parseYaml(
+      'p2/confs/a.yaml',
+      ['# comment', 'a: 1', '---', 'kind: X', 'spec:', '  items:', '    - name: one', '    - name: two', '      port: 80', ''].join('\n'),
+    );
     expect(file.errors).toEqual([]);
     expect(file.documents.map((doc) => doc.line)).toEqual([2, 4]);
     const doc = file.documents[1];
@@ -52,7 +55,12 @@ describe('parsing YAML with positions', () => {
   test('an alias bomb fails fast with a clear message', () => {
     const lines = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]'];
     const names = 'bcdefghijk';
-    for (let i = 0; i < names.length; i++) lines.push(`${names[i]}: &${names[i]} [${Array(9).fill(`*${i ? names[i - 1] : 'a'}`).join(',')}]`);
+    for (let i = 0; i < names.length; i++)
+      lines.push(
+        `${names[i]}: &${names[i]} [${Array(9)
+          .fill(`*${i ? names[i - 1] : 'a'}`)
+          .join(',')}]`,
+      );
     const started = performance.now();
     const file = parseYaml('p2/confs/bomb.yaml', lines.join('\n'));
     expect(performance.now() - started).toBeLessThan(500);
@@ -83,7 +91,13 @@ describe('the YAML files of a part', () => {
       'p3/confs/app.yaml': 'd: 4\n',
     });
     const files = await yamlFiles(ctx, 'p2');
-    expect(files.map((file) => file.path).sort()).toEqual(['p2/chart/Chart.yaml', 'p2/chart/values.yaml', 'p2/confs/apps.yaml', 'p2/confs/more.yml', 'p2/not-a-chart/templates/plain.yaml']);
+    expect(files.map((file) => file.path).sort()).toEqual([
+      'p2/chart/Chart.yaml',
+      'p2/chart/values.yaml',
+      'p2/confs/apps.yaml',
+      'p2/confs/more.yml',
+      'p2/not-a-chart/templates/plain.yaml',
+    ]);
     expect(files.every((file) => file.errors.length === 0)).toBe(true);
     expect(await yamlFiles(ctx, 'p2')).toBe(files);
   });

@@ -1,7 +1,20 @@
 // Every YAML file of a part, parsed once with positions: the raw material of G-YAML and of the
 // part's Kubernetes objects. Parsing follows what kubectl does (YAML 1.1 scalars: `yes` is a
 // boolean, `0777` is octal), refuses duplicate keys, and stops alias bombs early.
-import { isAlias, isMap, isScalar, isSeq, LineCounter, parseAllDocuments, type Document, type Node, type Pair, type ParsedNode, type Tags, type YAMLMap } from 'yaml';
+import {
+  isAlias,
+  isMap,
+  isScalar,
+  isSeq,
+  LineCounter,
+  parseAllDocuments,
+  type Document,
+  type Node,
+  type Pair,
+  type ParsedNode,
+  type Tags,
+  type YAMLMap,
+} from 'yaml';
 import type { GradingContext } from '../checks/context.ts';
 import type { SubjectPart } from '../target/layout.ts';
 import type { FieldPath } from './field-path.ts';
@@ -108,7 +121,11 @@ export function parseYaml(path: string, text: string): YamlFile {
     if (doc.errors.length > 0) {
       for (const error of doc.errors.slice(0, MAX_ERRORS_PER_DOCUMENT)) {
         const deep = /call stack/i.test(error.message);
-        result.errors.push({ message: deep ? 'the document is nested too deeply to read' : error.message.split('\n')[0], line: lineAt(error.pos[0]), code: deep ? 'DEPTH' : error.code });
+        result.errors.push({
+          message: deep ? 'the document is nested too deeply to read' : error.message.split('\n')[0],
+          line: lineAt(error.pos[0]),
+          code: deep ? 'DEPTH' : error.code,
+        });
       }
       return;
     }

@@ -52,12 +52,24 @@ afterAll(async () => {
   if (root) await rm(root, { recursive: true, force: true });
 });
 
-interface Run { code: number; stdout: string; reports: string }
+interface Run {
+  code: number;
+  stdout: string;
+  reports: string;
+}
 
 /** vitest run on the throw-away project, with its own reports folder and none of this run's settings. */
 function grade(name: string, filters: string[], extraEnv: Record<string, string> = {}): Promise<Run> {
   const reports = join(root, name);
-  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: '1', IOT_REPORTS_DIR: reports, IOT_REPORT: '', GITHUB_STEP_SUMMARY: '', ...extraEnv };
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    NO_COLOR: '1',
+    IOT_REPORTS_DIR: reports,
+    IOT_REPORT: '',
+    GITHUB_STEP_SUMMARY: '',
+    ...extraEnv,
+  };
   return new Promise((resolve) => {
     execFile(process.execPath, [VITEST, 'run', ...filters], { cwd: root, env, timeout: 60_000 }, (error, stdout) => {
       const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
@@ -84,7 +96,11 @@ describe('a vitest run with the grading reporter', () => {
       ['P3-IMAGE', 'p3', 'required', 'skip'],
       ['P3L-V1', 'p3', 'required', 'pass'],
     ]);
-    expect(rows[1]).toMatchObject({ message: 'the install follows stable', fix: 'install a release such as v2.14.2', locations: [{ file: 'p3/scripts/argocd.sh', line: 9 }] });
+    expect(rows[1]).toMatchObject({
+      message: 'the install follows stable',
+      fix: 'install a release such as v2.14.2',
+      locations: [{ file: 'p3/scripts/argocd.sh', line: 9 }],
+    });
     expect(rows[3]).toMatchObject({ timings: { boot: 1200, assert: 30 }, evidence: ['reports/p3/v1.txt'] });
 
     for (const file of ['grading.md', 'grading.html', 'junit.xml']) expect(existsSync(join(run.reports, file)), file).toBe(true);
@@ -100,7 +116,10 @@ describe('a vitest run with the grading reporter', () => {
   }, 90_000);
 
   it('exits 1 when a self-test fails or a suite does not load, though no required check failed', async () => {
-    const [selfTest, load] = await Promise.all([grade('self', ['helpers/broken', 'suites/p3']), grade('load', ['suites/bonus', 'suites/p3'])]);
+    const [selfTest, load] = await Promise.all([
+      grade('self', ['helpers/broken', 'suites/p3']),
+      grade('load', ['suites/bonus', 'suites/p3']),
+    ]);
     expect(selfTest.code, selfTest.stdout).toBe(1);
     expect(selfTest.stdout).toContain('Failed self-tests of the suite');
     expect(load.code, load.stdout).toBe(1);

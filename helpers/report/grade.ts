@@ -147,7 +147,8 @@ export function gradeRun(outcome: RunOutcome): Grading {
     if (!spec) {
       const status = statusOf({ ...test, meta: undefined });
       statuses.push(status);
-      const message = status === 'fail' ? (plain(test.errors[0] ?? 'failed').split('\n')[0] ?? '') : status === 'skip' ? (test.note ?? '') : '';
+      const message =
+        status === 'fail' ? (plain(test.errors[0] ?? 'failed').split('\n')[0] ?? '') : status === 'skip' ? (test.note ?? '') : '';
       selfTests.push({ title: test.title, file: test.file, status, message, durationMs: test.durationMs });
       continue;
     }

@@ -23,7 +23,11 @@ export default class GradingReporter implements Reporter {
     this.startedAt = performance.now();
   }
 
-  async onTestRunEnd(modules: ReadonlyArray<TestModule>, unhandled: ReadonlyArray<SerializedError>, reason: TestRunEndReason): Promise<void> {
+  async onTestRunEnd(
+    modules: ReadonlyArray<TestModule>,
+    unhandled: ReadonlyArray<SerializedError>,
+    reason: TestRunEndReason,
+  ): Promise<void> {
     // No test file matched: vitest has said so and set the exit status itself.
     if (modules.length === 0 && unhandled.length === 0) return;
     const root = this.vitest?.config.root ?? process.cwd();
@@ -46,13 +50,24 @@ export default class GradingReporter implements Reporter {
     };
 
     const written = settings
-      ? await writeReports(grading, info, { reportsDir: settings.reportsDir, json: settings.report, stepSummary: process.env.GITHUB_STEP_SUMMARY || undefined })
+      ? await writeReports(grading, info, {
+          reportsDir: settings.reportsDir,
+          json: settings.report,
+          stepSummary: process.env.GITHUB_STEP_SUMMARY || undefined,
+        })
       : { files: [], errors: [] };
     grading.problems.push(...written.errors);
     if (written.errors.length > 0) grading.exitCode = 1;
 
     const print = (text: string) => (this.vitest ? this.vitest.logger.log(text) : console.log(text));
-    print(terminalSummary(grading, info, written.files.map((file) => shown(file)), paintFor(process.stdout)));
+    print(
+      terminalSummary(
+        grading,
+        info,
+        written.files.map((file) => shown(file)),
+        paintFor(process.stdout),
+      ),
+    );
     process.exitCode = grading.exitCode;
   }
 }

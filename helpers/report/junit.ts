@@ -58,17 +58,28 @@ export function gradingJunit(grading: Grading): string {
       }));
     suites.push([partTitle(part), cases]);
   }
-  suites.push(['Self-tests of the suite', grading.selfTests.map((test) => ({
-    classname: test.file.replace(/\.test\.ts$/, '').replace(/\//g, '.'),
-    name: test.title,
-    status: test.status,
-    durationMs: test.durationMs,
-    message: test.message,
-    body: test.message,
-  }))]);
-  suites.push(['Run errors', grading.problems.map((problem) => ({
-    classname: 'run', name: 'run error', status: 'fail' as const, durationMs: 0, message: problem, body: problem,
-  }))]);
+  suites.push([
+    'Self-tests of the suite',
+    grading.selfTests.map((test) => ({
+      classname: test.file.replace(/\.test\.ts$/, '').replace(/\//g, '.'),
+      name: test.title,
+      status: test.status,
+      durationMs: test.durationMs,
+      message: test.message,
+      body: test.message,
+    })),
+  ]);
+  suites.push([
+    'Run errors',
+    grading.problems.map((problem) => ({
+      classname: 'run',
+      name: 'run error',
+      status: 'fail' as const,
+      durationMs: 0,
+      message: problem,
+      body: problem,
+    })),
+  ]);
 
   const present = suites.filter(([, cases]) => cases.length > 0);
   const all = present.flatMap(([, cases]) => cases);

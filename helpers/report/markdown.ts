@@ -4,7 +4,18 @@ import { evidenceLink } from './evidence.ts';
 import { tallyOf, type Grading } from './grade.ts';
 import { escapeMarkdownCell as cell } from './markup.ts';
 import type { RunInfo } from './run-info.ts';
-import { formatDuration, formatLocation, partTitle, PART_ORDER, SEVERITY_MEANING, SEVERITY_ORDER, SEVERITY_TITLES, SKIP_MEANING, STATUS_WORDS, VERDICT_TITLES } from './wording.ts';
+import {
+  formatDuration,
+  formatLocation,
+  partTitle,
+  PART_ORDER,
+  SEVERITY_MEANING,
+  SEVERITY_ORDER,
+  SEVERITY_TITLES,
+  SKIP_MEANING,
+  STATUS_WORDS,
+  VERDICT_TITLES,
+} from './wording.ts';
 
 const MARK = { pass: '✅', fail: '❌', skip: '⏭️' } as const;
 
@@ -27,11 +38,13 @@ export function gradingMarkdown(grading: Grading, info: RunInfo, pageDir: string
     '',
   );
   out.push('A failed **required** check fails the grade; a failed advised or good-practice check is reported and counted only.', '');
-  if (grading.verdict === 'incomplete') out.push('**Some checks did not run:** a test file did not load or the run stopped (see Run errors below).', '');
+  if (grading.verdict === 'incomplete')
+    out.push('**Some checks did not run:** a test file did not load or the run stopped (see Run errors below).', '');
 
   if (grading.parts.length > 0) {
     out.push('| Part | Passed | Failed | Skipped |', '|---|---:|---:|---:|');
-    for (const { part, tally } of grading.parts) out.push(`| ${cell(partTitle(part))} | ${tally.passed} | ${tally.failed} | ${tally.skipped} |`);
+    for (const { part, tally } of grading.parts)
+      out.push(`| ${cell(partTitle(part))} | ${tally.passed} | ${tally.failed} | ${tally.skipped} |`);
     out.push('');
   }
 
@@ -40,7 +53,9 @@ export function gradingMarkdown(grading: Grading, info: RunInfo, pageDir: string
     out.push('## What to change', '');
     failed.forEach((row, index) => {
       const where = row.locations.length > 0 ? ` (${row.locations.map((location) => cell(formatLocation(location))).join(', ')})` : '';
-      out.push(`${index + 1}. **${row.id}** (${SEVERITY_TITLES[row.severity].toLowerCase()}) ${cell(row.message)}${where}${row.fix ? ` — ${cell(row.fix)}` : ''}`);
+      out.push(
+        `${index + 1}. **${row.id}** (${SEVERITY_TITLES[row.severity].toLowerCase()}) ${cell(row.message)}${where}${row.fix ? ` — ${cell(row.fix)}` : ''}`,
+      );
     });
     out.push('');
   }

@@ -13,7 +13,14 @@ import { writeReports } from './write.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
 // Without the background-networking flags Chromium keeps calling home, which this closed network refuses.
-const FLAGS = ['--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const FLAGS = [
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 /** Where the screenshot of the page is left for a person to look at. */
 const SCREENSHOT = join(tmpdir(), 'iot-grading-page.png');
 
@@ -60,14 +67,21 @@ function inBrowser(name: string, body: () => Promise<void>): void {
 }
 
 describe('grading.html in Chromium', () => {
-  inBrowser('shows the verdict and one heading per part, in the sheet\'s order', async () => {
+  inBrowser("shows the verdict and one heading per part, in the sheet's order", async () => {
     await expect(page.getByText('Grade failed', { exact: true }).isVisible()).resolves.toBe(true);
     const headings = await page.locator('h2').allInnerTexts();
-    expect(headings).toEqual(['What to change', 'General', 'Part 1 — K3s and Vagrant', 'Part 3 — K3d and Argo CD', 'Live phases', 'Self-tests of the suite']);
+    expect(headings).toEqual([
+      'What to change',
+      'General',
+      'Part 1 — K3s and Vagrant',
+      'Part 3 — K3d and Argo CD',
+      'Live phases',
+      'Self-tests of the suite',
+    ]);
     expect(await page.locator('#part-p1 h3').allInnerTexts()).toEqual(['Required', 'Good practice']);
   });
 
-  inBrowser('shows a failed check\'s status, message, place and what to change', async () => {
+  inBrowser("shows a failed check's status, message, place and what to change", async () => {
     const row = page.locator('tr#P1-NAMES');
     expect(await row.isVisible()).toBe(true);
     const text = await row.innerText();
@@ -82,7 +96,9 @@ describe('grading.html in Chromium', () => {
   inBrowser('lists the failed checks first, each linking to its row', async () => {
     const items = await page.locator('#to-change li').allInnerTexts();
     expect(items).toHaveLength(3);
-    expect(items[0]).toBe('P1-NAMES (required) the worker is named wilSw, expected wilSW (exact case) What to change: rename the worker to wilSW in config.vm.define and vm.hostname');
+    expect(items[0]).toBe(
+      'P1-NAMES (required) the worker is named wilSw, expected wilSW (exact case) What to change: rename the worker to wilSW in config.vm.define and vm.hostname',
+    );
     await page.locator('#to-change a', { hasText: 'P3L-V1-TO-V2' }).click();
     expect(page.url()).toMatch(/#P3L-V1-TO-V2$/);
     expect(await page.locator('tr#P3L-V1-TO-V2').isVisible()).toBe(true);
@@ -109,11 +125,15 @@ describe('grading.html in Chromium', () => {
     expect(png.length).toBeGreaterThan(20_000);
   });
 
-  inBrowser('writes a junit.xml that a browser\'s XML parser accepts', async () => {
+  inBrowser("writes a junit.xml that a browser's XML parser accepts", async () => {
     const xml = await readFile(join(dir, 'junit.xml'), 'utf8');
     const parsed = await page.evaluate((text) => {
       const doc = new DOMParser().parseFromString(text, 'application/xml');
-      return { errors: doc.getElementsByTagName('parsererror').length, cases: doc.getElementsByTagName('testcase').length, failures: doc.getElementsByTagName('failure').length };
+      return {
+        errors: doc.getElementsByTagName('parsererror').length,
+        cases: doc.getElementsByTagName('testcase').length,
+        failures: doc.getElementsByTagName('failure').length,
+      };
     }, xml);
     expect(parsed).toEqual({ errors: 0, cases: 8, failures: 3 });
   });

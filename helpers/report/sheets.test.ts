@@ -21,8 +21,12 @@ describe('terminal summary', () => {
   const text = terminalSummary(grading, info, ['reports/grading.md']);
   const lines = text.split('\n');
 
-  it('counts passed, failed and skipped checks per part, in the sheet\'s order', () => {
-    const row = (title: string) => lines.find((line) => line.trimStart().startsWith(title))?.trim().split(/\s{2,}/);
+  it("counts passed, failed and skipped checks per part, in the sheet's order", () => {
+    const row = (title: string) =>
+      lines
+        .find((line) => line.trimStart().startsWith(title))
+        ?.trim()
+        .split(/\s{2,}/);
     expect(row('General')).toEqual(['General', '1', '0', '0']);
     expect(row('Part 1 — K3s and Vagrant')).toEqual(['Part 1 — K3s and Vagrant', '0', '2', '1']);
     expect(row('Part 3 — K3d and Argo CD')).toEqual(['Part 3 — K3d and Argo CD', '2', '1', '0']);
@@ -54,7 +58,9 @@ describe('terminal summary', () => {
   it('says PASSED when only advised or practice checks failed', () => {
     const outcome = sampleRun();
     outcome.tests = outcome.tests.filter((test) => !test.title.startsWith('P1-NAMES') && !test.title.startsWith('P3L-V1-TO-V2'));
-    expect(terminalSummary(gradeRun(outcome), info, [])).toContain('Grade: PASSED — no required check failed. 1 advised or good-practice check failed');
+    expect(terminalSummary(gradeRun(outcome), info, [])).toContain(
+      'Grade: PASSED — no required check failed. 1 advised or good-practice check failed',
+    );
   });
 });
 
@@ -70,14 +76,18 @@ describe('colors', () => {
 describe('grading.md', () => {
   const markdown = gradingMarkdown(gradeRun(sampleRun()), info, PAGE_DIR);
 
-  it('groups checks by part then severity, in the sheet\'s order', () => {
+  it("groups checks by part then severity, in the sheet's order", () => {
     const headings = markdown.split('\n').filter((line) => /^#{1,3} /.test(line));
     expect(headings).toEqual([
       '# Grade failed',
       '## What to change',
-      '## General', '### Required',
-      '## Part 1 — K3s and Vagrant', '### Required', '### Good practice',
-      '## Part 3 — K3d and Argo CD', '### Required',
+      '## General',
+      '### Required',
+      '## Part 1 — K3s and Vagrant',
+      '### Required',
+      '### Good practice',
+      '## Part 3 — K3d and Argo CD',
+      '### Required',
       '## Live phases',
       '## Self-tests of the suite',
     ]);
@@ -97,7 +107,7 @@ describe('grading.md', () => {
     ]);
   });
 
-  it('shows the fix, the evidence link relative to the page and each live phase\'s time', () => {
+  it("shows the fix, the evidence link relative to the page and each live phase's time", () => {
     expect(markdown).toContain('**What to change:** make the Application follow the branch');
     expect(markdown).toContain('[p3/P3L-V1-TO-V2/argocd-application.yaml](p3/P3L-V1-TO-V2/argocd-application.yaml)');
     expect(markdown).toContain('| P3L-V1 | boot | 4 min 05 s |');
@@ -110,7 +120,10 @@ describe('junit.xml', () => {
   it('has one suite per part plus the self-tests, with counts that add up', () => {
     expect(xml).toMatch(/<testsuites name="Inception of Things grading" tests="8" failures="3" errors="0" skipped="1"/);
     expect([...xml.matchAll(/<testsuite name="([^"]+)"/g)].map((match) => match[1])).toEqual([
-      'General', 'Part 1 — K3s and Vagrant', 'Part 3 — K3d and Argo CD', 'Self-tests of the suite',
+      'General',
+      'Part 1 — K3s and Vagrant',
+      'Part 3 — K3d and Argo CD',
+      'Self-tests of the suite',
     ]);
     expect(xml).toContain('<testcase classname="p1.practice" name="P1-NODE-IP: both K3s installs pin the node to the private network"');
     expect(xml).toContain('<skipped message="skipped: vagrant is not installed (set IOT_LIVE=1 to make this a failure)"/>');

@@ -27,7 +27,10 @@ export const closingLine = (total: Tally): string => `${total.passed} passed, ${
 
 export function terminalSummary(grading: Grading, info: RunInfo, reports: string[], paint: Paint = noColor): string {
   const lines: string[] = [''];
-  lines.push(paint('bold', `Grading of ${info.target}`) + paint('dim', ` (date ${info.date}, live checks ${info.live ? 'required' : 'skipped when a tool is missing'})`));
+  lines.push(
+    paint('bold', `Grading of ${info.target}`) +
+      paint('dim', ` (date ${info.date}, live checks ${info.live ? 'required' : 'skipped when a tool is missing'})`),
+  );
 
   if (grading.parts.length > 0) {
     const width = Math.max(...grading.parts.map(({ part }) => partTitle(part).length));
@@ -37,7 +40,11 @@ export function terminalSummary(grading: Grading, info: RunInfo, reports: string
       lines.push(`  ${pad(partTitle(part), width)}  ${count(tally.passed)} ${failed}  ${count(tally.skipped)}`);
     }
   } else {
-    lines.push(grading.problems.length > 0 ? '  No grading check ran: see the run errors below.' : '  No grading check ran (only self-tests of the suite).');
+    lines.push(
+      grading.problems.length > 0
+        ? '  No grading check ran: see the run errors below.'
+        : '  No grading check ran (only self-tests of the suite).',
+    );
   }
 
   const failures = grading.checks.filter((check) => check.row.status === 'fail');
@@ -75,13 +82,20 @@ function verdictLine(grading: Grading, paint: Paint): string {
   const failedChecks = grading.checks.filter((check) => check.row.status === 'fail');
   const required = failedChecks.filter((check) => check.row.severity === 'required').length;
   const others = failedChecks.length - required;
-  const otherNote = others > 0 ? ` ${others} advised or good-practice check${others === 1 ? '' : 's'} failed: reported, not counted against the grade.` : '';
+  const otherNote =
+    others > 0
+      ? ` ${others} advised or good-practice check${others === 1 ? '' : 's'} failed: reported, not counted against the grade.`
+      : '';
   const selfNote = grading.selfTests.some((test) => test.status === 'fail') ? ' A self-test of the suite failed: exit status 1.' : '';
   switch (grading.verdict) {
     case 'failed':
       return paint('red', `Grade: FAILED — ${required} required check${required === 1 ? '' : 's'} failed.`) + otherNote + selfNote;
     case 'incomplete':
-      return paint('red', 'Grade: INCOMPLETE — a test file did not load or the run stopped, so some checks did not run (see Run errors).') + otherNote + selfNote;
+      return (
+        paint('red', 'Grade: INCOMPLETE — a test file did not load or the run stopped, so some checks did not run (see Run errors).') +
+        otherNote +
+        selfNote
+      );
     case 'passed': {
       const skipped = grading.checks.filter((check) => check.row.status === 'skip').length;
       const skipNote = skipped > 0 ? ` ${skipped} of ${grading.checks.length} checks were skipped: not graded here.` : '';

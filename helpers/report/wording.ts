@@ -17,7 +17,8 @@ export const SEVERITY_TITLES: Record<Severity, string> = {
 export const SEVERITY_MEANING: Record<Severity, string> = {
   required: 'the subject or its evaluation sheet demands it: one failure fails the grade',
   advised: 'the subject strongly advises it: reported and counted, the grade does not fail',
-  practice: 'not in the subject, a known cause of broken clusters, leaked secrets or non-reproducible runs: reported, the grade does not fail',
+  practice:
+    'not in the subject, a known cause of broken clusters, leaked secrets or non-reproducible runs: reported, the grade does not fail',
 };
 
 /** The grading sheet's headline (Grading['verdict']). */

@@ -48,7 +48,9 @@ export async function writeReports(grading: Grading, info: RunInfo, targets: Rep
       await writeFile(file, text);
       written.files.push(file);
     } catch (error) {
-      written.errors.push(`could not write ${file}: ${(error as Error).message}; check that its folder is writable (IOT_REPORTS_DIR, IOT_REPORT)`);
+      written.errors.push(
+        `could not write ${file}: ${(error as Error).message}; check that its folder is writable (IOT_REPORTS_DIR, IOT_REPORT)`,
+      );
     }
   }
   if (targets.stepSummary) {

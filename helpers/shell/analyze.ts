@@ -39,11 +39,25 @@ export function shebangShell(text: string): string {
 
 /** Facts with nothing found yet: the start of every script's analysis. */
 export function emptyFacts(file: string, shell: string, resolvedWith: NonNullable<ScriptFacts['resolvedWith']>): ScriptFacts {
-  return { file, parsed: false, shell, commands: [], k3sInstalls: [], toolInstalls: [], writtenFiles: [], calls: [], callSites: [], downloads: [], resolvedWith };
+  return {
+    file,
+    parsed: false,
+    shell,
+    commands: [],
+    k3sInstalls: [],
+    toolInstalls: [],
+    writtenFiles: [],
+    calls: [],
+    callSites: [],
+    downloads: [],
+    resolvedWith,
+  };
 }
 
 export async function analyzeScript(source: ScriptSource): Promise<ScriptFacts> {
-  const args = source.args?.map((arg): Binding => (typeof arg === 'string' ? { value: arg, unresolved: [] } : { value: arg.value, unresolved: arg.unresolved }));
+  const args = source.args?.map(
+    (arg): Binding => (typeof arg === 'string' ? { value: arg, unresolved: [] } : { value: arg.value, unresolved: arg.unresolved }),
+  );
   const facts = emptyFacts(source.file, shebangShell(source.text), {
     env: source.env ?? {},
     ...(source.args ? { args: args!.map((arg) => arg.value) } : {}),
@@ -52,7 +66,10 @@ export async function analyzeScript(source: ScriptSource): Promise<ScriptFacts> 
   if (source.inlineLine !== undefined) facts.inline = true;
   const [verdict] = await Promise.all([serialized(() => checkSyntax(source.text)), loadBashGrammar()]);
   if (!verdict.ok) {
-    facts.parseError = source.inlineLine !== undefined ? { message: `${verdict.message} (line ${verdict.line ?? '?'} of the inline script)`, line: source.inlineLine } : { message: verdict.message, line: verdict.line };
+    facts.parseError =
+      source.inlineLine !== undefined
+        ? { message: `${verdict.message} (line ${verdict.line ?? '?'} of the inline script)`, line: source.inlineLine }
+        : { message: verdict.message, line: verdict.line };
     return facts;
   }
   const tree = parseScript(source.text, 1, verdict.statementLines);
@@ -62,10 +79,21 @@ export async function analyzeScript(source: ScriptSource): Promise<ScriptFacts> 
     return facts;
   }
   facts.parsed = true;
-  const scope = new Scope({ provisionerEnv: source.env, dotenv: source.dotenv, args, scriptPath: source.file, inherited: source.inherited });
+  const scope = new Scope({
+    provisionerEnv: source.env,
+    dotenv: source.dotenv,
+    args,
+    scriptPath: source.file,
+    inherited: source.inherited,
+  });
   const installer = source.inlineLine === undefined ? officialInstaller(tree.stmts, source.text) : undefined;
   if (installer) {
-    const env = Object.fromEntries(Object.entries(scope.exportedBindings()).map(([name, binding]): [string, Word] => [name, { value: binding.value, raw: `$${name}`, unresolved: binding.unresolved }]));
+    const env = Object.fromEntries(
+      Object.entries(scope.exportedBindings()).map(([name, binding]): [string, Word] => [
+        name,
+        { value: binding.value, raw: `$${name}`, unresolved: binding.unresolved },
+      ]),
+    );
     const words = (source.args ?? []).map((arg): Word => (typeof arg === 'string' ? { value: arg, raw: arg, unresolved: [] } : arg));
     facts.installer = { ...installer, args: words, env, location: { file: source.file } };
     facts.k3sInstalls = k3sInstallsOf(facts, [], source.files);

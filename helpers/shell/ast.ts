@@ -138,7 +138,18 @@ export interface RawClause {
   raw: string;
 }
 
-export type Command = CallExpr | Pipeline | BinaryCmd | IfClause | WhileClause | ForClause | CaseClause | Block | Subshell | FuncDecl | RawClause;
+export type Command =
+  | CallExpr
+  | Pipeline
+  | BinaryCmd
+  | IfClause
+  | WhileClause
+  | ForClause
+  | CaseClause
+  | Block
+  | Subshell
+  | FuncDecl
+  | RawClause;
 
 export interface ShFile {
   stmts: Stmt[];

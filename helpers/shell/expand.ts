@@ -52,7 +52,13 @@ export class Scope {
   /** Positional parameters; undefined when the caller's are unknown. */
   args: Binding[] | undefined;
 
-  constructor(options: { provisionerEnv?: Record<string, string>; dotenv?: Record<string, string>; args?: Binding[]; scriptPath: string; inherited?: Record<string, string> }) {
+  constructor(options: {
+    provisionerEnv?: Record<string, string>;
+    dotenv?: Record<string, string>;
+    args?: Binding[];
+    scriptPath: string;
+    inherited?: Record<string, string>;
+  }) {
     this.provisionerEnv = options.provisionerEnv ?? {};
     this.dotenv = options.dotenv ?? {};
     this.scriptPath = options.scriptPath;
@@ -153,7 +159,10 @@ export class Scope {
   }
 }
 
-const joinBindings = (bindings: Binding[]): Binding => ({ value: bindings.map((b) => b.value).join(' '), unresolved: bindings.flatMap((b) => b.unresolved) });
+const joinBindings = (bindings: Binding[]): Binding => ({
+  value: bindings.map((b) => b.value).join(' '),
+  unresolved: bindings.flatMap((b) => b.unresolved),
+});
 
 /** Evaluates a command substitution when its value is known statically (dirname "$0" …). */
 export type SubstEvaluator = (stmts: Stmt[], raw: string) => Binding | undefined;
@@ -220,7 +229,10 @@ export function expandFields(word: ShWord, expander: Expander): Word[] {
     });
   }
   if (started || current) fields.push(current);
-  const quotedEmpty = fields.length === 0 && !isOnlyList(word, expander.scope) && word.parts.some((part) => part.type === 'SglQuoted' || part.type === 'DblQuoted');
+  const quotedEmpty =
+    fields.length === 0 &&
+    !isOnlyList(word, expander.scope) &&
+    word.parts.some((part) => part.type === 'SglQuoted' || part.type === 'DblQuoted');
   if (quotedEmpty) fields.push('');
   return fields.map((value) => ({ value, raw: word.raw, unresolved: names.filter((name) => value.includes(name)) }));
 }
@@ -246,12 +258,16 @@ function expandParts(parts: WordPart[], expander: Expander, quoted: boolean, unr
       case 'DblQuoted': {
         const inner = expandParts(part.parts, expander, true, unresolved);
         // `"${A[@]}"` of an empty array gives no segment at all: no word, not an empty one.
-        if (inner.some((segment) => segment.boundary) || (!inner.length && part.parts.length)) out.push(...inner.map((segment) => ({ ...segment, split: false })));
+        if (inner.some((segment) => segment.boundary) || (!inner.length && part.parts.length))
+          out.push(...inner.map((segment) => ({ ...segment, split: false })));
         else out.push({ text: inner.map((segment) => segment.text).join(''), split: false });
         break;
       }
       case 'ParamExp': {
-        const list = !part.op && !part.length && LIST.test(part.name) && !(quoted && part.name.endsWith('*]')) && !(quoted && part.name === '*') ? expander.scope.list(part.name) : undefined;
+        const list =
+          !part.op && !part.length && LIST.test(part.name) && !(quoted && part.name.endsWith('*]')) && !(quoted && part.name === '*')
+            ? expander.scope.list(part.name)
+            : undefined;
         if (list) {
           list.forEach((element, index) => {
             out.push({ text: element.value, split: !quoted, ...keeping(element.unresolved), ...(index ? { boundary: true } : {}) });
@@ -346,7 +362,10 @@ function parameter(part: Extract<WordPart, { type: 'ParamExp' }>, expander: Expa
       const [offset, length] = arg.value.split(':').map((n) => Number(n.trim()));
       if (offset === undefined || Number.isNaN(offset)) return unknown;
       const start = offset < 0 ? Math.max(0, value.length + offset) : offset;
-      return { value: length === undefined || Number.isNaN(length) ? value.slice(start) : value.slice(start, start + length), unresolved: [] };
+      return {
+        value: length === undefined || Number.isNaN(length) ? value.slice(start) : value.slice(start, start + length),
+        unresolved: [],
+      };
     }
   }
   return unknown;

@@ -21,10 +21,17 @@ describe('machineScripts', () => {
     repository = await tempRepository({
       'p1/Vagrantfile': '# evaluated by hand in this test\n',
       'p1/scripts/worker.sh': '#!/bin/bash\nSERVER="$1"\nexport K3S_URL="https://${SERVER}:6443"\nbash /vagrant/scripts/join.sh "$2"\n',
-      'p1/scripts/join.sh': '#!/bin/bash\ncurl -sfL https://get.k3s.io | K3S_TOKEN_FILE=/vagrant/token sh -s - agent --node-ip "$1" --flannel-iface "$IFACE"\n',
+      'p1/scripts/join.sh':
+        '#!/bin/bash\ncurl -sfL https://get.k3s.io | K3S_TOKEN_FILE=/vagrant/token sh -s - agent --node-ip "$1" --flannel-iface "$IFACE"\n',
     });
     const worker = machine('wilSW', '192.168.56.111', [
-      shellProvisioner({ line: 9, path: 'scripts/worker.sh', resolvedPath: 'p1/scripts/worker.sh', args: ['192.168.56.110', '192.168.56.111'], env: { IFACE: 'eth1' } }),
+      shellProvisioner({
+        line: 9,
+        path: 'scripts/worker.sh',
+        resolvedPath: 'p1/scripts/worker.sh',
+        args: ['192.168.56.110', '192.168.56.111'],
+        env: { IFACE: 'eth1' },
+      }),
       shellProvisioner({ line: 10, inline: 'echo "inline on $(hostname)"\nhostnamectl set-hostname wilSW\n' }),
     ]);
     const scripts = await machineScripts(repository.ctx, 'p1', worker);
@@ -49,7 +56,9 @@ describe('machineScripts', () => {
       'p1/Vagrantfile': '#\n',
       'p1/scripts/server.sh': '#!/bin/bash\nexport INSTALL_K3S_EXEC="--node-ip $1"\ncurl -sfL https://get.k3s.io | sh -\n',
     });
-    const server = machine('wilS', '192.168.56.110', [shellProvisioner({ line: 7, inline: 'sh /vagrant/scripts/server.sh 192.168.56.110' })]);
+    const server = machine('wilS', '192.168.56.110', [
+      shellProvisioner({ line: 7, inline: 'sh /vagrant/scripts/server.sh 192.168.56.110' }),
+    ]);
     const scripts = await machineScripts(repository.ctx, 'p1', server);
     expect(scripts.map((script) => [script.file, script.inline ?? false])).toEqual([
       ['p1/Vagrantfile', true],
@@ -66,7 +75,13 @@ describe('machineScripts', () => {
       'p1/scripts/install.sh': '#!/bin/bash\ncurl -sfL https://get.k3s.io | sh -\n',
     });
     const server = machine('wilS', '192.168.56.110', [
-      { type: 'file', env: {}, args: [], options: { source: 'confs/server.yaml', destination: '/tmp/server.yaml' }, location: { file: 'p1/Vagrantfile', line: 3 } },
+      {
+        type: 'file',
+        env: {},
+        args: [],
+        options: { source: 'confs/server.yaml', destination: '/tmp/server.yaml' },
+        location: { file: 'p1/Vagrantfile', line: 3 },
+      },
       shellProvisioner({ line: 4, path: 'scripts/config.sh', resolvedPath: 'p1/scripts/config.sh' }),
       shellProvisioner({ line: 5, path: 'scripts/install.sh', resolvedPath: 'p1/scripts/install.sh' }),
     ]);
@@ -77,7 +92,11 @@ describe('machineScripts', () => {
   });
 
   it('reports a provisioner script that is missing, outside the repository, or binary', async () => {
-    repository = await tempRepository({ 'p1/Vagrantfile': '#\n', 'p1/scripts/bin.sh': new Uint8Array([0x7f, 0x45, 0x4c, 0x46, 0, 0, 1, 2]), 'p1/scripts/server.sh': 'echo\n' });
+    repository = await tempRepository({
+      'p1/Vagrantfile': '#\n',
+      'p1/scripts/bin.sh': new Uint8Array([0x7f, 0x45, 0x4c, 0x46, 0, 0, 1, 2]),
+      'p1/scripts/server.sh': 'echo\n',
+    });
     const broken = machine('wilS', '192.168.56.110', [
       shellProvisioner({ line: 3, path: 'scripts/gone.sh', resolvedPath: 'p1/scripts/gone.sh' }),
       shellProvisioner({ line: 4, path: '../../elsewhere.sh' }),
@@ -89,22 +108,35 @@ describe('machineScripts', () => {
     expect(scripts[0]!.problem).toBe('the shell provisioner at p1/Vagrantfile:3 runs p1/scripts/gone.sh, which does not exist');
     expect(scripts[1]!.problem).toMatch(/outside the repository/);
     expect(scripts[2]!.problem).toMatch(/binary/);
-    expect(scripts[3]!.problem).toBe('the shell provisioner at p1/Vagrantfile:6 runs p1/Scripts/Server.sh, which does not exist (p1/scripts/server.sh exists: names are case-sensitive on Linux)');
+    expect(scripts[3]!.problem).toBe(
+      'the shell provisioner at p1/Vagrantfile:6 runs p1/Scripts/Server.sh, which does not exist (p1/scripts/server.sh exists: names are case-sensitive on Linux)',
+    );
   });
 });
 
 describe('machineScripts: remote scripts and committed installers', () => {
   it('runs a get.k3s.io path: URL with the provisioner env, as curl | sh would', async () => {
     repository = await tempRepository({ 'p1/Vagrantfile': '#\n' });
-    const server = machine('wilS', '192.168.56.110', [shellProvisioner({ line: 7, path: 'https://get.k3s.io', env: { INSTALL_K3S_EXEC: 'server -i 192.168.56.110' } })]);
+    const server = machine('wilS', '192.168.56.110', [
+      shellProvisioner({ line: 7, path: 'https://get.k3s.io', env: { INSTALL_K3S_EXEC: 'server -i 192.168.56.110' } }),
+    ]);
     const worker = machine('wilSW', '192.168.56.111', [
-      shellProvisioner({ line: 12, path: 'https://get.k3s.io', env: { K3S_URL: 'https://192.168.56.110:6443', K3S_TOKEN_FILE: '/vagrant/token' }, args: ['--node-ip', '192.168.56.111'] }),
+      shellProvisioner({
+        line: 12,
+        path: 'https://get.k3s.io',
+        env: { K3S_URL: 'https://192.168.56.110:6443', K3S_TOKEN_FILE: '/vagrant/token' },
+        args: ['--node-ip', '192.168.56.111'],
+      }),
     ]);
     const [serverScript] = await machineScripts(repository.ctx, 'p1', server);
     expect(serverScript).toMatchObject({ file: 'p1/Vagrantfile', remote: 'https://get.k3s.io', parsed: true });
-    expect(serverScript!.k3sInstalls).toMatchObject([{ mode: 'server', via: 'get.k3s.io', flags: { 'node-ip': '192.168.56.110' }, location: { file: 'p1/Vagrantfile', line: 7 } }]);
+    expect(serverScript!.k3sInstalls).toMatchObject([
+      { mode: 'server', via: 'get.k3s.io', flags: { 'node-ip': '192.168.56.110' }, location: { file: 'p1/Vagrantfile', line: 7 } },
+    ]);
     const [workerScript] = await machineScripts(repository.ctx, 'p1', worker);
-    expect(workerScript!.k3sInstalls).toMatchObject([{ mode: 'agent', tokenFrom: 'K3S_TOKEN_FILE', flags: { 'node-ip': '192.168.56.111' } }]);
+    expect(workerScript!.k3sInstalls).toMatchObject([
+      { mode: 'agent', tokenFrom: 'K3S_TOKEN_FILE', flags: { 'node-ip': '192.168.56.111' } },
+    ]);
     expect(workerScript!.k3sInstalls[0]!.serverUrl?.value).toBe('https://192.168.56.110:6443');
   });
 
@@ -113,19 +145,33 @@ describe('machineScripts: remote scripts and committed installers', () => {
     const server = machine('wilS', '192.168.56.110', [shellProvisioner({ line: 4, path: 'https://example.com/setup.sh' })]);
     const [script] = await machineScripts(repository.ctx, 'p1', server);
     expect(script).toMatchObject({ parsed: false, remote: 'https://example.com/setup.sh', k3sInstalls: [] });
-    expect(script!.problem).toMatch(/p1\/Vagrantfile:4 runs https:\/\/example\.com\/setup\.sh, a script outside the repository that the grader does not fetch/);
+    expect(script!.problem).toMatch(
+      /p1\/Vagrantfile:4 runs https:\/\/example\.com\/setup\.sh, a script outside the repository that the grader does not fetch/,
+    );
   });
 
   it('runs a committed copy of get.k3s.io with the args and env its caller gives it', async () => {
     repository = await tempRepository({
       'p1/Vagrantfile': '#\n',
       'p1/scripts/k3s.sh': INSTALLER_STAND_INS.k3s,
-      'p1/scripts/worker.sh': '#!/bin/bash\nK3S_URL="https://$1:6443" K3S_TOKEN_FILE=/vagrant/token bash /vagrant/scripts/k3s.sh agent --node-ip "$2"\n',
+      'p1/scripts/worker.sh':
+        '#!/bin/bash\nK3S_URL="https://$1:6443" K3S_TOKEN_FILE=/vagrant/token bash /vagrant/scripts/k3s.sh agent --node-ip "$2"\n',
     });
-    const server = machine('wilS', '192.168.56.110', [shellProvisioner({ line: 3, path: 'scripts/k3s.sh', resolvedPath: 'p1/scripts/k3s.sh', args: ['--node-ip', '192.168.56.110'] })]);
-    const worker = machine('wilSW', '192.168.56.111', [shellProvisioner({ line: 8, path: 'scripts/worker.sh', resolvedPath: 'p1/scripts/worker.sh', args: ['192.168.56.110', '192.168.56.111'] })]);
+    const server = machine('wilS', '192.168.56.110', [
+      shellProvisioner({ line: 3, path: 'scripts/k3s.sh', resolvedPath: 'p1/scripts/k3s.sh', args: ['--node-ip', '192.168.56.110'] }),
+    ]);
+    const worker = machine('wilSW', '192.168.56.111', [
+      shellProvisioner({
+        line: 8,
+        path: 'scripts/worker.sh',
+        resolvedPath: 'p1/scripts/worker.sh',
+        args: ['192.168.56.110', '192.168.56.111'],
+      }),
+    ]);
     const [serverScript] = await machineScripts(repository.ctx, 'p1', server);
-    expect(serverScript!.k3sInstalls).toMatchObject([{ mode: 'server', via: 'copy of get.k3s.io', flags: { 'node-ip': '192.168.56.110' }, location: { file: 'p1/scripts/k3s.sh' } }]);
+    expect(serverScript!.k3sInstalls).toMatchObject([
+      { mode: 'server', via: 'copy of get.k3s.io', flags: { 'node-ip': '192.168.56.110' }, location: { file: 'p1/scripts/k3s.sh' } },
+    ]);
     const workerScripts = await machineScripts(repository.ctx, 'p1', worker);
     expect(workerScripts.map((script) => script.file)).toEqual(['p1/scripts/worker.sh', 'p1/scripts/k3s.sh']);
     const install = workerScripts[1]!.k3sInstalls[0]!;
@@ -146,7 +192,14 @@ describe('scriptFacts', () => {
     evaluations.set('p1', {
       ok: true,
       file: 'p1/Vagrantfile',
-      config: { machines: [machine('wilS', '192.168.56.110', [shellProvisioner({ line: 2, path: 'scripts/server.sh', resolvedPath: 'p1/scripts/server.sh', args: ['first'] })])], notes: [] },
+      config: {
+        machines: [
+          machine('wilS', '192.168.56.110', [
+            shellProvisioner({ line: 2, path: 'scripts/server.sh', resolvedPath: 'p1/scripts/server.sh', args: ['first'] }),
+          ]),
+        ],
+        notes: [],
+      },
     });
     const scripts = await scriptFacts(repository.ctx, 'p1');
     expect(scripts.map((script) => [script.file, script.shell])).toEqual([
@@ -195,7 +248,11 @@ describe('imperativeObjects', () => {
     const deployment = objects[2]!;
     expect(deployment.body).toMatchObject({
       apiVersion: 'apps/v1',
-      spec: { replicas: 3, selector: { matchLabels: { app: 'app1' } }, template: { spec: { containers: [{ name: 'playground', image: 'wil42/playground:v1', ports: [{ containerPort: 8888 }] }] } } },
+      spec: {
+        replicas: 3,
+        selector: { matchLabels: { app: 'app1' } },
+        template: { spec: { containers: [{ name: 'playground', image: 'wil42/playground:v1', ports: [{ containerPort: 8888 }] }] } },
+      },
     });
     expect(deployment.lineOf(['spec', 'replicas'])).toBe(3);
     expect(objects[3]!.body).toMatchObject({ spec: { selector: { app: 'app1' }, ports: [{ port: 80, targetPort: 8888 }] } });
@@ -204,10 +261,12 @@ describe('imperativeObjects', () => {
     expect(objects[0]!.origin).toBe('script');
   });
 
-  it('gives a Service exposed from a workload declared in YAML that workload\'s selector and, without --port, its port', async () => {
+  it("gives a Service exposed from a workload declared in YAML that workload's selector and, without --port, its port", async () => {
     repository = await tempRepository({
-      'p2/confs/app1.yaml': 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: app1\nspec:\n  selector:\n    matchLabels:\n      app: one\n  template:\n    metadata:\n      labels:\n        app: one\n    spec:\n      containers:\n        - name: c\n          image: nginx\n          ports:\n            - containerPort: 5678\n',
-      'p2/scripts/setup.sh': '#!/bin/bash\nkubectl apply -f /vagrant/confs/app1.yaml\nkubectl expose deployment app1 --name=app1-svc --port=80 --target-port=5678\nkubectl expose deployment/app1 --name=bare\nkubectl expose deployment gone --port=80\n',
+      'p2/confs/app1.yaml':
+        'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: app1\nspec:\n  selector:\n    matchLabels:\n      app: one\n  template:\n    metadata:\n      labels:\n        app: one\n    spec:\n      containers:\n        - name: c\n          image: nginx\n          ports:\n            - containerPort: 5678\n',
+      'p2/scripts/setup.sh':
+        '#!/bin/bash\nkubectl apply -f /vagrant/confs/app1.yaml\nkubectl expose deployment app1 --name=app1-svc --port=80 --target-port=5678\nkubectl expose deployment/app1 --name=bare\nkubectl expose deployment gone --port=80\n',
     });
     const objects = await objectsOf(repository.ctx, 'p2');
     const services = objects.filter((object) => object.kind === 'Service');
@@ -221,7 +280,9 @@ describe('imperativeObjects', () => {
   });
 
   it('creates one namespace per element of an array looped over', async () => {
-    repository = await tempRepository({ 'p3/scripts/setup.sh': '#!/bin/bash\nNS=(argocd dev)\nfor ns in "${NS[@]}"; do\n  kubectl create namespace "$ns"\ndone\n' });
+    repository = await tempRepository({
+      'p3/scripts/setup.sh': '#!/bin/bash\nNS=(argocd dev)\nfor ns in "${NS[@]}"; do\n  kubectl create namespace "$ns"\ndone\n',
+    });
     const objects = await imperativeObjects(repository.ctx, 'p3');
     expect(objects.map((object) => [object.kind, object.name, object.location.line])).toEqual([
       ['Namespace', 'argocd', 4],
@@ -231,7 +292,8 @@ describe('imperativeObjects', () => {
 
   it('names unresolved fields with the shared path format (formatPath)', async () => {
     repository = await tempRepository({
-      'p3/scripts/setup.sh': '#!/bin/bash\nkubectl create deployment app --image="wil42/playground:$TAG" -n dev\nkubectl expose deployment app --port "$PORT" -n dev\n',
+      'p3/scripts/setup.sh':
+        '#!/bin/bash\nkubectl create deployment app --image="wil42/playground:$TAG" -n dev\nkubectl expose deployment app --port "$PORT" -n dev\n',
     });
     const [deployment, service] = await imperativeObjects(repository.ctx, 'p3');
     expect(deployment!.unresolved).toEqual({ 'spec.template.spec.containers[0].image': ['$TAG'] });

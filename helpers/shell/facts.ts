@@ -85,14 +85,22 @@ export function machineScripts(ctx: GradingContext, part: 'p1' | 'p2', machine: 
       }
       const path = provisioner.resolvedPath;
       if (!path) {
-        out.push(unreadable(provisioner.path ?? vagrantfile, `the shell provisioner at ${where(provisioner)} runs ${provisioner.path ?? 'a script'}, which is outside the repository`, dotenv));
+        out.push(
+          unreadable(
+            provisioner.path ?? vagrantfile,
+            `the shell provisioner at ${where(provisioner)} runs ${provisioner.path ?? 'a script'}, which is outside the repository`,
+            dotenv,
+          ),
+        );
         continue;
       }
       seen.add(path);
       const file = target.file(path);
       if (!file) {
         const variants = caseVariantsOf(target, path, false);
-        const hint = variants.length ? ` (${list(variants)} exist${variants.length === 1 ? 's' : ''}: names are case-sensitive on Linux)` : '';
+        const hint = variants.length
+          ? ` (${list(variants)} exist${variants.length === 1 ? 's' : ''}: names are case-sensitive on Linux)`
+          : '';
         out.push(unreadable(path, `the shell provisioner at ${where(provisioner)} runs ${path}, which does not exist${hint}`, dotenv));
         continue;
       }
@@ -100,7 +108,14 @@ export function machineScripts(ctx: GradingContext, part: 'p1' | 'p2', machine: 
         out.push(unreadable(path, describeProblem(file), dotenv));
         continue;
       }
-      const facts = await analyzeScript({ file: path, text: file.text, env: provisioner.env, args: provisioner.args, dotenv, files: partFiles(target, part, path, machine) });
+      const facts = await analyzeScript({
+        file: path,
+        text: file.text,
+        env: provisioner.env,
+        args: provisioner.args,
+        dotenv,
+        files: partFiles(target, part, path, machine),
+      });
       out.push(facts, ...(await calledScripts(ctx, part, machine, facts, provisioner.env, dotenv, seen)));
     }
     mergeMachineConfigs(out, (file) => partFiles(target, part, file, machine));
@@ -108,7 +123,15 @@ export function machineScripts(ctx: GradingContext, part: 'p1' | 'p2', machine: 
   });
 }
 
-async function calledScripts(ctx: GradingContext, part: SubjectPart, machine: VagrantMachine, caller: ScriptFacts, env: Record<string, string>, dotenv: Record<string, string>, seen: Set<string>): Promise<ScriptFacts[]> {
+async function calledScripts(
+  ctx: GradingContext,
+  part: SubjectPart,
+  machine: VagrantMachine,
+  caller: ScriptFacts,
+  env: Record<string, string>,
+  dotenv: Record<string, string>,
+  seen: Set<string>,
+): Promise<ScriptFacts[]> {
   const out: ScriptFacts[] = [];
   for (const call of caller.callSites ?? []) {
     if (seen.has(call.path)) continue;
@@ -146,15 +169,24 @@ function mergeMachineConfigs(scripts: ScriptFacts[], filesOf: (file: string) => 
  * Objects the part's scripts create with `kubectl create deployment|namespace` and `kubectl expose`;
  * `declared`: the part's YAML objects, which an expose of a workload applied from a file reads.
  */
-export function imperativeObjects(ctx: GradingContext, part: SubjectPart, declared: readonly ManifestObject[] = []): Promise<ManifestObject[]> {
+export function imperativeObjects(
+  ctx: GradingContext,
+  part: SubjectPart,
+  declared: readonly ManifestObject[] = [],
+): Promise<ManifestObject[]> {
   return ctx.once(`shell:objects:${part}`, async () => kubectlObjects(await scriptFacts(ctx, part), declared));
 }
 
-async function pathProvisioners(ctx: GradingContext, part: 'p1' | 'p2'): Promise<Array<{ machine: VagrantMachine; provisioner: VagrantProvisioner }>> {
+async function pathProvisioners(
+  ctx: GradingContext,
+  part: 'p1' | 'p2',
+): Promise<Array<{ machine: VagrantMachine; provisioner: VagrantProvisioner }>> {
   const evaluation = await vagrantEvaluation(ctx, part);
   if (!evaluation?.ok) return [];
   return evaluation.config.machines.flatMap((machine) =>
-    machine.provisioners.filter((provisioner) => provisioner.type === 'shell' && provisioner.resolvedPath).map((provisioner) => ({ machine, provisioner })),
+    machine.provisioners
+      .filter((provisioner) => provisioner.type === 'shell' && provisioner.resolvedPath)
+      .map((provisioner) => ({ machine, provisioner })),
   );
 }
 
@@ -165,4 +197,3 @@ function unreadable(file: string, problem: string, dotenv: Record<string, string
 const list = (items: string[]): string => (items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`);
 
 const where = (provisioner: VagrantProvisioner): string => formatLocation(provisioner.location);
-

@@ -55,7 +55,8 @@ export function partFiles(target: Target, part: SubjectPart, scriptFile: string,
         const upload = uploads.get(clean);
         if (upload) candidates.push(upload);
         for (const [mount, folder] of synced) {
-          if (clean === mount || clean.startsWith(`${mount}/`)) candidates.push(join(folder, clean.slice(mount.length).replace(/^\//, '') || '.'));
+          if (clean === mount || clean.startsWith(`${mount}/`))
+            candidates.push(join(folder, clean.slice(mount.length).replace(/^\//, '') || '.'));
         }
       } else {
         candidates.push(clean, join(posix.dirname(scriptFile), clean), join(vagrantDir, clean), ...roots.map((root) => join(root, clean)));

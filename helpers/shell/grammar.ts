@@ -23,7 +23,10 @@ export function loadBashGrammar(): Promise<void> {
       ready.setLanguage(language);
       parser = ready;
     } catch (error) {
-      throw new Error(`the grader's bash grammar did not load (${(error as Error).message}); reinstall the suite's dependencies with npm ci`, { cause: error });
+      throw new Error(
+        `the grader's bash grammar did not load (${(error as Error).message}); reinstall the suite's dependencies with npm ci`,
+        { cause: error },
+      );
     }
   })();
   return loading;

@@ -7,10 +7,41 @@ import { effective } from './invocation.ts';
 import type { ScriptFacts, ShellCommand, Word } from './model.ts';
 
 const VALUED = new Set([
-  '-n', '--namespace', '--image', '--replicas', '--port', '--target-port', '--name', '--type', '--protocol', '-o', '--output',
-  '--context', '--kubeconfig', '--cluster', '--user', '-s', '--server', '--selector', '-l', '--labels', '--external-ip',
-  '--load-balancer-ip', '--session-affinity', '--cluster-ip', '--field-manager', '--dry-run', '--save-config', '--template',
-  '-f', '--filename', '--overrides', '--generator', '--as', '--request-timeout', '--token',
+  '-n',
+  '--namespace',
+  '--image',
+  '--replicas',
+  '--port',
+  '--target-port',
+  '--name',
+  '--type',
+  '--protocol',
+  '-o',
+  '--output',
+  '--context',
+  '--kubeconfig',
+  '--cluster',
+  '--user',
+  '-s',
+  '--server',
+  '--selector',
+  '-l',
+  '--labels',
+  '--external-ip',
+  '--load-balancer-ip',
+  '--session-affinity',
+  '--cluster-ip',
+  '--field-manager',
+  '--dry-run',
+  '--save-config',
+  '--template',
+  '-f',
+  '--filename',
+  '--overrides',
+  '--generator',
+  '--as',
+  '--request-timeout',
+  '--token',
 ]);
 
 interface KubectlArgs {
@@ -39,7 +70,12 @@ function kubectlArgs(command: ShellCommand): KubectlArgs | undefined {
       continue;
     }
     const eq = text.indexOf('=');
-    if (eq > 0) add(text.slice(0, eq), { value: text.slice(eq + 1), raw: word.raw, unresolved: word.unresolved.filter((name) => text.slice(eq + 1).includes(name)) });
+    if (eq > 0)
+      add(text.slice(0, eq), {
+        value: text.slice(eq + 1),
+        raw: word.raw,
+        unresolved: word.unresolved.filter((name) => text.slice(eq + 1).includes(name)),
+      });
     else if (VALUED.has(text) && argv[i + 1]) add(text, argv[++i]!);
     else if (/^-n./.test(text)) add('-n', { value: text.slice(2), raw: word.raw, unresolved: word.unresolved });
     else add(text, { value: 'true', raw: text, unresolved: [] });
@@ -88,14 +124,20 @@ export function kubectlObjects(scripts: readonly ScriptFacts[], known: readonly 
           ...(port ? { ports: [{ containerPort: numeric(port.value) }] } : {}),
         }));
         const unresolved: Record<string, string[]> = { 'metadata.name': name.unresolved };
-        images.forEach((image, index) => (unresolved[formatPath(['spec', 'template', 'spec', 'containers', index, 'image'])] = image.unresolved));
+        images.forEach(
+          (image, index) => (unresolved[formatPath(['spec', 'template', 'spec', 'containers', index, 'image'])] = image.unresolved),
+        );
         objects.push(
           object(
             'apps/v1',
             'Deployment',
             {
               metadata: { name: name.value, labels, ...(namespace ? { namespace: namespace.value } : {}) },
-              spec: { replicas: replicas ? numeric(replicas.value) : 1, selector: { matchLabels: labels }, template: { metadata: { labels }, spec: { containers } } },
+              spec: {
+                replicas: replicas ? numeric(replicas.value) : 1,
+                selector: { matchLabels: labels },
+                template: { metadata: { labels }, spec: { containers } },
+              },
             },
             command.location,
             unresolved,
@@ -110,10 +152,15 @@ export function kubectlObjects(scripts: readonly ScriptFacts[], known: readonly 
         const port = last(args, '--port') ?? (exposed && firstPort(exposed));
         if (!port) continue;
         const serviceName = last(args, '--name')?.value ?? target;
-        const selectorOf = (/^deploy/.test(resource) ? deployments.get(`${namespace?.value ?? ''}/${target}`) : undefined) ?? (exposed && selectorOfExposed(exposed));
+        const selectorOf =
+          (/^deploy/.test(resource) ? deployments.get(`${namespace?.value ?? ''}/${target}`) : undefined) ??
+          (exposed && selectorOfExposed(exposed));
         const type = last(args, '--type');
         const targetPort = last(args, '--target-port');
-        const unresolved: Record<string, string[]> = { 'metadata.name': name?.unresolved ?? kind.unresolved, [formatPath(['spec', 'ports', 0, 'port'])]: port.unresolved };
+        const unresolved: Record<string, string[]> = {
+          'metadata.name': name?.unresolved ?? kind.unresolved,
+          [formatPath(['spec', 'ports', 0, 'port'])]: port.unresolved,
+        };
         if (!selectorOf) unresolved['spec.selector'] = [`the selector of ${resource}/${target}`];
         objects.push(
           object(
@@ -123,7 +170,13 @@ export function kubectlObjects(scripts: readonly ScriptFacts[], known: readonly 
               metadata: { name: serviceName, ...(namespace ? { namespace: namespace.value } : {}) },
               spec: {
                 ...(selectorOf ? { selector: selectorOf } : {}),
-                ports: [{ port: numeric(port.value), targetPort: numeric(targetPort?.value ?? port.value), protocol: last(args, '--protocol')?.value ?? 'TCP' }],
+                ports: [
+                  {
+                    port: numeric(port.value),
+                    targetPort: numeric(targetPort?.value ?? port.value),
+                    protocol: last(args, '--protocol')?.value ?? 'TCP',
+                  },
+                ],
                 ...(type ? { type: type.value } : {}),
               },
             },
@@ -139,21 +192,38 @@ export function kubectlObjects(scripts: readonly ScriptFacts[], known: readonly 
 
 /** The kinds `kubectl expose` accepts, by the names it accepts for them. */
 const EXPOSABLE: Record<string, string> = {
-  pod: 'Pod', pods: 'Pod', po: 'Pod',
-  service: 'Service', services: 'Service', svc: 'Service',
-  deployment: 'Deployment', deployments: 'Deployment', deploy: 'Deployment',
-  replicaset: 'ReplicaSet', replicasets: 'ReplicaSet', rs: 'ReplicaSet',
-  replicationcontroller: 'ReplicationController', replicationcontrollers: 'ReplicationController', rc: 'ReplicationController',
+  pod: 'Pod',
+  pods: 'Pod',
+  po: 'Pod',
+  service: 'Service',
+  services: 'Service',
+  svc: 'Service',
+  deployment: 'Deployment',
+  deployments: 'Deployment',
+  deploy: 'Deployment',
+  replicaset: 'ReplicaSet',
+  replicasets: 'ReplicaSet',
+  rs: 'ReplicaSet',
+  replicationcontroller: 'ReplicationController',
+  replicationcontrollers: 'ReplicationController',
+  rc: 'ReplicationController',
 };
 
 /** The declared object `kubectl expose RESOURCE NAME` reads, in the namespace it names (or an unnamespaced one). */
-function exposedObject(known: readonly ManifestObject[], resource: string, name: string, namespace: string | undefined): ManifestObject | undefined {
+function exposedObject(
+  known: readonly ManifestObject[],
+  resource: string,
+  name: string,
+  namespace: string | undefined,
+): ManifestObject | undefined {
   const kind = EXPOSABLE[resource.toLowerCase().replace(/\..*$/, '')];
-  const sameNamespace = (object: ManifestObject): boolean => (object.namespace ?? 'default') === (namespace ?? 'default') || object.namespace === undefined || namespace === undefined;
+  const sameNamespace = (object: ManifestObject): boolean =>
+    (object.namespace ?? 'default') === (namespace ?? 'default') || object.namespace === undefined || namespace === undefined;
   return kind ? known.find((object) => object.kind === kind && object.name === name && sameNamespace(object)) : undefined;
 }
 
-const record = (value: unknown): Record<string, unknown> => (value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {});
+const record = (value: unknown): Record<string, unknown> =>
+  value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
 const stringMap = (value: unknown): Record<string, string> | undefined => {
   const entries = Object.entries(record(value)).filter(([, v]) => typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean');
   return entries.length ? Object.fromEntries(entries.map(([k, v]) => [k, String(v)])) : undefined;
@@ -174,14 +244,23 @@ function firstPort(object: ManifestObject): Word | undefined {
   const body = record(object.body);
   const spec = record(body.spec);
   const podSpec = object.kind === 'Pod' ? spec : record(record(spec.template).spec);
-  const ports = object.kind === 'Service'
-    ? (Array.isArray(spec.ports) ? spec.ports : []).map((port) => record(port).port)
-    : (Array.isArray(podSpec.containers) ? podSpec.containers : []).flatMap((container) => (Array.isArray(record(container).ports) ? (record(container).ports as unknown[]) : []).map((port) => record(port).containerPort));
+  const ports =
+    object.kind === 'Service'
+      ? (Array.isArray(spec.ports) ? spec.ports : []).map((port) => record(port).port)
+      : (Array.isArray(podSpec.containers) ? podSpec.containers : []).flatMap((container) =>
+          (Array.isArray(record(container).ports) ? (record(container).ports as unknown[]) : []).map((port) => record(port).containerPort),
+        );
   const port = ports.find((value) => typeof value === 'number');
   return port === undefined ? undefined : { value: String(port), raw: String(port), unresolved: [] };
 }
 
-function object(apiVersion: string, kind: string, fields: Record<string, unknown>, location: Location, unresolved: Record<string, string[]>): ManifestObject {
+function object(
+  apiVersion: string,
+  kind: string,
+  fields: Record<string, unknown>,
+  location: Location,
+  unresolved: Record<string, string[]>,
+): ManifestObject {
   const metadata = fields.metadata as { name?: string; namespace?: string };
   const kept = Object.fromEntries(Object.entries(unresolved).filter(([, names]) => names.length));
   return {
@@ -198,6 +277,10 @@ function object(apiVersion: string, kind: string, fields: Record<string, unknown
 }
 
 /** kubectl names the container after the image: its last path segment without tag or digest. */
-const containerName = (image: string): string => image.split('/').pop()!.replace(/[@:].*$/, '') || image;
+const containerName = (image: string): string =>
+  image
+    .split('/')
+    .pop()!
+    .replace(/[@:].*$/, '') || image;
 
 const numeric = (value: string): number | string => (/^\d+$/.test(value) ? Number(value) : value);

@@ -48,6 +48,8 @@ const SIGNATURES: Signature[] = [
 export function officialInstaller(stmts: readonly Stmt[], text: string): { tool: ToolInstall['tool']; name: string } | undefined {
   const functions = new Set<string>();
   for (const stmt of stmts) if (stmt.cmd?.type === 'Func') functions.add(stmt.cmd.name);
-  const found = SIGNATURES.find((signature) => signature.functions.every((name) => functions.has(name)) && signature.text.every((pattern) => pattern.test(text)));
+  const found = SIGNATURES.find(
+    (signature) => signature.functions.every((name) => functions.has(name)) && signature.text.every((pattern) => pattern.test(text)),
+  );
   return found ? { tool: found.tool, name: found.name } : undefined;
 }

@@ -17,13 +17,17 @@ async function onlyInstall(text: string, options: Partial<ScriptSource> = {}): P
 
 describe('K3s installs', () => {
   it('reads mode and flags from INSTALL_K3S_EXEC on the piped shell', async () => {
-    const install = await onlyInstall('curl -sfL https://get.k3s.io | INSTALL_K3S_EXEC="server --node-ip 192.168.56.110 --flannel-iface=eth1 --disable traefik --disable servicelb" sh -\n');
+    const install = await onlyInstall(
+      'curl -sfL https://get.k3s.io | INSTALL_K3S_EXEC="server --node-ip 192.168.56.110 --flannel-iface=eth1 --disable traefik --disable servicelb" sh -\n',
+    );
     expect(install).toMatchObject({ mode: 'server', via: 'get.k3s.io', location: { file: 'p1/scripts/x.sh', line: 1 } });
     expect(install.flags).toEqual({ 'node-ip': '192.168.56.110', 'flannel-iface': 'eth1', disable: 'traefik,servicelb' });
   });
 
   it('reads mode and flags from the args after sh -s -', async () => {
-    const install = await onlyInstall('curl -sfL https://get.k3s.io | sh -s - agent --server https://192.168.56.110:6443 --token-file /vagrant/token --node-ip=192.168.56.111\n');
+    const install = await onlyInstall(
+      'curl -sfL https://get.k3s.io | sh -s - agent --server https://192.168.56.110:6443 --token-file /vagrant/token --node-ip=192.168.56.111\n',
+    );
     expect(install.mode).toBe('agent');
     expect(install.serverUrl?.value).toBe('https://192.168.56.110:6443');
     expect(install.tokenFrom).toBe('--token-file');
@@ -60,7 +64,8 @@ describe('K3s installs', () => {
   });
 
   it('follows a downloaded install script run later', async () => {
-    const text = 'curl -sfL https://get.k3s.io -o /tmp/k3s-install.sh\nchmod +x /tmp/k3s-install.sh\nINSTALL_K3S_EXEC="agent" K3S_URL=https://192.168.56.110:6443 K3S_TOKEN=t /tmp/k3s-install.sh --node-ip 192.168.56.111\nwget https://get.k3s.io -O install.sh\nsh install.sh server\n';
+    const text =
+      'curl -sfL https://get.k3s.io -o /tmp/k3s-install.sh\nchmod +x /tmp/k3s-install.sh\nINSTALL_K3S_EXEC="agent" K3S_URL=https://192.168.56.110:6443 K3S_TOKEN=t /tmp/k3s-install.sh --node-ip 192.168.56.111\nwget https://get.k3s.io -O install.sh\nsh install.sh server\n';
     const facts = await analyze(text);
     expect(facts.k3sInstalls.map((install) => [install.via, install.mode, install.location.line])).toEqual([
       ['install-script', 'agent', 3],
@@ -87,7 +92,11 @@ describe('K3s installs', () => {
       'curl -sfL https://get.k3s.io | sh -s - agent --flannel-iface enp0s8',
     ].join('\n');
     const install = await onlyInstall(`${text}\n`, { dotenv: { TOKEN: 'from-dotenv' } });
-    expect(install).toMatchObject({ mode: 'agent', tokenFrom: 'config:token', flags: { 'node-ip': '192.168.56.111', 'flannel-iface': 'enp0s8', token: 'from-dotenv' } });
+    expect(install).toMatchObject({
+      mode: 'agent',
+      tokenFrom: 'config:token',
+      flags: { 'node-ip': '192.168.56.111', 'flannel-iface': 'enp0s8', token: 'from-dotenv' },
+    });
     expect(install.serverUrl?.value).toBe('https://192.168.56.110:6443');
     expect(install.configFiles).toEqual(['/etc/rancher/k3s/config.yaml']);
   });
@@ -111,7 +120,8 @@ describe('K3s installs', () => {
   });
 
   it('makes server: in a config file an agent when no mode is given', async () => {
-    const text = "echo 'server: https://192.168.56.110:6443' | tee /etc/rancher/k3s/config.yaml.d/10-join.yaml\ncurl -sfL https://get.k3s.io | sh -\n";
+    const text =
+      "echo 'server: https://192.168.56.110:6443' | tee /etc/rancher/k3s/config.yaml.d/10-join.yaml\ncurl -sfL https://get.k3s.io | sh -\n";
     const install = await onlyInstall(text);
     expect(install.mode).toBe('agent');
     expect(install.configFiles).toEqual(['/etc/rancher/k3s/config.yaml.d/10-join.yaml']);
@@ -120,9 +130,13 @@ describe('K3s installs', () => {
   it('reads a config file copied from the part', async () => {
     const files: PartFiles = {
       resolve: (path) => (path === '/vagrant/confs/k3s.yaml' ? 'p1/confs/k3s.yaml' : undefined),
-      read: (path) => (path === 'p1/confs/k3s.yaml' ? 'node-ip: 192.168.56.110\nflannel-iface: eth1\nwrite-kubeconfig-mode: "0644"\n' : undefined),
+      read: (path) =>
+        path === 'p1/confs/k3s.yaml' ? 'node-ip: 192.168.56.110\nflannel-iface: eth1\nwrite-kubeconfig-mode: "0644"\n' : undefined,
     };
-    const install = await onlyInstall('sudo install -D -m 0644 /vagrant/confs/k3s.yaml /etc/rancher/k3s/config.yaml\ncurl -sfL https://get.k3s.io | sh -\n', { files });
+    const install = await onlyInstall(
+      'sudo install -D -m 0644 /vagrant/confs/k3s.yaml /etc/rancher/k3s/config.yaml\ncurl -sfL https://get.k3s.io | sh -\n',
+      { files },
+    );
     expect(install.flags).toMatchObject({ 'node-ip': '192.168.56.110', 'flannel-iface': 'eth1', 'write-kubeconfig-mode': '0644' });
     expect(install.flagSources!['node-ip']).toBe('/etc/rancher/k3s/config.yaml');
   });
@@ -137,12 +151,19 @@ describe('K3s installs', () => {
   });
 
   it('reads K3s short flags (-i is --node-ip, -t --token, -s --server)', async () => {
-    const install = await onlyInstall('curl -sfL https://get.k3s.io | sh -s - agent -s https://192.168.56.110:6443 -t secret -i 192.168.56.111\n');
-    expect(install).toMatchObject({ mode: 'agent', tokenFrom: '--token', flags: { server: 'https://192.168.56.110:6443', token: 'secret', 'node-ip': '192.168.56.111' } });
+    const install = await onlyInstall(
+      'curl -sfL https://get.k3s.io | sh -s - agent -s https://192.168.56.110:6443 -t secret -i 192.168.56.111\n',
+    );
+    expect(install).toMatchObject({
+      mode: 'agent',
+      tokenFrom: '--token',
+      flags: { server: 'https://192.168.56.110:6443', token: 'secret', 'node-ip': '192.168.56.111' },
+    });
   });
 
   it('finds a systemd unit written by the script', async () => {
-    const text = "cat <<'EOF' > /etc/systemd/system/k3s-agent.service\n[Service]\nEnvironment=K3S_TOKEN=abc\nExecStart=/usr/local/bin/k3s agent --server https://192.168.56.110:6443 \\\n  --node-ip 192.168.56.111\nEOF\n";
+    const text =
+      "cat <<'EOF' > /etc/systemd/system/k3s-agent.service\n[Service]\nEnvironment=K3S_TOKEN=abc\nExecStart=/usr/local/bin/k3s agent --server https://192.168.56.110:6443 \\\n  --node-ip 192.168.56.111\nEOF\n";
     const install = await onlyInstall(text);
     expect(install).toMatchObject({ via: 'systemd', mode: 'agent', tokenFrom: 'K3S_TOKEN', flags: { 'node-ip': '192.168.56.111' } });
   });
@@ -153,7 +174,12 @@ describe('committed copies of official install scripts', () => {
     const facts = await analyze(INSTALLER_STAND_INS.k3s, { file: 'p1/scripts/k3s.sh', args: ['--node-ip', '192.168.56.110'] });
     expect(facts.installer).toMatchObject({ tool: 'k3s', location: { file: 'p1/scripts/k3s.sh' } });
     expect(facts.k3sInstalls).toHaveLength(1);
-    expect(facts.k3sInstalls[0]).toMatchObject({ mode: 'server', via: 'copy of get.k3s.io', flags: { 'node-ip': '192.168.56.110' }, location: { file: 'p1/scripts/k3s.sh' } });
+    expect(facts.k3sInstalls[0]).toMatchObject({
+      mode: 'server',
+      via: 'copy of get.k3s.io',
+      flags: { 'node-ip': '192.168.56.110' },
+      location: { file: 'p1/scripts/k3s.sh' },
+    });
     expect(facts.toolInstalls.map((install) => install.tool)).toEqual(['k3s']);
     // Its own commands are the installer's machinery: not walked, so nothing else is found in it.
     expect(facts.commands).toEqual([]);
@@ -167,10 +193,13 @@ describe('committed copies of official install scripts', () => {
   });
 
   it("walks a student's script that only borrows the installer's names", async () => {
-    const text = 'setup_env() { export INSTALL_K3S_EXEC="server --node-ip $1"; }\nsetup_env 192.168.56.110\ncurl -sfL https://get.k3s.io | sh -\n';
+    const text =
+      'setup_env() { export INSTALL_K3S_EXEC="server --node-ip $1"; }\nsetup_env 192.168.56.110\ncurl -sfL https://get.k3s.io | sh -\n';
     const facts = await analyze(text);
     expect(facts.installer).toBeUndefined();
-    expect(facts.k3sInstalls.map((install) => [install.via, install.mode, install.flags['node-ip'], install.location.line])).toEqual([['get.k3s.io', 'server', '192.168.56.110', 3]]);
+    expect(facts.k3sInstalls.map((install) => [install.via, install.mode, install.flags['node-ip'], install.location.line])).toEqual([
+      ['get.k3s.io', 'server', '192.168.56.110', 3],
+    ]);
   });
 
   it("counts a copy of k3d's install script as a k3d install", async () => {
@@ -188,45 +217,83 @@ describe('tool installs', () => {
   it('finds docker from get.docker.com, a downloaded get-docker.sh, or a package', async () => {
     expect(await tools('curl -fsSL https://get.docker.com | sh\n')).toEqual([['docker', 1]]);
     expect(await tools('curl -fsSL https://get.docker.com -o get-docker.sh\nsudo sh ./get-docker.sh\n')).toEqual([['docker', 2]]);
-    expect(await tools('apt-get update\nDEBIAN_FRONTEND=noninteractive apt-get install -y ca-certificates docker-ce docker-ce-cli\n')).toEqual([['docker', 2]]);
+    expect(
+      await tools('apt-get update\nDEBIAN_FRONTEND=noninteractive apt-get install -y ca-certificates docker-ce docker-ce-cli\n'),
+    ).toEqual([['docker', 2]]);
     expect(await tools('sudo dnf -y install docker\n')).toEqual([['docker', 1]]);
   });
 
   it('finds k3d from its install script, a release binary, or go install', async () => {
-    expect(await tools('wget -q -O - https://raw.githubusercontent.com/k3d-io/k3d/main/install.sh | TAG=v5.8.3 bash\n')).toEqual([['k3d', 1]]);
-    expect(await tools('curl -Lo /usr/local/bin/k3d https://github.com/k3d-io/k3d/releases/download/v5.8.3/k3d-linux-amd64\nchmod +x /usr/local/bin/k3d\n')).toEqual([['k3d', 1]]);
+    expect(await tools('wget -q -O - https://raw.githubusercontent.com/k3d-io/k3d/main/install.sh | TAG=v5.8.3 bash\n')).toEqual([
+      ['k3d', 1],
+    ]);
+    expect(
+      await tools(
+        'curl -Lo /usr/local/bin/k3d https://github.com/k3d-io/k3d/releases/download/v5.8.3/k3d-linux-amd64\nchmod +x /usr/local/bin/k3d\n',
+      ),
+    ).toEqual([['k3d', 1]]);
     expect(await tools('go install github.com/k3d-io/k3d/v5@latest\n')).toEqual([['k3d', 1]]);
   });
 
   it('needs a downloaded binary to be made executable', async () => {
     expect(await tools('curl -LO https://dl.k8s.io/release/v1.33.4/bin/linux/amd64/kubectl\n')).toEqual([]);
-    expect(await tools('curl -LO "https://dl.k8s.io/release/$(curl -Ls https://dl.k8s.io/release/stable.txt)/bin/linux/amd64/kubectl"\nsudo install -o root -g root -m 0755 kubectl /usr/local/bin/kubectl\n')).toEqual([['kubectl', 1]]);
+    expect(
+      await tools(
+        'curl -LO "https://dl.k8s.io/release/$(curl -Ls https://dl.k8s.io/release/stable.txt)/bin/linux/amd64/kubectl"\nsudo install -o root -g root -m 0755 kubectl /usr/local/bin/kubectl\n',
+      ),
+    ).toEqual([['kubectl', 1]]);
   });
 
   it('reads a release URL whose unknown parts hold spaces as one word', async () => {
-    const text = 'os=$(uname -s | tr "[:upper:]" "[:lower:]")\ncurl -fsSL "https://dl.k8s.io/release/v1.33.4/bin/${os}/$(dpkg --print-architecture)/kubectl" -o "$HOME/bin/kubectl"\nchmod +x "$HOME/bin/kubectl"\n';
+    const text =
+      'os=$(uname -s | tr "[:upper:]" "[:lower:]")\ncurl -fsSL "https://dl.k8s.io/release/v1.33.4/bin/${os}/$(dpkg --print-architecture)/kubectl" -o "$HOME/bin/kubectl"\nchmod +x "$HOME/bin/kubectl"\n';
     expect(await tools(text)).toEqual([['kubectl', 2]]);
   });
 
   it('finds kubectl, helm and argocd from packages and release downloads', async () => {
     expect(await tools('snap install kubectl --classic\n')).toEqual([['kubectl', 1]]);
     expect(await tools('curl https://raw.githubusercontent.com/helm/helm/main/scripts/get-helm-3 | bash\n')).toEqual([['helm', 1]]);
-    expect(await tools('curl -sSL -o argocd https://github.com/argoproj/argo-cd/releases/download/v3.1.5/argocd-linux-amd64\ninstall -m 555 argocd /usr/local/bin/argocd\n')).toEqual([['argocd', 1]]);
+    expect(
+      await tools(
+        'curl -sSL -o argocd https://github.com/argoproj/argo-cd/releases/download/v3.1.5/argocd-linux-amd64\ninstall -m 555 argocd /usr/local/bin/argocd\n',
+      ),
+    ).toEqual([['argocd', 1]]);
   });
 
   it('counts every tool a package-manager command installs', async () => {
-    expect(await tools('apt-get install -y docker-ce kubectl\n')).toEqual([['docker', 1], ['kubectl', 1]]);
-    expect(await tools('sudo dnf install -y docker kubernetes-client helm\n')).toEqual([['docker', 1], ['kubectl', 1], ['helm', 1]]);
-    expect(await tools('yum -y install moby-engine kubectl\n')).toEqual([['docker', 1], ['kubectl', 1]]);
-    expect(await tools('snap install kubectl helm --classic\n')).toEqual([['kubectl', 1], ['helm', 1]]);
-    expect(await tools('brew install k3d kubectl argocd\n')).toEqual([['k3d', 1], ['kubectl', 1], ['argocd', 1]]);
-    expect(await tools('apk add --no-cache docker kubectl\n')).toEqual([['docker', 1], ['kubectl', 1]]);
+    expect(await tools('apt-get install -y docker-ce kubectl\n')).toEqual([
+      ['docker', 1],
+      ['kubectl', 1],
+    ]);
+    expect(await tools('sudo dnf install -y docker kubernetes-client helm\n')).toEqual([
+      ['docker', 1],
+      ['kubectl', 1],
+      ['helm', 1],
+    ]);
+    expect(await tools('yum -y install moby-engine kubectl\n')).toEqual([
+      ['docker', 1],
+      ['kubectl', 1],
+    ]);
+    expect(await tools('snap install kubectl helm --classic\n')).toEqual([
+      ['kubectl', 1],
+      ['helm', 1],
+    ]);
+    expect(await tools('brew install k3d kubectl argocd\n')).toEqual([
+      ['k3d', 1],
+      ['kubectl', 1],
+      ['argocd', 1],
+    ]);
+    expect(await tools('apk add --no-cache docker kubectl\n')).toEqual([
+      ['docker', 1],
+      ['kubectl', 1],
+    ]);
     expect(await tools('apt-get install -y docker.io docker-ce-cli curl constructor\n')).toEqual([['docker', 1]]);
     expect(await tools('constructor install kubectl\ntoString\n')).toEqual([]);
   });
 
   it('follows eval of a string handed to a function', async () => {
-    const text = 'setup() {\n  local cmd=$1\n  eval "$cmd"\n}\nsetup "curl -s https://raw.githubusercontent.com/k3d-io/k3d/main/install.sh | bash"\neval "$UNKNOWN"\n';
+    const text =
+      'setup() {\n  local cmd=$1\n  eval "$cmd"\n}\nsetup "curl -s https://raw.githubusercontent.com/k3d-io/k3d/main/install.sh | bash"\neval "$UNKNOWN"\n';
     expect(await tools(text)).toEqual([['k3d', 3]]);
     expect(await tools("eval 'command -v kubectl || snap install kubectl --classic'\n")).toEqual([['kubectl', 1]]);
   });

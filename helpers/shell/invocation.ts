@@ -6,11 +6,44 @@ import type { ShellCommand, Word } from './model.ts';
 export const baseName = (path: string): string => path.replace(/\/+$/, '').slice(path.replace(/\/+$/, '').lastIndexOf('/') + 1);
 
 const ASSIGNMENT = /^([A-Za-z_][A-Za-z0-9_]*)=/;
-const SUDO_VALUED = new Set(['-u', '--user', '-g', '--group', '-h', '--host', '-p', '--prompt', '-C', '--close-from', '-D', '--chdir', '-r', '--role', '-t', '--type', '-T', '--command-timeout']);
+const SUDO_VALUED = new Set([
+  '-u',
+  '--user',
+  '-g',
+  '--group',
+  '-h',
+  '--host',
+  '-p',
+  '--prompt',
+  '-C',
+  '--close-from',
+  '-D',
+  '--chdir',
+  '-r',
+  '--role',
+  '-t',
+  '--type',
+  '-T',
+  '--command-timeout',
+]);
 /** sudo's short options that take a value: `-u x`, `-ux`, `-iu x`. */
 const SUDO_VALUED_LETTERS = 'ughpCDrtT';
 /** runuser's options that take a value (`runuser -u USER -- CMD` runs CMD without a shell). */
-const RUNUSER_VALUED = new Set(['-u', '--user', '-g', '--group', '-G', '--supp-group', '-s', '--shell', '-w', '--whitelist-environment', '-c', '--command', '--session-command']);
+const RUNUSER_VALUED = new Set([
+  '-u',
+  '--user',
+  '-g',
+  '--group',
+  '-G',
+  '--supp-group',
+  '-s',
+  '--shell',
+  '-w',
+  '--whitelist-environment',
+  '-c',
+  '--command',
+  '--session-command',
+]);
 const TRANSPARENT = new Set(['exec', 'nohup', 'builtin', 'time', 'stdbuf', 'nice', 'ionice', 'setsid']);
 
 export interface Invocation {
@@ -59,22 +92,33 @@ export function unwrapArgv(argv: readonly Word[]): Invocation {
       }
       words = words.slice(takeAssignments(i));
       if (!words.length && shell) return { argv: [], env, shell };
-    } else if (head === 'runuser' && words.some((word) => word.value === '-u' || word.value === '--user' || word.value.startsWith('--user='))) {
+    } else if (
+      head === 'runuser' &&
+      words.some((word) => word.value === '-u' || word.value === '--user' || word.value.startsWith('--user='))
+    ) {
       let i = 1;
-      while (i < words.length && words[i]!.value.startsWith('-') && words[i]!.value !== '--') i += RUNUSER_VALUED.has(words[i]!.value) ? 2 : 1;
-      if (words.slice(1, i).some((word) => ['-c', '--command', '--session-command'].includes(word.value) || word.value.startsWith('--command='))) break;
+      while (i < words.length && words[i]!.value.startsWith('-') && words[i]!.value !== '--')
+        i += RUNUSER_VALUED.has(words[i]!.value) ? 2 : 1;
+      if (
+        words
+          .slice(1, i)
+          .some((word) => ['-c', '--command', '--session-command'].includes(word.value) || word.value.startsWith('--command='))
+      )
+        break;
       words = words.slice(words[i]?.value === '--' ? i + 1 : i);
       if (!words.length) return { argv: [], env, shell: true };
     } else if (head === 'env') {
       let i = 1;
-      while (i < words.length && words[i]!.value.startsWith('-')) i += ['-u', '--unset', '-C', '--chdir', '-S'].includes(words[i]!.value) ? 2 : 1;
+      while (i < words.length && words[i]!.value.startsWith('-'))
+        i += ['-u', '--unset', '-C', '--chdir', '-S'].includes(words[i]!.value) ? 2 : 1;
       words = words.slice(takeAssignments(i));
     } else if (head === 'command') {
       if (words[1] && /^-[vV]/.test(words[1].value)) return { argv: [], env };
       words = words.slice(words[1]?.value === '-p' ? 2 : 1);
     } else if (head === 'timeout') {
       let i = 1;
-      while (i < words.length && words[i]!.value.startsWith('-')) i += ['-s', '--signal', '-k', '--kill-after'].includes(words[i]!.value) ? 2 : 1;
+      while (i < words.length && words[i]!.value.startsWith('-'))
+        i += ['-s', '--signal', '-k', '--kill-after'].includes(words[i]!.value) ? 2 : 1;
       words = words.slice(i + 1);
     } else if (TRANSPARENT.has(head)) {
       let i = 1;
@@ -95,7 +139,12 @@ export function tail(word: Word, from: number): Word {
 /** The command as run, with every environment it gets: inherited, prefix assignments, sudo/env ones. */
 export function effective(command: ShellCommand): { argv: Word[]; name: string; env: Record<string, Word>; shell?: boolean } {
   const { argv, env, shell } = unwrapArgv(command.argv);
-  return { argv, name: argv[0] ? baseName(argv[0].value) : '', env: { ...command.inheritedEnv, ...command.env, ...env }, ...(shell ? { shell } : {}) };
+  return {
+    argv,
+    name: argv[0] ? baseName(argv[0].value) : '',
+    env: { ...command.inheritedEnv, ...command.env, ...env },
+    ...(shell ? { shell } : {}),
+  };
 }
 
 export const SHELLS = new Set(['sh', 'bash', 'dash', 'ksh', 'zsh', 'ash', 'mksh']);
@@ -136,8 +185,35 @@ export function shellRun(argv: readonly Word[]): ShellRun {
 }
 
 /** su's and runuser's options that take a value; `-c` and `--command` give the command string. */
-const SU_VALUED = new Set(['-c', '--command', '--session-command', '-s', '--shell', '-g', '--group', '-G', '--supp-group', '-w', '--whitelist-environment']);
-const SCRIPT_VALUED = new Set(['-c', '--command', '-E', '--echo', '-I', '--log-in', '-O', '--log-out', '-B', '--log-io', '-T', '--log-timing', '-m', '--logging-format']);
+const SU_VALUED = new Set([
+  '-c',
+  '--command',
+  '--session-command',
+  '-s',
+  '--shell',
+  '-g',
+  '--group',
+  '-G',
+  '--supp-group',
+  '-w',
+  '--whitelist-environment',
+]);
+const SCRIPT_VALUED = new Set([
+  '-c',
+  '--command',
+  '-E',
+  '--echo',
+  '-I',
+  '--log-in',
+  '-O',
+  '--log-out',
+  '-B',
+  '--log-io',
+  '-T',
+  '--log-timing',
+  '-m',
+  '--logging-format',
+]);
 
 /** The value of an option written `--flag=value` or `-cvalue`: the word's tail as its own word. */
 function attached(word: Word, from: number): Word {
@@ -163,7 +239,8 @@ export function scriptRunOf(invocation: { argv: readonly Word[]; shell?: boolean
   if (name === 'script') {
     for (let i = 1; i < argv.length; i++) {
       const value = argv[i]!.value;
-      if (value === '-c' || value === '--command' || /^-[a-zA-Z]*c$/.test(value)) return argv[i + 1] ? { stdin: false, commandString: argv[i + 1], args: [] } : undefined;
+      if (value === '-c' || value === '--command' || /^-[a-zA-Z]*c$/.test(value))
+        return argv[i + 1] ? { stdin: false, commandString: argv[i + 1], args: [] } : undefined;
       if (value.startsWith('--command=')) return { stdin: false, commandString: attached(argv[i]!, '--command='.length), args: [] };
       if (SCRIPT_VALUED.has(value)) i++;
     }

@@ -13,15 +13,54 @@ import type { Location } from '../checks/result.ts';
 export const K3S_INSTALLER_URL = /get\.k3s\.io|k3s-io\/k3s\/[^\s]*install\.sh|rancher\/k3s\/[^\s]*install\.sh|k3s-install\.sh/;
 const DEFAULT_CONFIG = '/etc/rancher/k3s/config.yaml';
 const CONFIG_DROP_INS = '/etc/rancher/k3s/config.yaml.d/';
-const SHORT_FLAGS: Record<string, string> = { t: 'token', s: 'server', c: 'config', i: 'node-ip', d: 'data-dir', o: 'write-kubeconfig', l: 'log' };
+const SHORT_FLAGS: Record<string, string> = {
+  t: 'token',
+  s: 'server',
+  c: 'config',
+  i: 'node-ip',
+  d: 'data-dir',
+  o: 'write-kubeconfig',
+  l: 'log',
+};
 /** K3s flags that take no value; every other `--flag` followed by a non-flag word takes it as value. */
 const SWITCHES = new Set([
-  'cluster-init', 'cluster-reset', 'disable-agent', 'disable-cloud-controller', 'disable-network-policy', 'disable-helm-controller',
-  'disable-kube-proxy', 'disable-scheduler', 'disable-apiserver', 'disable-controller-manager', 'disable-etcd', 'docker', 'rootless',
-  'prefer-bundled-bin', 'protect-kernel-defaults', 'secrets-encryption', 'selinux', 'with-node-id', 'debug', 'embedded-registry',
-  'flannel-ipv6-masq', 'flannel-external-ip', 'supervisor-metrics', 'disable-default-registry-endpoint', 'enable-pprof',
-  'etcd-expose-metrics', 'etcd-disable-snapshots', 'etcd-s3', 'etcd-s3-insecure', 'etcd-s3-skip-ssl-verify', 'vpn-auth', 'help', 'version',
-  'egress-selector-mode-disabled', 'kube-proxy-arg-disabled', 'node-external-ip-disabled', 'write-kubeconfig-group-disabled',
+  'cluster-init',
+  'cluster-reset',
+  'disable-agent',
+  'disable-cloud-controller',
+  'disable-network-policy',
+  'disable-helm-controller',
+  'disable-kube-proxy',
+  'disable-scheduler',
+  'disable-apiserver',
+  'disable-controller-manager',
+  'disable-etcd',
+  'docker',
+  'rootless',
+  'prefer-bundled-bin',
+  'protect-kernel-defaults',
+  'secrets-encryption',
+  'selinux',
+  'with-node-id',
+  'debug',
+  'embedded-registry',
+  'flannel-ipv6-masq',
+  'flannel-external-ip',
+  'supervisor-metrics',
+  'disable-default-registry-endpoint',
+  'enable-pprof',
+  'etcd-expose-metrics',
+  'etcd-disable-snapshots',
+  'etcd-s3',
+  'etcd-s3-insecure',
+  'etcd-s3-skip-ssl-verify',
+  'vpn-auth',
+  'help',
+  'version',
+  'egress-selector-mode-disabled',
+  'kube-proxy-arg-disabled',
+  'node-external-ip-disabled',
+  'write-kubeconfig-group-disabled',
 ]);
 
 interface Candidate {
@@ -37,11 +76,16 @@ interface Candidate {
  * script writes, or those every script of the same machine writes. Reads a systemd unit's ExecStart
  * with the bash grammar, which analyzeScript has loaded.
  */
-export function k3sInstallsOf(facts: Pick<ScriptFacts, 'commands' | 'downloads' | 'writtenFiles' | 'installer'>, configs: readonly WrittenFile[], files?: PartFiles): K3sInstall[] {
+export function k3sInstallsOf(
+  facts: Pick<ScriptFacts, 'commands' | 'downloads' | 'writtenFiles' | 'installer'>,
+  configs: readonly WrittenFile[],
+  files?: PartFiles,
+): K3sInstall[] {
   const candidates: Candidate[] = [];
   // A committed copy of get.k3s.io's install.sh runs as `curl … | sh -s - ARGS` would, with the env it is given.
   const installer = facts.installer;
-  if (installer?.tool === 'k3s') candidates.push({ via: 'copy of get.k3s.io', args: installer.args, env: installer.env, location: installer.location });
+  if (installer?.tool === 'k3s')
+    candidates.push({ via: 'copy of get.k3s.io', args: installer.args, env: installer.env, location: installer.location });
   const installers = (facts.downloads ?? []).filter((download) => K3S_INSTALLER_URL.test(download.url.value));
   for (const command of facts.commands) {
     const found = candidateOf(command, installers);
@@ -60,12 +104,14 @@ function candidateOf(command: ShellCommand, installers: Download[]): Candidate |
   const base = { env, location: command.location };
   if (SHELLS.has(name)) {
     const run = shellRun(argv);
-    if (run.stdin && command.pipedFrom && pipeSource(command.pipedFrom).some((url) => K3S_INSTALLER_URL.test(url.value))) return { ...base, via: 'get.k3s.io', args: run.args };
+    if (run.stdin && command.pipedFrom && pipeSource(command.pipedFrom).some((url) => K3S_INSTALLER_URL.test(url.value)))
+      return { ...base, via: 'get.k3s.io', args: run.args };
     if (run.script && isDownloaded(run.script.value, installers)) return { ...base, via: 'install-script', args: run.args };
     return undefined;
   }
   if (isDownloaded(argv[0]!.value, installers)) return { ...base, via: 'install-script', args: argv.slice(1) };
-  if (name === 'k3s' && (argv[1]?.value === 'server' || argv[1]?.value === 'agent')) return { ...base, via: 'binary', mode: argv[1].value, args: argv.slice(2) };
+  if (name === 'k3s' && (argv[1]?.value === 'server' || argv[1]?.value === 'agent'))
+    return { ...base, via: 'binary', mode: argv[1].value, args: argv.slice(2) };
   return undefined;
 }
 
@@ -83,7 +129,10 @@ export function pipeSource(command: ShellCommand): Word[] {
 /** A systemd unit running `k3s server|agent`. */
 function systemdUnit(file: WrittenFile): Candidate | undefined {
   if (!file.path.endsWith('.service')) return undefined;
-  const line = file.content.replace(/\\\n/g, ' ').split('\n').find((text) => /^\s*ExecStart\s*=/.test(text));
+  const line = file.content
+    .replace(/\\\n/g, ' ')
+    .split('\n')
+    .find((text) => /^\s*ExecStart\s*=/.test(text));
   if (!line) return undefined;
   const words = commandWords(line.replace(/^\s*ExecStart\s*=\s*[-@:+!]*/, ''));
   const index = words.findIndex((word) => baseName(word.value) === 'k3s');
@@ -134,7 +183,10 @@ function build(candidate: Candidate, writtenFiles: readonly WrittenFile[], files
   const flagWords: Record<string, Word> = {};
   const setFlag = (name: string, value: string | true, source: string, unresolved: string[], word?: Word): void => {
     const previous = install.flags[name];
-    install.flags[name] = previous !== undefined && previous !== true && value !== true && install.flagSources![name] === source ? `${previous},${value}` : value;
+    install.flags[name] =
+      previous !== undefined && previous !== true && value !== true && install.flagSources![name] === source
+        ? `${previous},${value}`
+        : value;
     install.flagSources![name] = source;
     if (unresolved.length) install.flagUnresolved![name] = [...(install.flagUnresolved![name] ?? []), ...unresolved];
     if (word) flagWords[name] = word;
@@ -155,7 +207,13 @@ function build(candidate: Candidate, writtenFiles: readonly WrittenFile[], files
     }
     if (!name) continue;
     if (inline !== undefined) {
-      setFlag(name, inline, source, word.unresolved.filter((n) => inline.includes(n)), tail(word, text.indexOf('=') + 1));
+      setFlag(
+        name,
+        inline,
+        source,
+        word.unresolved.filter((n) => inline.includes(n)),
+        tail(word, text.indexOf('=') + 1),
+      );
       continue;
     }
     const next = words[i + 1];
@@ -165,8 +223,12 @@ function build(candidate: Candidate, writtenFiles: readonly WrittenFile[], files
     } else setFlag(name, true, source, []);
   }
 
-  const configPath = typeof install.flags.config === 'string' ? install.flags.config : env.K3S_CONFIG_FILE?.value ?? DEFAULT_CONFIG;
-  const configs = writtenFiles.filter((file) => file.path === posix.normalize(configPath) || (configPath === DEFAULT_CONFIG && file.path.startsWith(CONFIG_DROP_INS) && /\.ya?ml$/.test(file.path)));
+  const configPath = typeof install.flags.config === 'string' ? install.flags.config : (env.K3S_CONFIG_FILE?.value ?? DEFAULT_CONFIG);
+  const configs = writtenFiles.filter(
+    (file) =>
+      file.path === posix.normalize(configPath) ||
+      (configPath === DEFAULT_CONFIG && file.path.startsWith(CONFIG_DROP_INS) && /\.ya?ml$/.test(file.path)),
+  );
   const configTexts: Array<{ path: string; text: string }> = configs.map((file) => ({ path: file.path, text: file.content }));
   if (!configs.length && configPath !== DEFAULT_CONFIG && files) {
     const partFile = files.resolve(configPath);
@@ -179,7 +241,13 @@ function build(candidate: Candidate, writtenFiles: readonly WrittenFile[], files
     for (const [key, raw] of Object.entries(readConfig(config.text))) {
       if (fromCli.has(key)) continue;
       const value = raw === true ? true : raw;
-      setFlag(key, value, config.path, value === true ? [] : placeholders(value), value === true ? undefined : { value, raw: value, unresolved: placeholders(value) });
+      setFlag(
+        key,
+        value,
+        config.path,
+        value === true ? [] : placeholders(value),
+        value === true ? undefined : { value, raw: value, unresolved: placeholders(value) },
+      );
     }
   }
 

@@ -57,7 +57,10 @@ describe('failures of steps that only a Makefile runs', () => {
   });
 
   it('point each missing namespace at its own line, or at a line creating a namespace held in a variable', async () => {
-    repo = await tempRepository({ ...MAKEFILE_PART, 'p3/Makefile': 'ns:\n\tkubectl create namespace $(ARGO)\n\tkubectl create namespace dev\n' });
+    repo = await tempRepository({
+      ...MAKEFILE_PART,
+      'p3/Makefile': 'ns:\n\tkubectl create namespace $(ARGO)\n\tkubectl create namespace dev\n',
+    });
     const namespaces = await gitopsChecks['P3-NAMESPACES']!(repo.ctx);
     expect(namespaces.message).toMatch(/namespace argocd is never created[^;]*p3\/Makefile:2 runs/);
     expect(namespaces.message).toMatch(/namespace dev is never created[^;]*p3\/Makefile:3 runs/);

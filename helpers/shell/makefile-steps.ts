@@ -24,8 +24,16 @@ export function makefileStep(target: Target, part: SubjectPart, pattern: RegExp)
 }
 
 /** A sentence to append to a failure when the missing step sits in a Makefile recipe, or ''. Patterns are tried in order (the most precise first). */
-export function makefileStepNote(target: Target, part: SubjectPart, patterns: RegExp | readonly RegExp[], step: string, scriptsFolder: string): string {
-  const found = (Array.isArray(patterns) ? patterns : [patterns]).map((pattern: RegExp) => makefileStep(target, part, pattern)).find(Boolean);
+export function makefileStepNote(
+  target: Target,
+  part: SubjectPart,
+  patterns: RegExp | readonly RegExp[],
+  step: string,
+  scriptsFolder: string,
+): string {
+  const found = (Array.isArray(patterns) ? patterns : [patterns])
+    .map((pattern: RegExp) => makefileStep(target, part, pattern))
+    .find(Boolean);
   if (!found) return '';
   return ` (${found.file}:${found.line} runs ${step}, but a Makefile recipe is not a shell script and is not graded: move the step into a script in ${scriptsFolder}/, which the Makefile may call)`;
 }

@@ -93,7 +93,7 @@ export interface ScriptFacts {
   k3sInstalls: K3sInstall[];
   toolInstalls: ToolInstall[];
   /** Files the script writes with their content when it is known (heredoc, echo/printf > file, cp of a file of the part). */
-  writtenFiles: Array<{ path: string; content: string; location: Location; /** The file of the part it was copied from. */ from?: string }>;
+  writtenFiles: Array<{ path: string; content: string; location: Location /** The file of the part it was copied from. */; from?: string }>;
   /** Scripts of the same part it calls by relative path, relative to the target root. */
   calls: string[];
   /** The same calls with their arguments and what they inherit. */

@@ -6,7 +6,21 @@ export const unescapeUnquoted = (text: string): string => text.replace(/\\(\r?\n
 export const unescapeDouble = (text: string): string => text.replace(/\\(\r?\n|[$`"\\])/g, (_, c: string) => (c.endsWith('\n') ? '' : c));
 export const unescapeHeredoc = (text: string): string => text.replace(/\\(\r?\n|[$`\\])/g, (_, c: string) => (c.endsWith('\n') ? '' : c));
 
-const ANSI_ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', '\\': '\\', "'": "'", '"': '"', '?': '?', a: '\x07', b: '\b', e: '\x1b', E: '\x1b', f: '\f', v: '\v' };
+const ANSI_ESCAPES: Record<string, string> = {
+  n: '\n',
+  t: '\t',
+  r: '\r',
+  '\\': '\\',
+  "'": "'",
+  '"': '"',
+  '?': '?',
+  a: '\x07',
+  b: '\b',
+  e: '\x1b',
+  E: '\x1b',
+  f: '\f',
+  v: '\v',
+};
 
 /** The value of `$'…'`: C escapes, including \xHH and octal \NNN. */
 export function ansiC(text: string): string {

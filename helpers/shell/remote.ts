@@ -15,11 +15,22 @@ export const isRemotePath = (path: string): boolean => /^[a-z][a-z0-9+.-]*:\/\//
 const word = (value: string): Word => ({ value, raw: value, unresolved: [] });
 
 /** The facts of a provisioner running a remote script; `problem` says so when it is no known install script. */
-export function remoteScriptFacts(vagrantfile: string, provisioner: VagrantProvisioner, url: string, dotenv: Record<string, string>): ScriptFacts {
+export function remoteScriptFacts(
+  vagrantfile: string,
+  provisioner: VagrantProvisioner,
+  url: string,
+  dotenv: Record<string, string>,
+): ScriptFacts {
   const location = provisioner.location;
   const fetched: ShellCommand = { env: {}, argv: ['curl', '-sfL', url].map(word), location };
   const env = Object.fromEntries(Object.entries(provisioner.env).map(([name, value]) => [name, word(value)]));
-  const run: ShellCommand = { env: {}, argv: ['sh', '-s', '-', ...provisioner.args].map(word), pipedFrom: fetched, location, ...(Object.keys(env).length ? { inheritedEnv: env } : {}) };
+  const run: ShellCommand = {
+    env: {},
+    argv: ['sh', '-s', '-', ...provisioner.args].map(word),
+    pipedFrom: fetched,
+    location,
+    ...(Object.keys(env).length ? { inheritedEnv: env } : {}),
+  };
   const facts: ScriptFacts = {
     ...emptyFacts(vagrantfile, 'sh', { env: provisioner.env, args: provisioner.args, dotenv }),
     remote: url,

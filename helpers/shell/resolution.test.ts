@@ -22,7 +22,9 @@ describe('placeholder resolution order', () => {
   });
 
   it('resolves $1 $2 from the provisioner args through assignments', async () => {
-    const facts = await analyze('SERVER_IP="$1"\nNODE_IP=$2\necho "https://${SERVER_IP}:6443" $NODE_IP $3\n', { args: ['192.168.56.110', '192.168.56.111'] });
+    const facts = await analyze('SERVER_IP="$1"\nNODE_IP=$2\necho "https://${SERVER_IP}:6443" $NODE_IP $3\n', {
+      args: ['192.168.56.110', '192.168.56.111'],
+    });
     expect(argvOf(find(facts, 'echo')[0])).toEqual(['echo', 'https://192.168.56.110:6443', '192.168.56.111', '$3']);
   });
 
@@ -38,7 +40,9 @@ describe('placeholder resolution order', () => {
   });
 
   it('runs a for loop body once per constant word', async () => {
-    const facts = await analyze('NAMESPACES="argocd dev"\nfor ns in $NAMESPACES; do\n  kubectl create namespace "$ns"\ndone\nfor f in a "b c"; do echo "$f"; done\n');
+    const facts = await analyze(
+      'NAMESPACES="argocd dev"\nfor ns in $NAMESPACES; do\n  kubectl create namespace "$ns"\ndone\nfor f in a "b c"; do echo "$f"; done\n',
+    );
     expect(find(facts, 'kubectl').map((command) => command.argv[3]!.value)).toEqual(['argocd', 'dev']);
     expect(find(facts, 'kubectl').map((command) => command.location.line)).toEqual([3, 3]);
     expect(find(facts, 'echo').map((command) => command.argv[1]!.value)).toEqual(['a', 'b c']);
@@ -65,7 +69,10 @@ describe('placeholder resolution order', () => {
   });
 
   it('resolves $(dirname "$0") and cd … && pwd to the script folder', async () => {
-    const facts = await analyze('DIR="$(cd "$(dirname "$0")" && pwd)"\nkubectl apply -f "$DIR/../confs/app.yaml"\nkubectl apply -f "$(dirname "${BASH_SOURCE[0]}")/x.yaml"\n', { file: 'p3/scripts/setup.sh' });
+    const facts = await analyze(
+      'DIR="$(cd "$(dirname "$0")" && pwd)"\nkubectl apply -f "$DIR/../confs/app.yaml"\nkubectl apply -f "$(dirname "${BASH_SOURCE[0]}")/x.yaml"\n',
+      { file: 'p3/scripts/setup.sh' },
+    );
     expect(find(facts, 'kubectl').map((command) => command.argv[3]!.value)).toEqual(['p3/scripts/../confs/app.yaml', 'p3/scripts/x.yaml']);
   });
 
@@ -118,7 +125,7 @@ describe('commands, guards and files written', () => {
       'node-ip: $IP',
       'EOF',
       'echo "flannel-iface: eth1" >> /etc/rancher/k3s/config.yaml',
-      "printf 'a: %s\\n' \"$IP\" > /tmp/a.yaml",
+      'printf \'a: %s\\n\' "$IP" > /tmp/a.yaml',
       "cat <<'EOF' | sudo tee /etc/b.conf >/dev/null",
       'literal: $IP',
       'EOF',
@@ -136,7 +143,10 @@ describe('commands, guards and files written', () => {
       resolve: (path) => (path === '/vagrant/confs/config.yaml' || path === '../confs/config.yaml' ? 'p1/confs/config.yaml' : undefined),
       read: (path) => (path === 'p1/confs/config.yaml' ? 'node-ip: 192.168.56.110\n' : undefined),
     };
-    const facts = await analyze('mkdir -p /etc/rancher/k3s\ncp /vagrant/confs/config.yaml /etc/rancher/k3s/\ninstall -D -m 600 ../confs/config.yaml /etc/other.yaml\n', { files });
+    const facts = await analyze(
+      'mkdir -p /etc/rancher/k3s\ncp /vagrant/confs/config.yaml /etc/rancher/k3s/\ninstall -D -m 600 ../confs/config.yaml /etc/other.yaml\n',
+      { files },
+    );
     expect(facts.writtenFiles.map(({ path, from }) => ({ path, from }))).toEqual([
       { path: '/etc/rancher/k3s/config.yaml', from: 'p1/confs/config.yaml' },
       { path: '/etc/other.yaml', from: 'p1/confs/config.yaml' },
@@ -145,7 +155,8 @@ describe('commands, guards and files written', () => {
 
   it('lists calls of scripts of the part with their arguments', async () => {
     const files: PartFiles = {
-      resolve: (path) => ({ './common.sh': 'p1/scripts/common.sh', '/vagrant/scripts/join.sh': 'p1/scripts/join.sh', 'env.sh': 'p1/scripts/env.sh' })[path],
+      resolve: (path) =>
+        ({ './common.sh': 'p1/scripts/common.sh', '/vagrant/scripts/join.sh': 'p1/scripts/join.sh', 'env.sh': 'p1/scripts/env.sh' })[path],
       read: (path) => (path === 'p1/scripts/env.sh' ? 'FROM_SOURCED=yes\n' : '#!/bin/bash\n'),
     };
     const text = 'export TOKEN=abc\nbash ./common.sh one\n/vagrant/scripts/join.sh\n. env.sh\necho $FROM_SOURCED\nsh ./missing.sh\n';
@@ -194,9 +205,23 @@ describe('arrays', () => {
   });
 
   it('reads elements, counts, indices and the joined form', async () => {
-    const text = 'A=(first "two words" three)\ni=1\necho "${A[0]}" "${A[i]}" "${A[$i]}" "${A[-1]}" "$A" "${#A[@]}" "${#A[0]}" ${!A[@]} "${A[*]}"\n';
+    const text =
+      'A=(first "two words" three)\ni=1\necho "${A[0]}" "${A[i]}" "${A[$i]}" "${A[-1]}" "$A" "${#A[@]}" "${#A[0]}" ${!A[@]} "${A[*]}"\n';
     const facts = await analyze(text);
-    expect(argvOf(find(facts, 'echo')[0])).toEqual(['echo', 'first', 'two words', 'two words', 'three', 'first', '3', '5', '0', '1', '2', 'first two words three']);
+    expect(argvOf(find(facts, 'echo')[0])).toEqual([
+      'echo',
+      'first',
+      'two words',
+      'two words',
+      'three',
+      'first',
+      '3',
+      '5',
+      '0',
+      '1',
+      '2',
+      'first two words three',
+    ]);
   });
 
   it('keeps quoted elements whole and splits unquoted ones', async () => {
@@ -209,7 +234,8 @@ describe('arrays', () => {
   });
 
   it('appends, sets single elements, and declares arrays with declare/local', async () => {
-    const text = 'A=(x)\nA+=(y "z w")\nA[5]=five\ndeclare -a B=(b1 b2)\nlocal -a C\nC[0]=c0\ndeclare -A M=([argocd]=a [dev]="d e")\necho "${A[@]}" "${#A[@]}" "${B[1]}" "${C[@]}" "${M[dev]}" "${!M[@]}"\n';
+    const text =
+      'A=(x)\nA+=(y "z w")\nA[5]=five\ndeclare -a B=(b1 b2)\nlocal -a C\nC[0]=c0\ndeclare -A M=([argocd]=a [dev]="d e")\necho "${A[@]}" "${#A[@]}" "${B[1]}" "${C[@]}" "${M[dev]}" "${!M[@]}"\n';
     const facts = await analyze(text);
     expect(argvOf(find(facts, 'echo')[0])).toEqual(['echo', 'x', 'y', 'z w', 'five', '4', 'b2', 'c0', 'd e', 'argocd', 'dev']);
   });
@@ -237,7 +263,8 @@ describe('eval', () => {
   });
 
   it('runs a string that still holds unknown values, keeping them unresolved', async () => {
-    const text = 'LOG="/tmp/$(hostname).log"\nrun() {\n  eval $1 &>> $LOG\n}\nrun "nohup /usr/local/bin/k3s server --node-ip ${IP} >$LOG &"\n';
+    const text =
+      'LOG="/tmp/$(hostname).log"\nrun() {\n  eval $1 &>> $LOG\n}\nrun "nohup /usr/local/bin/k3s server --node-ip ${IP} >$LOG &"\n';
     const facts = await analyze(text);
     const k3s = find(facts, 'nohup')[0];
     expect(argvOf(k3s)).toEqual(['nohup', '/usr/local/bin/k3s', 'server', '--node-ip', '${IP}']);

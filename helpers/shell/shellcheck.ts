@@ -9,10 +9,7 @@ export interface ShellcheckFinding {
   message: string;
 }
 
-export type ShellcheckOutcome =
-  | { kind: 'done'; findings: ShellcheckFinding[] }
-  | { kind: 'missing' }
-  | { kind: 'failed'; reason: string };
+export type ShellcheckOutcome = { kind: 'done'; findings: ShellcheckFinding[] } | { kind: 'missing' } | { kind: 'failed'; reason: string };
 
 /** The dialects shellcheck knows; other shells are checked as the closest one. */
 export function shellcheckDialect(shell: string): 'sh' | 'bash' | 'dash' | 'ksh' | undefined {
@@ -31,7 +28,10 @@ export function runShellcheck(text: string, dialect: string, timeoutMs = 30_000)
         resolve(outcome);
       }
     };
-    const child = spawn('shellcheck', ['--format=json1', '--severity=error', `--shell=${dialect}`, '--norc', '-'], { cwd: tmpdir(), stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn('shellcheck', ['--format=json1', '--severity=error', `--shell=${dialect}`, '--norc', '-'], {
+      cwd: tmpdir(),
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     const timer = setTimeout(() => {
@@ -51,8 +51,12 @@ export function runShellcheck(text: string, dialect: string, timeoutMs = 30_000)
         return;
       }
       try {
-        const report = JSON.parse(Buffer.concat(out).toString('utf8')) as { comments?: Array<{ line: number; code: number; message: string; level: string }> };
-        const findings = (report.comments ?? []).filter((comment) => comment.level === 'error').map(({ line, code, message }) => ({ line, code, message }));
+        const report = JSON.parse(Buffer.concat(out).toString('utf8')) as {
+          comments?: Array<{ line: number; code: number; message: string; level: string }>;
+        };
+        const findings = (report.comments ?? [])
+          .filter((comment) => comment.level === 'error')
+          .map(({ line, code, message }) => ({ line, code, message }));
         finish({ kind: 'done', findings });
       } catch {
         finish({ kind: 'failed', reason: 'shellcheck printed something other than its JSON report' });

@@ -139,13 +139,30 @@ describe('parseScript', () => {
     expect(call(stmts[1]).args[0]!.pos.offset).toBe('echo "é😀" x\n'.length);
   });
 
-  it('reads words: escapes, quotes side by side, $\'…\', declarations and their assignments', () => {
+  it("reads words: escapes, quotes side by side, $'…', declarations and their assignments", () => {
     const { stmts } = parseScript('echo a\\ b "x\\"y\\$z" \'it\'"\'"\'s\' $\'a\\tb\'\nexport A=1 B="$x" C\nlocal arr=(a "b c") n\n');
-    const values = call(stmts[0]).args.map((word) => word.parts.map((part) => (part.type === 'DblQuoted' ? part.parts.map((inner) => (inner.type === 'Lit' ? inner.value : '?')).join('') : 'value' in part ? part.value : '?')).join(''));
+    const values = call(stmts[0]).args.map((word) =>
+      word.parts
+        .map((part) =>
+          part.type === 'DblQuoted'
+            ? part.parts.map((inner) => (inner.type === 'Lit' ? inner.value : '?')).join('')
+            : 'value' in part
+              ? part.value
+              : '?',
+        )
+        .join(''),
+    );
     expect(values).toEqual(['echo', 'a b', 'x"y$z', "it's", 'a\tb']);
     expect(raws(stmts[1])).toEqual(['export', 'A=1', 'B="$x"', 'C']);
-    expect(call(stmts[1]).args[2]!.parts).toEqual([{ type: 'Lit', value: 'B=' }, { type: 'DblQuoted', parts: [{ type: 'ParamExp', name: 'x', length: false, raw: '$x' }] }]);
-    expect(call(stmts[2]).args.map((word) => word.parts.map((part) => (part.type === 'Lit' ? part.value : part.type)).join(''))).toEqual(['local', 'arr=a DblQuoted', 'n']);
+    expect(call(stmts[1]).args[2]!.parts).toEqual([
+      { type: 'Lit', value: 'B=' },
+      { type: 'DblQuoted', parts: [{ type: 'ParamExp', name: 'x', length: false, raw: '$x' }] },
+    ]);
+    expect(call(stmts[2]).args.map((word) => word.parts.map((part) => (part.type === 'Lit' ? part.value : part.type)).join(''))).toEqual([
+      'local',
+      'arr=a DblQuoted',
+      'n',
+    ]);
   });
 
   it('keeps [ … ] a command (it guards installs) and [[ … ]] text', () => {

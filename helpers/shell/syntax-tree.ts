@@ -13,14 +13,35 @@ const MAX_NESTING = 400;
 const MAX_NODES = 300_000;
 
 const STATEMENTS = new Set([
-  'c_style_for_statement', 'case_statement', 'command', 'compound_statement', 'declaration_command', 'for_statement',
-  'function_definition', 'if_statement', 'list', 'negated_command', 'pipeline', 'redirected_statement', 'subshell',
-  'test_command', 'unset_command', 'variable_assignment', 'variable_assignments', 'while_statement',
+  'c_style_for_statement',
+  'case_statement',
+  'command',
+  'compound_statement',
+  'declaration_command',
+  'for_statement',
+  'function_definition',
+  'if_statement',
+  'list',
+  'negated_command',
+  'pipeline',
+  'redirected_statement',
+  'subshell',
+  'test_command',
+  'unset_command',
+  'variable_assignment',
+  'variable_assignments',
+  'while_statement',
 ]);
 const REDIRECTS = new Set(['file_redirect', 'heredoc_redirect', 'herestring_redirect']);
 const CONTROL_OPERATORS = new Set([';', '&', '|', '|&', '&&', '||']);
 const EXPANSIONS = new Set(['simple_expansion', 'expansion', 'command_substitution', 'arithmetic_expansion']);
-const TEST_EXPRESSIONS = new Set(['unary_expression', 'binary_expression', 'parenthesized_expression', 'ternary_expression', 'postfix_expression']);
+const TEST_EXPRESSIONS = new Set([
+  'unary_expression',
+  'binary_expression',
+  'parenthesized_expression',
+  'ternary_expression',
+  'postfix_expression',
+]);
 /** What a word dropped by the grammar may be, to be put back: plain text, no quoting or expansion. */
 const PLAIN_WORD = /^[\w@%+=:,./~-]+$/;
 
@@ -59,7 +80,9 @@ function convert(text: string, origin: Origin): ShFile {
     if (tree.rootNode.hasError && (origin.statementLines?.length ?? 0) > 1) return byStatement(text, origin);
     const converter = new Converter(text, origin);
     const stmts = converter.block(tree.rootNode);
-    return converter.exhausted ? { stmts, incomplete: `it holds over ${MAX_NODES} syntax nodes or nests deeper than ${MAX_NESTING} levels` } : { stmts };
+    return converter.exhausted
+      ? { stmts, incomplete: `it holds over ${MAX_NODES} syntax nodes or nests deeper than ${MAX_NESTING} levels` }
+      : { stmts };
   } finally {
     tree.delete();
   }
@@ -77,7 +100,11 @@ function byStatement(text: string, origin: Origin): ShFile {
   const file: ShFile = { stmts: [] };
   chunks.forEach(({ line, start }, index) => {
     const end = chunks[index + 1]?.start ?? text.length;
-    const part = convert(text.slice(start, end), { firstLine: origin.firstLine + line - 1, firstOffset: origin.firstOffset + start, depth: origin.depth });
+    const part = convert(text.slice(start, end), {
+      firstLine: origin.firstLine + line - 1,
+      firstOffset: origin.firstOffset + start,
+      depth: origin.depth,
+    });
     append(file.stmts, part.stmts);
     if (part.incomplete) file.incomplete ??= part.incomplete;
   });
@@ -175,7 +202,11 @@ class Converter {
         const last = stmts.at(-1);
         if (last) last.background = true;
       } else if (STATEMENTS.has(child.type)) append(stmts, this.statement(child));
-      else if (child.type === 'ERROR' || (node.type === 'ERROR' && child.namedChildCount > 0)) append(stmts, this.nest([], () => this.block(child)));
+      else if (child.type === 'ERROR' || (node.type === 'ERROR' && child.namedChildCount > 0))
+        append(
+          stmts,
+          this.nest([], () => this.block(child)),
+        );
     }
     return stmts;
   }
@@ -262,7 +293,8 @@ class Converter {
         for (const { node: child, field } of this.children(node)) {
           if (field === 'name') name = this.text(child);
           else if (field === 'body') body = this.statement(child)[0];
-          else if (field === 'redirect') for (const item of this.redirectItems(child)) if (item.kind === 'redirect') redirs.push(item.redirect);
+          else if (field === 'redirect')
+            for (const item of this.redirectItems(child)) if (item.kind === 'redirect') redirs.push(item.redirect);
         }
         body ??= stmt({ type: 'Block', stmts: [] });
         append(body.redirs, redirs);
@@ -297,7 +329,15 @@ class Converter {
     return this.nest(undefined, () => {
       const clause = this.condThen(first);
       const elseStmts = this.elseChain([...clause.rest, ...rest]);
-      return [{ cmd: { type: 'If', cond: clause.cond, then: clause.then, else: elseStmts }, negated: false, background: false, redirs: [], pos: this.pos(first.startIndex) }];
+      return [
+        {
+          cmd: { type: 'If', cond: clause.cond, then: clause.then, else: elseStmts },
+          negated: false,
+          background: false,
+          redirs: [],
+          pos: this.pos(first.startIndex),
+        },
+      ];
     });
   }
 
@@ -355,7 +395,14 @@ class Converter {
   }
 
   private separated(stmts: Stmt[]): Item[] {
-    return stmts.flatMap((stmt, index): Item[] => (index ? [{ kind: 'op', op: ';' }, { kind: 'stmt', stmt }] : [{ kind: 'stmt', stmt }]));
+    return stmts.flatMap((stmt, index): Item[] =>
+      index
+        ? [
+            { kind: 'op', op: ';' },
+            { kind: 'stmt', stmt },
+          ]
+        : [{ kind: 'stmt', stmt }],
+    );
   }
 
   /** Words, assignments and redirections of a command, with the body of a redirected statement. */
@@ -374,7 +421,8 @@ class Converter {
         if (herestring && items[0]?.kind === 'redirect' && items[0].redirect.op === '<') items[0].redirect.op = '<<<';
         append(out, items);
       } else if (child.type === 'ERROR' && this.text(child).trim() === '<<') herestring = true;
-      else if (field === 'name' || field === 'argument' || (child.isNamed && child.type !== 'subshell')) out.push({ kind: 'word', word: this.word(child) });
+      else if (field === 'name' || field === 'argument' || (child.isNamed && child.type !== 'subshell'))
+        out.push({ kind: 'word', word: this.word(child) });
       if (child.type !== 'ERROR') herestring = false;
     }
     return out;
@@ -387,7 +435,9 @@ class Converter {
       if (child.type === 'comment') continue;
       if (child.type === 'variable_assignment') {
         const assign = this.assign(child);
-        const valueParts = assign.array ? assign.array.flatMap((word, index): WordPart[] => (index ? [{ type: 'Lit', value: ' ' }, ...word.parts] : word.parts)) : (assign.value?.parts ?? []);
+        const valueParts = assign.array
+          ? assign.array.flatMap((word, index): WordPart[] => (index ? [{ type: 'Lit', value: ' ' }, ...word.parts] : word.parts))
+          : (assign.value?.parts ?? []);
         const parts = mergeLiterals([{ type: 'Lit', value: `${assign.name}${assign.append ? '+=' : '='}` }, ...valueParts]);
         out.push({ kind: 'word', word: { parts, raw: assign.raw, pos: assign.pos, ...(assign.array ? { array: assign.array } : {}) } });
       } else if (REDIRECTS.has(child.type)) append(out, this.redirectItems(child));
@@ -414,7 +464,10 @@ class Converter {
   private droppedWords(from: number, to: number): Item[] {
     if (to <= from) return [];
     const out: Item[] = [];
-    for (const match of this.src.slice(from, to).replace(/\\\r?\n/g, '  ').matchAll(/\S+/g)) {
+    for (const match of this.src
+      .slice(from, to)
+      .replace(/\\\r?\n/g, '  ')
+      .matchAll(/\S+/g)) {
       if (PLAIN_WORD.test(match[0])) out.push({ kind: 'word', word: this.literalWord(match[0], from + match.index) });
     }
     return out;
@@ -460,7 +513,8 @@ class Converter {
         }
       } else if (child.type === 'heredoc_body') body = child;
       else if (child.type === 'heredoc_end') end = child;
-      else if (field === 'argument' && (swallowedFrom !== undefined || (child.type === 'word' && this.text(child).startsWith('\n')))) swallowedFrom ??= child.startIndex + 1;
+      else if (field === 'argument' && (swallowedFrom !== undefined || (child.type === 'word' && this.text(child).startsWith('\n'))))
+        swallowedFrom ??= child.startIndex + 1;
       else if (field === 'argument') after.push({ kind: 'word', word: this.word(child) });
       else if (REDIRECTS.has(child.type)) append(after, this.redirectItems(child));
       else if (child.type === 'pipeline') append(after, this.items(child));
@@ -473,19 +527,31 @@ class Converter {
   }
 
   /** `written`: the delimiter as written; `swallowedFrom`: where the body starts when the grammar misread it. */
-  private heredoc(stripTabs: boolean, written: string, body: Node | undefined, end: Node | undefined, swallowedFrom: number | undefined): Heredoc {
+  private heredoc(
+    stripTabs: boolean,
+    written: string,
+    body: Node | undefined,
+    end: Node | undefined,
+    swallowedFrom: number | undefined,
+  ): Heredoc {
     const quoted = /['"\\]/.test(written);
     const delimiter = written.replace(/['"\\]/g, '');
     const endLine = end && this.text(end).trim() === delimiter ? lineStart(this.src, end.startIndex) : undefined;
     let bodyStart = swallowedFrom ?? (body ? lineStart(this.src, body.startIndex) : (endLine ?? this.src.length));
     if (body && swallowedFrom === undefined && /\S/.test(this.src.slice(bodyStart, body.startIndex))) bodyStart = body.startIndex;
     const bodyEnd = Math.max(bodyStart, endLine ?? this.delimiterLine(bodyStart, delimiter, stripTabs) ?? body?.endIndex ?? bodyStart);
-    const strip = (text: string, atLineStart: boolean): string => (stripTabs ? text.replace(atLineStart ? /^\t+|(?<=\n)\t+/g : /(?<=\n)\t+/g, '') : text);
+    const strip = (text: string, atLineStart: boolean): string =>
+      stripTabs ? text.replace(atLineStart ? /^\t+|(?<=\n)\t+/g : /(?<=\n)\t+/g, '') : text;
     const raw = strip(this.src.slice(bodyStart, bodyEnd), true);
     const line = this.pos(bodyStart).line;
     if (quoted) return { delimiter, quoted, parts: raw ? [{ type: 'Lit', value: raw }] : [], raw, line };
-    if (swallowedFrom !== undefined) return { delimiter, quoted, parts: reparsedHeredoc(raw, this.pos(bodyStart), this.depth + 1), raw, line };
-    const parts = body ? this.textParts(body, bodyStart, bodyEnd, heredocLiteral, (text, offset) => strip(text, offset === bodyStart || this.src[offset - 1] === '\n')) : [];
+    if (swallowedFrom !== undefined)
+      return { delimiter, quoted, parts: reparsedHeredoc(raw, this.pos(bodyStart), this.depth + 1), raw, line };
+    const parts = body
+      ? this.textParts(body, bodyStart, bodyEnd, heredocLiteral, (text, offset) =>
+          strip(text, offset === bodyStart || this.src[offset - 1] === '\n'),
+        )
+      : [];
     return { delimiter, quoted, parts, raw, line };
   }
 
@@ -524,7 +590,10 @@ class Converter {
       const stmt = pipelineOf(pipeline);
       pipeline = [];
       if (!stmt) return;
-      andOr = andOr && andOrOp ? { cmd: { type: 'Binary', op: andOrOp, x: andOr, y: stmt }, negated: false, background: false, redirs: [], pos: andOr.pos } : (andOr ?? stmt);
+      andOr =
+        andOr && andOrOp
+          ? { cmd: { type: 'Binary', op: andOrOp, x: andOr, y: stmt }, negated: false, background: false, redirs: [], pos: andOr.pos }
+          : (andOr ?? stmt);
       andOrOp = undefined;
     };
     units.forEach((unit, index) => {
@@ -559,7 +628,14 @@ class Converter {
     const args = items.flatMap((item) => (item.kind === 'word' ? [item.word] : []));
     const first = items[0];
     if (!first) return undefined;
-    const pos = first.kind === 'word' ? first.word.pos : first.kind === 'assign' ? first.assign.pos : first.kind === 'redirect' ? first.redirect.pos : this.pos(0);
+    const pos =
+      first.kind === 'word'
+        ? first.word.pos
+        : first.kind === 'assign'
+          ? first.assign.pos
+          : first.kind === 'redirect'
+            ? first.redirect.pos
+            : this.pos(0);
     return { cmd: { type: 'Call', assigns, args, pos }, negated: false, background: false, redirs, pos };
   }
 
@@ -572,7 +648,10 @@ class Converter {
       raw: this.text(node),
       pos: this.pos(node.startIndex),
     };
-    if (value?.type === 'array') assign.array = this.children(value).filter(({ node: child }) => child.isNamed && child.type !== 'comment').map(({ node: child }) => this.word(child));
+    if (value?.type === 'array')
+      assign.array = this.children(value)
+        .filter(({ node: child }) => child.isNamed && child.type !== 'comment')
+        .map(({ node: child }) => this.word(child));
     else if (value) assign.value = this.word(value);
     return assign;
   }
@@ -611,7 +690,9 @@ class Converter {
       case 'string': {
         const from = node.startIndex + 1;
         const to = text.length > 1 && text.endsWith('"') ? node.endIndex - 1 : node.endIndex;
-        return [{ type: 'DblQuoted', parts: this.textParts(node, from, to, (literal) => [{ type: 'Lit', value: unescapeDouble(literal) }]) }];
+        return [
+          { type: 'DblQuoted', parts: this.textParts(node, from, to, (literal) => [{ type: 'Lit', value: unescapeDouble(literal) }]) },
+        ];
       }
       case 'translated_string': {
         const inner = node.namedChildren.find((child) => child?.type === 'string');
@@ -642,7 +723,13 @@ class Converter {
    * Text in [from, to) of a quoted string or heredoc body: its expansions, and literal text between
    * them (`literal` reads it; `adjust` first edits it, given its offset).
    */
-  private textParts(node: Node, from: number, to: number, literal: (text: string) => WordPart[], adjust = (text: string, _offset: number): string => text): WordPart[] {
+  private textParts(
+    node: Node,
+    from: number,
+    to: number,
+    literal: (text: string) => WordPart[],
+    adjust = (text: string, _offset: number): string => text,
+  ): WordPart[] {
     const parts: WordPart[] = [];
     let cursor = from;
     const literalTo = (end: number): void => {
@@ -684,7 +771,11 @@ class Converter {
       if (open > cursor) parts.push({ type: 'Lit', value: text.slice(cursor, open) });
       const inner = text.slice(open + 1, close).replace(/\\([\\`$])/g, '$1');
       const at = this.pos(offset + open + 1);
-      parts.push({ type: 'CmdSubst', stmts: convert(inner, { firstLine: at.line, firstOffset: at.offset, depth: this.depth + 1 }).stmts, raw: text.slice(open, close + 1) });
+      parts.push({
+        type: 'CmdSubst',
+        stmts: convert(inner, { firstLine: at.line, firstOffset: at.offset, depth: this.depth + 1 }).stmts,
+        raw: text.slice(open, close + 1),
+      });
       cursor = close + 1;
     }
     if (cursor < text.length) parts.push({ type: 'Lit', value: text.slice(cursor) });

@@ -3,7 +3,8 @@ import { checkSyntax } from './syntax.ts';
 
 describe('checkSyntax (sh-syntax, bash dialect)', () => {
   it('accepts bash and gives the lines where top-level statements start', async () => {
-    const text = '#!/bin/bash\nif [[ -f x ]]; then echo "${A:-b}"; fi\nfor i in 1 2; do echo $i; done; echo same-line\n\n  cat <<EOF\nbody\nEOF\n';
+    const text =
+      '#!/bin/bash\nif [[ -f x ]]; then echo "${A:-b}"; fi\nfor i in 1 2; do echo $i; done; echo same-line\n\n  cat <<EOF\nbody\nEOF\n';
     expect(await checkSyntax(text)).toEqual({ ok: true, statementLines: [2, 3, 5] });
   });
 

@@ -3,8 +3,7 @@ import { LangVariant, parse } from 'sh-syntax';
 
 export type SyntaxVerdict =
   /** `statementLines`: the lines on which a top-level statement starts, first on its line (1-based). */
-  | { ok: true; statementLines: number[] }
-  | { ok: false; message: string; line?: number };
+  { ok: true; statementLines: number[] } | { ok: false; message: string; line?: number };
 
 interface ShParseError {
   Text?: string;
@@ -21,7 +20,10 @@ export async function checkSyntax(text: string): Promise<SyntaxVerdict> {
     const parseError = error as ShParseError;
     // Not a syntax error: the WebAssembly runtime failed (out of memory, stack exhausted by nesting).
     if (parseError.Pos === undefined && parseError.Text === undefined) {
-      return { ok: false, message: `mvdan/sh could not check it (${(parseError.message ?? String(error)).trim()}): it is too large or nested too deeply; split it into smaller scripts` };
+      return {
+        ok: false,
+        message: `mvdan/sh could not check it (${(parseError.message ?? String(error)).trim()}): it is too large or nested too deeply; split it into smaller scripts`,
+      };
     }
     const line = parseError.Pos?.Line;
     const message = (parseError.Text ?? parseError.message ?? String(error)).trim();

@@ -7,15 +7,35 @@ import type { Download, K3sInstall, ScriptFacts, ShellCommand, ToolInstall, Word
 type Tool = ToolInstall['tool'];
 
 const PACKAGES: Record<string, Tool> = {
-  'docker.io': 'docker', 'docker-ce': 'docker', docker: 'docker', 'docker-engine': 'docker', 'moby-engine': 'docker',
-  kubectl: 'kubectl', 'kubernetes-client': 'kubectl',
-  k3d: 'k3d', helm: 'helm', 'kubernetes-helm': 'helm', argocd: 'argocd', 'argocd-cli': 'argocd',
+  'docker.io': 'docker',
+  'docker-ce': 'docker',
+  docker: 'docker',
+  'docker-engine': 'docker',
+  'moby-engine': 'docker',
+  kubectl: 'kubectl',
+  'kubernetes-client': 'kubectl',
+  k3d: 'k3d',
+  helm: 'helm',
+  'kubernetes-helm': 'helm',
+  argocd: 'argocd',
+  'argocd-cli': 'argocd',
 };
 
 const PACKAGE_MANAGERS: Record<string, string[]> = {
-  apt: ['install'], 'apt-get': ['install'], aptitude: ['install'], dnf: ['install'], yum: ['install'], microdnf: ['install'],
-  zypper: ['install', 'in'], apk: ['add'], snap: ['install'], brew: ['install'], pacman: ['-S', '-Sy', '-Syu', '-Syy', '--sync'],
-  arkade: ['get'], asdf: ['install'], mise: ['install', 'use'],
+  apt: ['install'],
+  'apt-get': ['install'],
+  aptitude: ['install'],
+  dnf: ['install'],
+  yum: ['install'],
+  microdnf: ['install'],
+  zypper: ['install', 'in'],
+  apk: ['add'],
+  snap: ['install'],
+  brew: ['install'],
+  pacman: ['-S', '-Sy', '-Syu', '-Syy', '--sync'],
+  arkade: ['get'],
+  asdf: ['install'],
+  mise: ['install', 'use'],
 };
 
 /** Install scripts, by the URL they come from. */
@@ -53,7 +73,10 @@ const classify = (url: Word, table: Array<[RegExp, Tool]>): Tool | undefined => 
   return table.find(([pattern]) => pattern.test(text))?.[1];
 };
 
-export function toolInstallsOf(facts: Pick<ScriptFacts, 'commands' | 'downloads' | 'installer'>, k3s: readonly K3sInstall[]): ToolInstall[] {
+export function toolInstallsOf(
+  facts: Pick<ScriptFacts, 'commands' | 'downloads' | 'installer'>,
+  k3s: readonly K3sInstall[],
+): ToolInstall[] {
   const installs: ToolInstall[] = [];
   const installer = facts.installer;
   if (installer && installer.tool !== 'k3s') installs.push({ tool: installer.tool, how: installer.name, location: installer.location });
@@ -76,13 +99,20 @@ function toolsOf(command: ShellCommand, downloads: Download[], commands: readonl
   const words = argv.map((word) => word.value);
   const verb = words.slice(1).find((word) => !word.startsWith('-') || verbs.includes(word));
   if (!verb || !verbs.includes(verb)) return [];
-  const packages = words.slice(words.indexOf(verb) + 1).filter((word) => !word.startsWith('-')).map((word) => word.replace(/[=:@].*$/, ''));
+  const packages = words
+    .slice(words.indexOf(verb) + 1)
+    .filter((word) => !word.startsWith('-'))
+    .map((word) => word.replace(/[=:@].*$/, ''));
   const toolOfPackage = (pkg: string): Tool | undefined => (Object.hasOwn(PACKAGES, pkg) ? PACKAGES[pkg] : undefined);
   const tools = [...new Set(packages.map(toolOfPackage).filter((tool) => tool !== undefined))];
   return tools.map((tool) => ({ tool, how: `${name} ${verb} ${packages.filter((pkg) => toolOfPackage(pkg) === tool).join(' ')}` }));
 }
 
-function toolOf(command: ShellCommand, downloads: Download[], commands: readonly ShellCommand[]): Omit<ToolInstall, 'location'> | undefined {
+function toolOf(
+  command: ShellCommand,
+  downloads: Download[],
+  commands: readonly ShellCommand[],
+): Omit<ToolInstall, 'location'> | undefined {
   const { argv, name } = effective(command);
   if (!argv.length) return undefined;
   const words = argv.map((word) => word.value);
@@ -109,7 +139,8 @@ function toolOf(command: ShellCommand, downloads: Download[], commands: readonly
   if (name === 'curl' || name === 'wget') {
     for (const download of downloads.filter((d) => d.location === command.location && argv.includes(d.url))) {
       const tool = classify(download.url, BINARIES);
-      if (tool && tool !== 'k3s' && madeExecutable(download, command, commands)) return { tool, how: `release binary ${download.url.value}` };
+      if (tool && tool !== 'k3s' && madeExecutable(download, command, commands))
+        return { tool, how: `release binary ${download.url.value}` };
     }
   }
   return undefined;

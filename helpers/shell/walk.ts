@@ -173,14 +173,20 @@ export class Walker {
     }
   }
 
-  private call(stmt: Stmt, call: CallExpr, scope: Scope, guard: string | undefined, input: ShellCommand | undefined): ShellCommand | undefined {
+  private call(
+    stmt: Stmt,
+    call: CallExpr,
+    scope: Scope,
+    guard: string | undefined,
+    input: ShellCommand | undefined,
+  ): ShellCommand | undefined {
     const expander = this.expander(scope);
     if (call.args.length === 0) {
       for (const assign of call.assigns) scope.set(assign.name, assignedValue(assign, expander, scope), scope.exported.has(assign.name));
       return undefined;
     }
     const env: Record<string, Word> = {};
-    for (const assign of call.assigns) env[assign.name] = toWord(assignedValue(assign, expander, scope), assign.value?.raw ?? "");
+    for (const assign of call.assigns) env[assign.name] = toWord(assignedValue(assign, expander, scope), assign.value?.raw ?? '');
     const argv = call.args.flatMap((word) => expandFields(word, expander));
     const head = literal(call.args[0]!);
     if (head !== undefined && DECLARATIONS.has(head)) {
@@ -191,7 +197,8 @@ export class Walker {
     if (guard) command.guardedBy = guard;
     if (input) command.pipedFrom = input;
     const inherited = scope.exportedBindings();
-    if (Object.keys(inherited).length) command.inheritedEnv = Object.fromEntries(Object.entries(inherited).map(([name, binding]) => [name, toWord(binding, `$${name}`)]));
+    if (Object.keys(inherited).length)
+      command.inheritedEnv = Object.fromEntries(Object.entries(inherited).map(([name, binding]) => [name, toWord(binding, `$${name}`)]));
     for (const redirect of stmt.redirs) {
       if (redirect.heredoc) {
         const word = expandText(redirect.heredoc.parts, redirect.heredoc.raw, expander);
@@ -254,10 +261,11 @@ export class Walker {
     const args = argv.slice(1);
     switch (name) {
       case 'unset':
-        for (const word of args) if (!word.value.startsWith('-')) {
-          scope.vars.delete(word.value);
-          scope.exported.delete(word.value);
-        }
+        for (const word of args)
+          if (!word.value.startsWith('-')) {
+            scope.vars.delete(word.value);
+            scope.exported.delete(word.value);
+          }
         return;
       case 'shift':
         scope.args = scope.args?.slice(Number(args[0]?.value ?? 1) || 1);
@@ -347,7 +355,9 @@ export class Walker {
     const vars: Record<string, string> = {};
     // What the called script sees: the exported variables (every one, when sourced), then what the command line gives it (`X=v ./s.sh`, `sudo X=v …`).
     const given = effective(command).env;
-    const bindings: Record<string, Binding> = sourced ? { ...Object.fromEntries(scope.vars), ...scope.exportedBindings(), ...given } : { ...scope.exportedBindings(), ...given };
+    const bindings: Record<string, Binding> = sourced
+      ? { ...Object.fromEntries(scope.vars), ...scope.exportedBindings(), ...given }
+      : { ...scope.exportedBindings(), ...given };
     for (const [name, binding] of Object.entries(bindings)) if (!binding.unresolved.length) vars[name] = binding.value;
     if (this.recording) this.callSites.push({ path, args, sourced, vars, location: command.location });
     if (sourced) this.source(path, scope);
@@ -366,7 +376,10 @@ export class Walker {
   private copy(name: string, args: Word[], command: ShellCommand): void {
     const operands: Word[] = [];
     let targetDir: string | undefined;
-    const valued = name === 'install' ? new Set(['-m', '-o', '-g', '-t', '-S', '--mode', '--owner', '--group', '--target-directory']) : new Set(['-t', '--target-directory']);
+    const valued =
+      name === 'install'
+        ? new Set(['-m', '-o', '-g', '-t', '-S', '--mode', '--owner', '--group', '--target-directory'])
+        : new Set(['-t', '--target-directory']);
     for (let i = 0; i < args.length; i++) {
       const value = args[i]!.value;
       if (value === '-d' && name === 'install') return;
@@ -388,7 +401,10 @@ export class Walker {
       const content = from ? this.files.read(from) : undefined;
       if (!from || content === undefined) continue;
       const path = intoDir ? posix.join(dest, baseName(from)) : dest;
-      this.copies.set(command, [...(this.copies.get(command) ?? []), { path: posix.normalize(path), content, location: command.location, from }]);
+      this.copies.set(command, [
+        ...(this.copies.get(command) ?? []),
+        { path: posix.normalize(path), content, location: command.location, from },
+      ]);
     }
   }
 
@@ -397,8 +413,87 @@ export class Walker {
     let output: string | undefined;
     let remoteName = false;
     let directory: string | undefined;
-    const curlValued = new Set(['-o', '--output', '-H', '--header', '-d', '--data', '--data-raw', '--data-binary', '-u', '--user', '-A', '--user-agent', '-e', '--referer', '-X', '--request', '-w', '--write-out', '--retry', '--retry-delay', '--retry-max-time', '-m', '--max-time', '--connect-timeout', '-T', '--upload-file', '-x', '--proxy', '-b', '--cookie', '-c', '--cookie-jar', '-F', '--form', '-K', '--config', '-r', '--range', '-C', '--continue-at', '--cacert', '--cert', '--key', '-E', '--resolve', '--proto', '--proto-redir', '--url', '--output-dir', '-z', '--time-cond', '--limit-rate', '-Y', '-y']);
-    const wgetValued = new Set(['-O', '--output-document', '-P', '--directory-prefix', '-o', '--output-file', '-a', '--append-output', '-t', '--tries', '-T', '--timeout', '-U', '--user-agent', '--header', '-e', '--execute', '-i', '--input-file', '--user', '--password', '-w', '--wait']);
+    const curlValued = new Set([
+      '-o',
+      '--output',
+      '-H',
+      '--header',
+      '-d',
+      '--data',
+      '--data-raw',
+      '--data-binary',
+      '-u',
+      '--user',
+      '-A',
+      '--user-agent',
+      '-e',
+      '--referer',
+      '-X',
+      '--request',
+      '-w',
+      '--write-out',
+      '--retry',
+      '--retry-delay',
+      '--retry-max-time',
+      '-m',
+      '--max-time',
+      '--connect-timeout',
+      '-T',
+      '--upload-file',
+      '-x',
+      '--proxy',
+      '-b',
+      '--cookie',
+      '-c',
+      '--cookie-jar',
+      '-F',
+      '--form',
+      '-K',
+      '--config',
+      '-r',
+      '--range',
+      '-C',
+      '--continue-at',
+      '--cacert',
+      '--cert',
+      '--key',
+      '-E',
+      '--resolve',
+      '--proto',
+      '--proto-redir',
+      '--url',
+      '--output-dir',
+      '-z',
+      '--time-cond',
+      '--limit-rate',
+      '-Y',
+      '-y',
+    ]);
+    const wgetValued = new Set([
+      '-O',
+      '--output-document',
+      '-P',
+      '--directory-prefix',
+      '-o',
+      '--output-file',
+      '-a',
+      '--append-output',
+      '-t',
+      '--tries',
+      '-T',
+      '--timeout',
+      '-U',
+      '--user-agent',
+      '--header',
+      '-e',
+      '--execute',
+      '-i',
+      '--input-file',
+      '--user',
+      '--password',
+      '-w',
+      '--wait',
+    ]);
     const valued = name === 'curl' ? curlValued : wgetValued;
     const outputFlag = name === 'curl' ? 'o' : 'O';
     for (let i = 0; i < args.length; i++) {
@@ -457,7 +552,8 @@ export class Walker {
       if (name === 'tee') {
         const append = argv.some((word) => /^-[a-z]*a/.test(word.value) || word.value === '--append');
         const input = command.heredoc ?? (command.pipedFrom ? outputOf(command.pipedFrom, this.files) : undefined);
-        for (const word of argv.slice(1)) if (!word.value.startsWith('-') && !/^\/dev\//.test(word.value)) record(word.value, input, command, append);
+        for (const word of argv.slice(1))
+          if (!word.value.startsWith('-') && !/^\/dev\//.test(word.value)) record(word.value, input, command, append);
       }
     }
     return [...written.values()];
@@ -471,7 +567,8 @@ export function outputOf(command: ShellCommand, files: PartFiles): string | unde
   switch (name) {
     case 'cat': {
       const paths = args.filter((word) => !word.value.startsWith('-') || word.value === '-');
-      if (!paths.length || paths.every((word) => word.value === '-')) return command.heredoc ?? (command.pipedFrom ? outputOf(command.pipedFrom, files) : undefined);
+      if (!paths.length || paths.every((word) => word.value === '-'))
+        return command.heredoc ?? (command.pipedFrom ? outputOf(command.pipedFrom, files) : undefined);
       let text = '';
       for (const word of paths) {
         const path = word.unresolved.length ? undefined : files.resolve(word.value);
@@ -491,7 +588,10 @@ export function outputOf(command: ShellCommand, files: PartFiles): string | unde
         if (args[i]!.value.includes('n')) newline = false;
         if (args[i]!.value.includes('e')) escapes = true;
       }
-      const text = args.slice(i).map((word) => word.value).join(' ');
+      const text = args
+        .slice(i)
+        .map((word) => word.value)
+        .join(' ');
       return (escapes ? unescape(text) : text) + (newline ? '\n' : '');
     }
     case 'printf': {
@@ -504,7 +604,9 @@ export function outputOf(command: ShellCommand, files: PartFiles): string | unde
       let out = '';
       let k = 0;
       do {
-        out += unescape(format).replace(/%[-+ #0]*\d*(?:\.\d+)?([sdbqi%])/g, (_, conversion: string) => (conversion === '%' ? '%' : (values[k++] ?? '')));
+        out += unescape(format).replace(/%[-+ #0]*\d*(?:\.\d+)?([sdbqi%])/g, (_, conversion: string) =>
+          conversion === '%' ? '%' : (values[k++] ?? ''),
+        );
       } while (k < values.length && /%[-+ #0]*\d*(?:\.\d+)?[sdbqi]/.test(format));
       return out;
     }
@@ -520,7 +622,9 @@ function unescape(text: string): string {
 function evaluateSubst(stmts: Stmt[], scope: Scope): Binding | undefined {
   const quiet: Expander = { scope: scope.clone(), evaluateSubst: (inner) => evaluateSubst(inner, scope) };
   const argvOf = (stmt: Stmt | undefined): Word[] | undefined =>
-    stmt?.cmd?.type === 'Call' && !stmt.cmd.assigns.length ? unwrapArgv(stmt.cmd.args.flatMap((word) => expandFields(word, quiet))).argv : undefined;
+    stmt?.cmd?.type === 'Call' && !stmt.cmd.assigns.length
+      ? unwrapArgv(stmt.cmd.args.flatMap((word) => expandFields(word, quiet))).argv
+      : undefined;
   const single = (argv: Word[] | undefined): Binding | undefined => {
     if (!argv?.length) return undefined;
     const name = baseName(argv[0]!.value);
@@ -529,7 +633,8 @@ function evaluateSubst(stmts: Stmt[], scope: Scope): Binding | undefined {
     if (!first || first.unresolved.length) return undefined;
     if (name === 'dirname') return { value: posix.dirname(first.value), unresolved: [] };
     if (name === 'basename') return { value: baseName(first.value), unresolved: [] };
-    if (name === 'realpath' || (name === 'readlink' && argv.some((word) => /^-[a-z]*[fem]/.test(word.value)))) return { value: posix.normalize(first.value), unresolved: [] };
+    if (name === 'realpath' || (name === 'readlink' && argv.some((word) => /^-[a-z]*[fem]/.test(word.value))))
+      return { value: posix.normalize(first.value), unresolved: [] };
     if (name === 'echo') return { value: operands.map((word) => word.value).join(' '), unresolved: [] };
     return undefined;
   };
@@ -559,7 +664,8 @@ function guardOf(stmt: Stmt, command: ShellCommand | undefined): Guard | undefin
   const name = baseName(words[0] ?? '');
   const operands = words.slice(1).filter((word) => !word.startsWith('-'));
   if (name === 'command' && /^-[vV]$/.test(words[1] ?? '') && words[2]) return { text: `command -v ${words[2]}`, negated: stmt.negated };
-  if ((name === 'which' || name === 'type' || name === 'hash') && operands[0]) return { text: `${name} ${operands[0]}`, negated: stmt.negated };
+  if ((name === 'which' || name === 'type' || name === 'hash') && operands[0])
+    return { text: `${name} ${operands[0]}`, negated: stmt.negated };
   if (name === 'test' || name === '[') {
     const flag = words.findIndex((word) => /^-[xfe]$/.test(word));
     if (flag < 0 || !words[flag + 1]) return undefined;
@@ -584,7 +690,11 @@ function splitAssignment(word: ShWord): { name: string; value: ShWord } | undefi
   return { name: match[1]!, value: { parts, raw: word.raw.slice(word.raw.indexOf('=') + 1), pos: word.pos } };
 }
 
-function assignedValue(assign: { name: string; append: boolean; value?: ShWord; array?: ShWord[] }, expander: Expander, scope: Scope): Binding {
+function assignedValue(
+  assign: { name: string; append: boolean; value?: ShWord; array?: ShWord[] },
+  expander: Expander,
+  scope: Scope,
+): Binding {
   let binding: Binding;
   if (assign.array) {
     const previous = assign.append ? scope.lookup(assign.name) : undefined;
@@ -613,7 +723,10 @@ function arrayElements(words: ShWord[], expander: Expander, associative: boolean
     const keyed = /^\[([^\]$`]+)\]=/.exec(literalStart);
     if (keyed) {
       const rest = literalStart.slice(keyed[0].length);
-      const value = expandWord({ ...word, parts: [...(rest ? [{ type: 'Lit' as const, value: rest }] : []), ...word.parts.slice(1)] }, expander);
+      const value = expandWord(
+        { ...word, parts: [...(rest ? [{ type: 'Lit' as const, value: rest }] : []), ...word.parts.slice(1)] },
+        expander,
+      );
       const key = keyed[1]!;
       elements.set(key, { value: value.value, unresolved: value.unresolved });
       if (/^\d+$/.test(key)) next = Number(key) + 1;
@@ -636,11 +749,13 @@ const toBinding = (word: Word): Binding => ({ value: word.value, unresolved: wor
  */
 function inlineSource(word: Word, scope: Scope): string {
   let source = word.value;
-  word.unresolved.filter((name) => /^(\$\(|`|<\(|>\()/.test(name)).forEach((name, index) => {
-    const placeholder = `__iot_substitution_${index}`;
-    source = source.split(name).join(`\${${placeholder}}`);
-    scope.set(placeholder, { value: name, unresolved: [name] });
-  });
+  word.unresolved
+    .filter((name) => /^(\$\(|`|<\(|>\()/.test(name))
+    .forEach((name, index) => {
+      const placeholder = `__iot_substitution_${index}`;
+      source = source.split(name).join(`\${${placeholder}}`);
+      scope.set(placeholder, { value: name, unresolved: [name] });
+    });
   return source;
 }
 

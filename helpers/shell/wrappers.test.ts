@@ -125,7 +125,8 @@ describe('installs and namespaces through wrappers (P3-INSTALL, P3-NAMESPACES)',
   });
 
   it('counts namespaces created inside a newgrp heredoc and a runuser -c string', async () => {
-    const script = '#!/bin/bash\nnewgrp docker <<EOF\nkubectl create namespace argocd\nEOF\nrunuser -l vagrant -c "kubectl create namespace dev"\n';
+    const script =
+      '#!/bin/bash\nnewgrp docker <<EOF\nkubectl create namespace argocd\nEOF\nrunuser -l vagrant -c "kubectl create namespace dev"\n';
     const result = await grade('P3-NAMESPACES', script);
     expect(result.status, result.message).toBe('pass');
     expect(result.message).toMatch(/argocd: .*a\.sh:3.*dev: .*a\.sh:5/);
@@ -150,6 +151,9 @@ describe('scriptRunOf', () => {
     expect(unwrapArgv(words('sudo', '-uvagrant', 'k3d')).argv.map((word) => word.value)).toEqual(['k3d']);
     expect(unwrapArgv(words('sudo', '-i'))).toMatchObject({ argv: [], shell: true });
     expect(unwrapArgv(words('sudo', '-E'))).toEqual({ argv: [], env: {} });
-    expect(unwrapArgv(words('runuser', '-u', 'vagrant', '--', 'k3d', 'version')).argv.map((word) => word.value)).toEqual(['k3d', 'version']);
+    expect(unwrapArgv(words('runuser', '-u', 'vagrant', '--', 'k3d', 'version')).argv.map((word) => word.value)).toEqual([
+      'k3d',
+      'version',
+    ]);
   });
 });

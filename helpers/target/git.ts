@@ -14,7 +14,19 @@ export function committableFiles(root: string): Promise<Set<string> | undefined>
   return new Promise((resolve) => {
     execFile(
       'git',
-      ['-c', 'core.fsmonitor=false', '-c', `safe.directory=${root}`, '-C', root, 'ls-files', '-z', '--cached', '--others', '--exclude-standard'],
+      [
+        '-c',
+        'core.fsmonitor=false',
+        '-c',
+        `safe.directory=${root}`,
+        '-C',
+        root,
+        'ls-files',
+        '-z',
+        '--cached',
+        '--others',
+        '--exclude-standard',
+      ],
       { maxBuffer: 64 * 1024 * 1024, timeout: 20_000, env: { ...process.env, GIT_OPTIONAL_LOCKS: '0' } },
       (error, stdout) => resolve(error ? undefined : new Set(stdout.split('\0').filter(Boolean))),
     );

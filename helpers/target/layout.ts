@@ -43,10 +43,13 @@ export function parseLayoutMap(text: string, file = LAYOUT_MAP_FILE): Layout {
   try {
     doc = parse(text, { uniqueKeys: true, maxAliasCount: 10 });
   } catch (error) {
-    throw new LayoutMapError(`${file}: not valid YAML (${(error as Error).message.split('\n')[0]}); fix the syntax or delete the file to use the subject layout`);
+    throw new LayoutMapError(
+      `${file}: not valid YAML (${(error as Error).message.split('\n')[0]}); fix the syntax or delete the file to use the subject layout`,
+    );
   }
   const parts = (doc as { parts?: unknown } | null)?.parts;
-  if (!parts || typeof parts !== 'object') throw new LayoutMapError(`${file}: expected a top-level "parts:" mapping with p1, p2, p3 (and optionally bonus)`);
+  if (!parts || typeof parts !== 'object')
+    throw new LayoutMapError(`${file}: expected a top-level "parts:" mapping with p1, p2, p3 (and optionally bonus)`);
   const layout = subjectLayout();
   layout.source = file;
   for (const name of SUBJECT_PARTS) {
@@ -74,17 +77,20 @@ function readPart(entry: unknown, where: string): PartLayout {
   };
   const part: PartLayout = { roots: folders('roots'), scripts: folders('scripts'), confs: folders('confs') };
   if (fields.vagrantfile !== undefined) {
-    if (typeof fields.vagrantfile !== 'string') throw new LayoutMapError(`${where}.vagrantfile: expected a file path relative to the repository root`);
+    if (typeof fields.vagrantfile !== 'string')
+      throw new LayoutMapError(`${where}.vagrantfile: expected a file path relative to the repository root`);
     part.vagrantfile = normalizeFolder(fields.vagrantfile, `${where}.vagrantfile`);
   }
   const unknown = Object.keys(fields).filter((key) => !['roots', 'scripts', 'confs', 'vagrantfile'].includes(key));
-  if (unknown.length) throw new LayoutMapError(`${where}: unknown field ${unknown.join(', ')}; the fields are roots, vagrantfile, scripts, confs`);
+  if (unknown.length)
+    throw new LayoutMapError(`${where}: unknown field ${unknown.join(', ')}; the fields are roots, vagrantfile, scripts, confs`);
   return part;
 }
 
 function normalizeFolder(path: string, where: string): string {
   const clean = path.replace(/\\/g, '/').replace(/^\.\//, '').replace(/\/+$/, '');
-  if (clean.startsWith('/') || clean.split('/').includes('..')) throw new LayoutMapError(`${where}: "${path}" must stay inside the repository (no absolute path, no "..")`);
+  if (clean.startsWith('/') || clean.split('/').includes('..'))
+    throw new LayoutMapError(`${where}: "${path}" must stay inside the repository (no absolute path, no "..")`);
   return clean;
 }
 

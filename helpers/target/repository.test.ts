@@ -24,7 +24,12 @@ function repo(files: Record<string, string | Buffer>): string {
 
 describe('reading the target', () => {
   test('files are read as text, assigned to their part, .git skipped', async () => {
-    const dir = repo({ 'p1/Vagrantfile': 'Vagrant.configure("2") {}', 'p3/confs/app.yaml': 'a: 1', '.git/config': '[core]', 'README.md': '#' });
+    const dir = repo({
+      'p1/Vagrantfile': 'Vagrant.configure("2") {}',
+      'p3/confs/app.yaml': 'a: 1',
+      '.git/config': '[core]',
+      'README.md': '#',
+    });
     const target = await openTarget(dir);
     expect(target.files.map((file) => [file.path, file.part])).toEqual([
       ['README.md', undefined],
@@ -49,16 +54,25 @@ describe('reading the target', () => {
     const target = await openTarget(dir);
     const outside = target.file('p1/scripts.sh')!;
     expect(outside.text).toBeUndefined();
-    expect(describeProblem(outside)).toBe('p1/scripts.sh is a symbolic link to /etc/passwd, outside the repository; commit the file itself');
+    expect(describeProblem(outside)).toBe(
+      'p1/scripts.sh is a symbolic link to /etc/passwd, outside the repository; commit the file itself',
+    );
     expect(target.file('p1/Link')?.text).toBe('x');
     expect(describeProblem(target.file('p1/broken.sh')!)).toContain('which does not exist');
   });
 
   test('binary and huge files are named, not read', async () => {
-    const dir = repo({ 'p2/confs/app.yaml': Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0, 1]), 'p2/confs/big.yaml': 'a: 1\n'.repeat(MAX_FILE_BYTES / 4) });
+    const dir = repo({
+      'p2/confs/app.yaml': Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0, 1]),
+      'p2/confs/big.yaml': 'a: 1\n'.repeat(MAX_FILE_BYTES / 4),
+    });
     const target = await openTarget(dir);
-    expect(describeProblem(target.file('p2/confs/app.yaml')!)).toBe('p2/confs/app.yaml is a binary file, not text; commit it as plain UTF-8 text');
-    expect(describeProblem(target.file('p2/confs/big.yaml')!)).toMatch(/^p2\/confs\/big\.yaml is 5120 KiB, over the 4096 KiB the grader reads/);
+    expect(describeProblem(target.file('p2/confs/app.yaml')!)).toBe(
+      'p2/confs/app.yaml is a binary file, not text; commit it as plain UTF-8 text',
+    );
+    expect(describeProblem(target.file('p2/confs/big.yaml')!)).toMatch(
+      /^p2\/confs\/big\.yaml is 5120 KiB, over the 4096 KiB the grader reads/,
+    );
   });
 
   test('a named pipe is skipped instead of blocking the grader', async () => {
@@ -69,7 +83,9 @@ describe('reading the target', () => {
   });
 
   test('a missing checkout is one clear error', async () => {
-    await expect(openTarget('/nonexistent/iot')).rejects.toThrow(new TargetError('IOT_REPO=/nonexistent/iot: no such directory; point IOT_REPO at the checkout to grade'));
+    await expect(openTarget('/nonexistent/iot')).rejects.toThrow(
+      new TargetError('IOT_REPO=/nonexistent/iot: no such directory; point IOT_REPO at the checkout to grade'),
+    );
   });
 
   // Root reads any file whatever its mode, so the unreadable case runs as an unprivileged user.
@@ -80,7 +96,11 @@ describe('reading the target', () => {
     const probe = `import { openTarget, describeProblem } from ${JSON.stringify(join(PROJECT_ROOT, 'helpers/target/repository.ts'))};
       const t = await openTarget(${JSON.stringify(dir)}); console.log(describeProblem(t.file('p1/scripts/secret.sh')));`;
     const asNobody = process.getuid?.() === 0 ? ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups'] : [];
-    const run = spawnSync(asNobody[0] ?? process.execPath, [...asNobody.slice(1), ...(asNobody.length ? [process.execPath] : []), '--input-type=module', '-e', probe], { encoding: 'utf8' });
+    const run = spawnSync(
+      asNobody[0] ?? process.execPath,
+      [...asNobody.slice(1), ...(asNobody.length ? [process.execPath] : []), '--input-type=module', '-e', probe],
+      { encoding: 'utf8' },
+    );
     expect(run.stderr).toBe('');
     expect(run.stdout.trim()).toBe('p1/scripts/secret.sh cannot be read (EACCES); make it readable (chmod a+r)');
   });

@@ -114,7 +114,11 @@ export async function openTarget(root: string): Promise<Target> {
     try {
       entries = await readdir(dir, { withFileTypes: true });
     } catch (error) {
-      files.push({ path: toPosix(relative(rootReal, dir)) || '.', size: 0, problem: { kind: 'unreadable', reason: (error as NodeJS.ErrnoException).code ?? 'error' } });
+      files.push({
+        path: toPosix(relative(rootReal, dir)) || '.',
+        size: 0,
+        problem: { kind: 'unreadable', reason: (error as NodeJS.ErrnoException).code ?? 'error' },
+      });
       return;
     }
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
@@ -164,7 +168,15 @@ async function readSymlink(root: string, full: string, path: string): Promise<Ta
   const inside = resolved === root || resolved.startsWith(root + sep);
   if (!inside) return { path, size: 0, problem: { kind: 'symlink-outside', target: resolved } };
   const info = await stat(resolved);
-  if (info.isDirectory()) return { path, size: 0, problem: { kind: 'unreadable', reason: 'a symbolic link to a folder inside the repository; its files are graded at their real place' } };
+  if (info.isDirectory())
+    return {
+      path,
+      size: 0,
+      problem: {
+        kind: 'unreadable',
+        reason: 'a symbolic link to a folder inside the repository; its files are graded at their real place',
+      },
+    };
   return readRegular(resolved, path);
 }
 

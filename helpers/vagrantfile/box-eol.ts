@@ -25,7 +25,13 @@ const RHEL = 'https://access.redhat.com/support/policy/updates/errata';
 const ORACLE = 'https://www.oracle.com/a/ocom/docs/elsp-lifetime-069338.pdf';
 const ALPINE = 'https://alpinelinux.org/releases/';
 
-const debian = (version: string, name: string, eol: string): Release => ({ distribution: 'Debian', version: `${version} (${name})`, eol, support: 'Debian LTS', source: DEBIAN });
+const debian = (version: string, name: string, eol: string): Release => ({
+  distribution: 'Debian',
+  version: `${version} (${name})`,
+  eol,
+  support: 'Debian LTS',
+  source: DEBIAN,
+});
 const ubuntu = (version: string, name: string, eol: string, lts = true): Release => ({
   distribution: 'Ubuntu',
   version: `${version}${lts ? ' LTS' : ''} (${name})`,
@@ -33,7 +39,13 @@ const ubuntu = (version: string, name: string, eol: string, lts = true): Release
   support: lts ? 'Ubuntu standard support' : 'Ubuntu interim release support',
   source: lts ? UBUNTU : UBUNTU_WIKI,
 });
-const vendor = (distribution: string, version: string, eol: string, source: string, support = 'vendor end of life'): Release => ({ distribution, version, eol, support, source });
+const vendor = (distribution: string, version: string, eol: string, source: string, support = 'vendor end of life'): Release => ({
+  distribution,
+  version,
+  eol,
+  support,
+  source,
+});
 
 /** Releases by key: `<distribution>-<version>`. */
 export const RELEASES: Readonly<Record<string, Release>> = {
@@ -95,10 +107,32 @@ export const RELEASES: Readonly<Record<string, Release>> = {
   'alpine-3.23': vendor('Alpine Linux', '3.23', '2027-11-01', ALPINE, 'end of branch support'),
 };
 
-const DEBIAN_CODENAMES: Record<string, string> = { wheezy: '7', jessie: '8', stretch: '9', buster: '10', bullseye: '11', bookworm: '12', trixie: '13' };
+const DEBIAN_CODENAMES: Record<string, string> = {
+  wheezy: '7',
+  jessie: '8',
+  stretch: '9',
+  buster: '10',
+  bullseye: '11',
+  bookworm: '12',
+  trixie: '13',
+};
 const UBUNTU_CODENAMES: Record<string, string> = {
-  precise: '12.04', trusty: '14.04', xenial: '16.04', bionic: '18.04', focal: '20.04', groovy: '20.10', hirsute: '21.04', impish: '21.10',
-  jammy: '22.04', kinetic: '22.10', lunar: '23.04', mantic: '23.10', noble: '24.04', oracular: '24.10', plucky: '25.04', questing: '25.10',
+  precise: '12.04',
+  trusty: '14.04',
+  xenial: '16.04',
+  bionic: '18.04',
+  focal: '20.04',
+  groovy: '20.10',
+  hirsute: '21.04',
+  impish: '21.10',
+  jammy: '22.04',
+  kinetic: '22.10',
+  lunar: '23.04',
+  mantic: '23.10',
+  noble: '24.04',
+  oracular: '24.10',
+  plucky: '25.04',
+  questing: '25.10',
 };
 
 /**
@@ -110,7 +144,10 @@ const UBUNTU_CODENAMES: Record<string, string> = {
  */
 const PATTERNS: Array<[RegExp, (match: RegExpExecArray) => string | undefined]> = [
   [/(?:^|[^a-z])(wheezy|jessie|stretch|buster|bullseye|bookworm|trixie)/, (m) => `debian-${DEBIAN_CODENAMES[m[1]!]}`],
-  [/(?:^|[^a-z])(precise|trusty|xenial|bionic|focal|groovy|hirsute|impish|jammy|kinetic|lunar|mantic|noble|oracular|plucky|questing)/, (m) => `ubuntu-${UBUNTU_CODENAMES[m[1]!]}`],
+  [
+    /(?:^|[^a-z])(precise|trusty|xenial|bionic|focal|groovy|hirsute|impish|jammy|kinetic|lunar|mantic|noble|oracular|plucky|questing)/,
+    (m) => `ubuntu-${UBUNTU_CODENAMES[m[1]!]}`,
+  ],
   [/ubuntu[^0-9/]*?(\d{2})[._-]?(04|10)(?!\d)/, (m) => `ubuntu-${m[1]}.${m[2]}`],
   [/debian[^0-9/]*?(\d{1,2})(?![0-9])/, (m) => `debian-${m[1]}`],
   [/centos[-_/]?stream[-_]?(\d{1,2})(?!\d)/, (m) => `centos-stream-${m[1]}`],

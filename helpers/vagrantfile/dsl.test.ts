@@ -80,8 +80,17 @@ describe('a Vagrantfile that builds its machines from a node list inside the rep
 
   test('networks keep their type, IP, options and line', () => {
     expect(server!.networks).toEqual([
-      { type: 'private_network', ip: '192.168.56.110', options: { virtualbox__intnet: 'iot' }, location: { file: 'p1/Vagrantfile', line: lineOf(CLUSTER, ':private_network') } },
-      { type: 'forwarded_port', options: { guest: 6443, host: 6443 }, location: { file: 'p1/Vagrantfile', line: lineOf(CLUSTER, 'forwarded_port') } },
+      {
+        type: 'private_network',
+        ip: '192.168.56.110',
+        options: { virtualbox__intnet: 'iot' },
+        location: { file: 'p1/Vagrantfile', line: lineOf(CLUSTER, ':private_network') },
+      },
+      {
+        type: 'forwarded_port',
+        options: { guest: 6443, host: 6443 },
+        location: { file: 'p1/Vagrantfile', line: lineOf(CLUSTER, 'forwarded_port') },
+      },
     ]);
     expect(worker!.networks[1]!.options).toEqual({ guest: 6443, host: 6444 });
   });
@@ -94,12 +103,20 @@ describe('a Vagrantfile that builds its machines from a node list inside the rep
       settings: { gui: false, customize: [['modifyvm', 'id', '--natdnshostresolver1', 'on']] },
       location: { file: 'p1/Vagrantfile', line: lineOf(CLUSTER, 'provider "virtualbox"') },
     });
-    expect(server!.providers.libvirt).toMatchObject({ memory: 512, cpus: 1, location: { file: 'p1/Vagrantfile', line: lineOf(CLUSTER, ':libvirt') } });
+    expect(server!.providers.libvirt).toMatchObject({
+      memory: 512,
+      cpus: 1,
+      location: { file: 'p1/Vagrantfile', line: lineOf(CLUSTER, ':libvirt') },
+    });
   });
 
   test('provisioners: global first, then the machine own, with type, name, path, env, args, options and line', () => {
     const [global, k3s, block] = worker!.provisioners;
-    expect(global).toMatchObject({ type: 'shell', inline: 'echo 2.4.3 none', location: { file: 'p1/Vagrantfile', line: lineOf(CLUSTER, 'inline: "echo') } });
+    expect(global).toMatchObject({
+      type: 'shell',
+      inline: 'echo 2.4.3 none',
+      location: { file: 'p1/Vagrantfile', line: lineOf(CLUSTER, 'inline: "echo') },
+    });
     expect(k3s).toEqual({
       type: 'shell',
       name: 'k3s',
@@ -110,11 +127,24 @@ describe('a Vagrantfile that builds its machines from a node list inside the rep
       options: { privileged: true },
       location: { file: 'p1/Vagrantfile', line: lineOf(CLUSTER, '"k3s", type:') },
     });
-    expect(block).toMatchObject({ type: 'shell', inline: 'hostname', args: ['1', 'two'], options: { run: 'always' }, location: { file: 'p1/Vagrantfile', line: lineOf(CLUSTER, 'provision :shell do') } });
+    expect(block).toMatchObject({
+      type: 'shell',
+      inline: 'hostname',
+      args: ['1', 'two'],
+      options: { run: 'always' },
+      location: { file: 'p1/Vagrantfile', line: lineOf(CLUSTER, 'provision :shell do') },
+    });
   });
 
   test('synced folders are recorded', () => {
-    expect(server!.syncedFolders).toEqual([{ source: '.', destination: '/vagrant', options: { type: 'rsync' }, location: { file: 'p1/Vagrantfile', line: lineOf(CLUSTER, 'synced_folder') } }]);
+    expect(server!.syncedFolders).toEqual([
+      {
+        source: '.',
+        destination: '/vagrant',
+        options: { type: 'rsync' },
+        location: { file: 'p1/Vagrantfile', line: lineOf(CLUSTER, 'synced_folder') },
+      },
+    ]);
   });
 
   test('settings the DSL does not know (ssh, vagrant, plugins, triggers) are accepted silently', () => {
@@ -168,7 +198,10 @@ Vagrant.configure("2") do |config|
 end
 `),
     );
-    expect(config.machines.map((machine) => [machine.name, machine.hostname])).toEqual([['n1', 'host2'], ['n2', 'host2']]);
+    expect(config.machines.map((machine) => [machine.name, machine.hostname])).toEqual([
+      ['n1', 'host2'],
+      ['n2', 'host2'],
+    ]);
   });
 
   test('resources set through customize or vmx count as memory and cpus', async () => {
@@ -201,6 +234,10 @@ end
 `),
     );
     const paths = config.machines[0]!.provisioners.map((provisioner) => [provisioner.path, provisioner.resolvedPath]);
-    expect(paths).toEqual([['../../elsewhere.sh', undefined], ['/repo/p1/scripts/setup.sh', 'p1/scripts/setup.sh'], ['https://example.org/setup.sh', undefined]]);
+    expect(paths).toEqual([
+      ['../../elsewhere.sh', undefined],
+      ['/repo/p1/scripts/setup.sh', 'p1/scripts/setup.sh'],
+      ['https://example.org/setup.sh', undefined],
+    ]);
   });
 });

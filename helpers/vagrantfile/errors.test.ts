@@ -22,19 +22,25 @@ describe('Ruby errors', () => {
   });
 
   test('a missing end is reported with the parser messages', async () => {
-    const result = failure(await evaluateText(`Vagrant.configure("2") do |config|\n  config.vm.define "a" do |a|\n    a.vm.box = "x"\nend\n`));
+    const result = failure(
+      await evaluateText(`Vagrant.configure("2") do |config|\n  config.vm.define "a" do |a|\n    a.vm.box = "x"\nend\n`),
+    );
     expect(result.message).toMatch(/^p1\/Vagrantfile:\d+: syntax error, /);
     expect(result.message).toMatch(/end-of-input|`end`/);
   });
 
   test('an exception gives its class, message and line, even inside a define block', async () => {
-    const result = failure(await evaluateText(`Vagrant.configure("2") do |config|\n  config.vm.define "a" do |a|\n    a.vm.box = BOXX\n  end\nend\n`));
+    const result = failure(
+      await evaluateText(`Vagrant.configure("2") do |config|\n  config.vm.define "a" do |a|\n    a.vm.box = BOXX\n  end\nend\n`),
+    );
     expect(result).toMatchObject({ line: 3, message: 'p1/Vagrantfile:3: NameError: uninitialized constant BOXX' });
     expect(result.fix).toContain('line 3 of p1/Vagrantfile');
   });
 
   test('an error in a file the Vagrantfile loads names that file and its line', async () => {
-    const evaluation = await evaluateText(`require_relative "lib/nodes"\nVagrant.configure("2") { |c| }\n`, { 'p1/lib/nodes.rb': 'NODES = [\n  undefined_node\n]\n' });
+    const evaluation = await evaluateText(`require_relative "lib/nodes"\nVagrant.configure("2") { |c| }\n`, {
+      'p1/lib/nodes.rb': 'NODES = [\n  undefined_node\n]\n',
+    });
     const result = failure(evaluation);
     expect(result.message).toMatch(/^p1\/lib\/nodes\.rb:2: NameError: undefined local variable or method 'undefined_node'/);
     expect(evaluation).toMatchObject({ location: { file: 'p1/lib/nodes.rb', line: 2 } });
@@ -52,7 +58,9 @@ describe('Ruby errors', () => {
   });
 
   test('exit and abort stop the evaluation with their line', async () => {
-    const result = failure(await evaluateText(`abort("no plugin") unless Vagrant.has_plugin?("vagrant-reload")\nVagrant.configure("2") { |c| }\n`));
+    const result = failure(
+      await evaluateText(`abort("no plugin") unless Vagrant.has_plugin?("vagrant-reload")\nVagrant.configure("2") { |c| }\n`),
+    );
     expect(result).toMatchObject({ line: 1 });
     expect(result.message).toContain('stops with exit 1 (no plugin)');
   });
@@ -102,7 +110,9 @@ describe('Vagrantfiles the grader cannot read', () => {
     });
     try {
       const result = failure(await evaluateVagrantfile(await openTarget(repository.root), 'p1/Vagrantfile'));
-      expect(result.message).toBe('p1/Vagrantfile:1: p1/nodes.yaml is a symbolic link to /etc/hostname, outside the repository; commit the file itself');
+      expect(result.message).toBe(
+        'p1/Vagrantfile:1: p1/nodes.yaml is a symbolic link to /etc/hostname, outside the repository; commit the file itself',
+      );
     } finally {
       await repository.remove();
     }

@@ -4,7 +4,15 @@ import { posix } from 'node:path';
 import type { GradingContext } from '../checks/context.ts';
 import type { Location } from '../checks/result.ts';
 import { describeProblem, type TargetFile } from '../target/repository.ts';
-import type { VagrantConfig, VagrantEvaluation, VagrantMachine, VagrantNetwork, VagrantProvider, VagrantProvisioner, VagrantSyncedFolder } from './model.ts';
+import type {
+  VagrantConfig,
+  VagrantEvaluation,
+  VagrantMachine,
+  VagrantNetwork,
+  VagrantProvider,
+  VagrantProvisioner,
+  VagrantSyncedFolder,
+} from './model.ts';
 import { runInSandbox, SANDBOX_ROOT, type SandboxLimits, type SandboxOutcome } from './ruby-sandbox.ts';
 import { materializeFiles } from './sandbox-files.ts';
 
@@ -53,7 +61,11 @@ type RawResult =
 type VagrantFailure = Extract<VagrantEvaluation, { ok: false }>;
 
 /** Evaluates the Vagrantfile at `vagrantfile` (relative to the target root) among the target's files. */
-export async function evaluateVagrantfile(target: { files: readonly TargetFile[] }, vagrantfile: string, options: EvaluateOptions = {}): Promise<VagrantEvaluation> {
+export async function evaluateVagrantfile(
+  target: { files: readonly TargetFile[] },
+  vagrantfile: string,
+  options: EvaluateOptions = {},
+): Promise<VagrantEvaluation> {
   const file = target.files.find((candidate) => candidate.path === vagrantfile);
   if (!file) return { ok: false, file: vagrantfile, message: `${vagrantfile} does not exist`, fix: `add ${vagrantfile}` };
   if (file.problem || file.text === undefined) {
@@ -62,7 +74,10 @@ export async function evaluateVagrantfile(target: { files: readonly TargetFile[]
   const sandbox = await materializeFiles(target.files);
   let outcome: SandboxOutcome;
   try {
-    outcome = await runInSandbox({ dir: sandbox.dir, mount: SANDBOX_ROOT, vagrantfile: `${SANDBOX_ROOT}/${vagrantfile}`, problems: sandbox.problems }, options);
+    outcome = await runInSandbox(
+      { dir: sandbox.dir, mount: SANDBOX_ROOT, vagrantfile: `${SANDBOX_ROOT}/${vagrantfile}`, problems: sandbox.problems },
+      options,
+    );
   } finally {
     await sandbox.dispose();
   }
@@ -87,10 +102,15 @@ function interpret(outcome: SandboxOutcome, vagrantfile: string): VagrantEvaluat
         'make every loop in the Vagrantfile end by itself; the grader runs no command and answers every sleep at once, so a loop that waits for a command, a file or the clock never ends',
       );
     case 'memory':
-      return failed(`${vagrantfile} used more than ${outcome.limitMb} MB of memory while being evaluated: a runaway allocation?`, 'remove the code that builds huge strings or lists');
+      return failed(
+        `${vagrantfile} used more than ${outcome.limitMb} MB of memory while being evaluated: a runaway allocation?`,
+        'remove the code that builds huge strings or lists',
+      );
     case 'unavailable':
       // Not the student's doing: the check reports a grader failure (see checks/grade.ts).
-      throw new Error(`Ruby could not start in the sandbox (${outcome.reason.split('\n')[0]}); reinstall the suite's dependencies (npm ci)`);
+      throw new Error(
+        `Ruby could not start in the sandbox (${outcome.reason.split('\n')[0]}); reinstall the suite's dependencies (npm ci)`,
+      );
     case 'crash':
       return failed(
         `${vagrantfile} stopped the Ruby interpreter (${/call stack|stack level/i.test(outcome.reason) ? 'stack overflow: a method that calls itself without end?' : outcome.reason.split('\n')[0]!.slice(0, 200)})`,
@@ -115,11 +135,20 @@ function interpret(outcome: SandboxOutcome, vagrantfile: string): VagrantEvaluat
   const notes = raw.notes?.length ? ` (the grader also noted: ${raw.notes.slice(0, 3).join('; ')})` : '';
   switch (raw.kind) {
     case 'syntax':
-      return failedAt(`${where}: syntax error, ${raw.message}`, `fix the Ruby syntax${line ? ` near line ${line}` : ''} of ${file} (\`ruby -c ${file}\` shows the error)`);
+      return failedAt(
+        `${where}: syntax error, ${raw.message}`,
+        `fix the Ruby syntax${line ? ` near line ${line}` : ''} of ${file} (\`ruby -c ${file}\` shows the error)`,
+      );
     case 'no-configuration':
-      return failed(`${vagrantfile} defines no Vagrant configuration: it never calls Vagrant.configure("2")${notes}`, 'put the settings in a block: Vagrant.configure("2") do |config| … end');
+      return failed(
+        `${vagrantfile} defines no Vagrant configuration: it never calls Vagrant.configure("2")${notes}`,
+        'put the settings in a block: Vagrant.configure("2") do |config| … end',
+      );
     case 'exit':
-      return failedAt(`${where}: the Vagrantfile ${raw.message}, before Vagrant reads its configuration${notes}`, `remove the exit at line ${line ?? '?'} of ${file}`);
+      return failedAt(
+        `${where}: the Vagrantfile ${raw.message}, before Vagrant reads its configuration${notes}`,
+        `remove the exit at line ${line ?? '?'} of ${file}`,
+      );
     case 'internal':
       throw new Error(`the grader failed while recording ${vagrantfile}: ${raw.message}`);
     case 'exception':
@@ -158,18 +187,25 @@ function toConfig(raw: { machines: RawMachine[]; notes: string[] }, vagrantfile:
   const locate = (location: RawLocation | null): Location =>
     location ? { file: location.file, ...(location.line ? { line: location.line } : {}) } : { file: vagrantfile };
   const machines = raw.machines.map((machine): VagrantMachine => {
-    const networks = machine.networks.map((network): VagrantNetwork => ({
-      type: network.type,
-      ...(network.ip ? { ip: network.ip } : {}),
-      options: network.options ?? {},
-      location: locate(network.location),
-    }));
+    const networks = machine.networks.map(
+      (network): VagrantNetwork => ({
+        type: network.type,
+        ...(network.ip ? { ip: network.ip } : {}),
+        options: network.options ?? {},
+        location: locate(network.location),
+      }),
+    );
     const providers: Record<string, VagrantProvider> = {};
     for (const [name, provider] of Object.entries(machine.providers)) {
       const settings = provider.settings ?? {};
       const memory = resource(provider.memory) ?? derivedResource(settings, 'memory');
       const cpus = resource(provider.cpus) ?? derivedResource(settings, 'cpus');
-      providers[name] = { ...(memory !== undefined ? { memory } : {}), ...(cpus !== undefined ? { cpus } : {}), settings, location: locate(provider.location) };
+      providers[name] = {
+        ...(memory !== undefined ? { memory } : {}),
+        ...(cpus !== undefined ? { cpus } : {}),
+        settings,
+        location: locate(provider.location),
+      };
     }
     const provisioners = machine.provisioners.map((provisioner): VagrantProvisioner => {
       const resolvedPath = provisioner.path ? resolveInRepository(provisioner.path, folder) : undefined;
@@ -185,12 +221,14 @@ function toConfig(raw: { machines: RawMachine[]; notes: string[] }, vagrantfile:
         location: locate(provisioner.location),
       };
     });
-    const syncedFolders = machine.syncedFolders.map((folder): VagrantSyncedFolder => ({
-      source: String(folder.source ?? ''),
-      ...(folder.destination !== null && folder.destination !== undefined ? { destination: String(folder.destination) } : {}),
-      options: folder.options ?? {},
-      location: locate(folder.location),
-    }));
+    const syncedFolders = machine.syncedFolders.map(
+      (folder): VagrantSyncedFolder => ({
+        source: String(folder.source ?? ''),
+        ...(folder.destination !== null && folder.destination !== undefined ? { destination: String(folder.destination) } : {}),
+        options: folder.options ?? {},
+        location: locate(folder.location),
+      }),
+    );
     return {
       name: machine.name,
       ...(machine.box ? { box: machine.box } : {}),
@@ -208,7 +246,8 @@ function toConfig(raw: { machines: RawMachine[]; notes: string[] }, vagrantfile:
   return { machines, notes: raw.notes };
 }
 
-const resource = (value: unknown): number | string | undefined => (typeof value === 'number' || typeof value === 'string' ? value : undefined);
+const resource = (value: unknown): number | string | undefined =>
+  typeof value === 'number' || typeof value === 'string' ? value : undefined;
 
 /** Memory or CPUs set another way: VirtualBox `customize ["modifyvm", :id, "--memory", N]`, VMware `vmx["memsize"]`. */
 function derivedResource(settings: Record<string, unknown>, kind: 'memory' | 'cpus'): number | string | undefined {

@@ -52,14 +52,19 @@ let compiled: Promise<WebAssembly.Module> | undefined;
 export function rubyModule(): Promise<WebAssembly.Module> {
   if (!compiled) {
     compiled = new Promise<WebAssembly.Module>((resolve, reject) => {
-      const compiler = new Worker(new URL('./ruby-worker.ts', import.meta.url), { workerData: { compile: RUBY_WASM }, execArgv: WORKER_ARGS });
+      const compiler = new Worker(new URL('./ruby-worker.ts', import.meta.url), {
+        workerData: { compile: RUBY_WASM },
+        execArgv: WORKER_ARGS,
+      });
       let module: WebAssembly.Module | undefined;
       compiler.once('message', (compiledModule: WebAssembly.Module) => {
         module = compiledModule;
       });
       compiler.once('error', reject);
       // Handed over once the compiler has exited, so that its memory is gone before a VM starts.
-      compiler.once('exit', (code) => (module ? resolve(module) : reject(new Error(`compiling ${RUBY_WASM} failed (worker exit ${code})`))));
+      compiler.once('exit', (code) =>
+        module ? resolve(module) : reject(new Error(`compiling ${RUBY_WASM} failed (worker exit ${code})`)),
+      );
     });
     compiled.catch(() => {
       compiled = undefined;

@@ -18,7 +18,10 @@ const WRITE_BATCH = 64;
 
 /** True for a relative posix path that stays inside its root. */
 const isSafePath = (path: string): boolean =>
-  path.length > 0 && !path.startsWith('/') && !path.includes('\0') && path.split('/').every((segment) => segment !== '' && segment !== '.' && segment !== '..');
+  path.length > 0 &&
+  !path.startsWith('/') &&
+  !path.includes('\0') &&
+  path.split('/').every((segment) => segment !== '' && segment !== '.' && segment !== '..');
 
 export async function materializeFiles(files: readonly TargetFile[]): Promise<SandboxFiles> {
   const base = await mkdtemp(join(tmpdir(), 'iot-vagrant-'));

@@ -8,7 +8,8 @@ import { evaluateVagrantfile } from './evaluate.ts';
 import { configOf, evaluateText, writeRepository } from './testing.ts';
 
 /** A Vagrantfile that records `expression` (Ruby) as the box name, inspected. */
-const probe = (expression: string): string => `VALUE = (${expression}).inspect\nVagrant.configure("2") { |config| config.vm.box = VALUE }\n`;
+const probe = (expression: string): string =>
+  `VALUE = (${expression}).inspect\nVagrant.configure("2") { |config| config.vm.box = VALUE }\n`;
 
 async function valueOf(expression: string, others: Record<string, string> = {}): Promise<string | undefined> {
   return configOf(await evaluateText(probe(expression), others)).machines[0]!.box;
@@ -17,9 +18,12 @@ async function valueOf(expression: string, others: Record<string, string> = {}):
 describe('files', () => {
   test('File.read, File.exist? and YAML.load_file reach files inside the repository, relative to the Vagrantfile', async () => {
     const others = { 'p1/confs/nodes.yaml': 'workers: 2\n', 'shared/token': 'abc\n' };
-    expect(await valueOf(`require "yaml"; [YAML.load_file("confs/nodes.yaml"), File.read("../shared/token"), File.exist?("confs/nodes.yaml"), Dir.pwd]`, others)).toBe(
-      '[{"workers" => 2}, "abc\\n", true, "/repo/p1"]',
-    );
+    expect(
+      await valueOf(
+        `require "yaml"; [YAML.load_file("confs/nodes.yaml"), File.read("../shared/token"), File.exist?("confs/nodes.yaml"), Dir.pwd]`,
+        others,
+      ),
+    ).toBe('[{"workers" => 2}, "abc\\n", true, "/repo/p1"]');
   });
 
   test('a read outside the repository fails with a note naming the path', async () => {
@@ -45,11 +49,19 @@ describe('files', () => {
   });
 
   test('the WebAssembly sandbox itself reaches nothing outside, past the Ruby guards', async () => {
-    expect(await valueOf('begin; Dir.open("/etc").children.size; rescue SystemCallError, NotImplementedError, StandardError => e; e.class.name; end')).not.toMatch(/^\d+$/);
-    expect(await valueOf('begin; File.symlink("/etc/passwd", "link"); File.read("link"); rescue NotImplementedError, SystemCallError, StandardError => e; e.class.name; end')).toMatch(/Error|ENOENT|EPERM/);
+    expect(
+      await valueOf(
+        'begin; Dir.open("/etc").children.size; rescue SystemCallError, NotImplementedError, StandardError => e; e.class.name; end',
+      ),
+    ).not.toMatch(/^\d+$/);
+    expect(
+      await valueOf(
+        'begin; File.symlink("/etc/passwd", "link"); File.read("link"); rescue NotImplementedError, SystemCallError, StandardError => e; e.class.name; end',
+      ),
+    ).toMatch(/Error|ENOENT|EPERM/);
   });
 
-  test('Ruby\'s own library stays usable: Gem::Version and ipaddr load, and a read of a host file is still refused', async () => {
+  test("Ruby's own library stays usable: Gem::Version and ipaddr load, and a read of a host file is still refused", async () => {
     expect(await valueOf('Gem::Version.new(Vagrant::VERSION) >= Gem::Version.new("1.8.0")')).toBe('true');
     expect(await valueOf('require "ipaddr"; IPAddr.new("192.168.56.110").succ.to_s')).toBe('"192.168.56.111"');
     const evaluation = await evaluateText(`Gem::Version.new("1.0")\nKEY = File.read("/etc/hostname")\nVagrant.configure("2") { |c| }\n`);
@@ -58,7 +70,11 @@ describe('files', () => {
   });
 
   test('FileUtils and Pathname need no require, as Vagrant loads them before the Vagrantfile; a write outside is refused', async () => {
-    expect(await valueOf('FileUtils.mkdir_p("config"); FileUtils.touch("config/key"); [File.exist?("config/key"), Pathname.new("a").join("b").to_s]')).toBe('[true, "a/b"]');
+    expect(
+      await valueOf(
+        'FileUtils.mkdir_p("config"); FileUtils.touch("config/key"); [File.exist?("config/key"), Pathname.new("a").join("b").to_s]',
+      ),
+    ).toBe('[true, "a/b"]');
     const evaluation = await evaluateText(`FileUtils.touch("/etc/iot-probe")\nVagrant.configure("2") { |c| }\n`);
     expect(evaluation).toMatchObject({ ok: false, line: 1 });
   });
@@ -106,7 +122,9 @@ describe('commands and environment', () => {
   });
 
   test('Vagrant helpers: has_plugin? is false, VERSION is set, require_version is accepted', async () => {
-    expect(await valueOf('Vagrant.require_version(">= 2.0"); [Vagrant.has_plugin?("vagrant-vbguest"), Vagrant::VERSION]')).toBe('[false, "2.4.3"]');
+    expect(await valueOf('Vagrant.require_version(">= 2.0"); [Vagrant.has_plugin?("vagrant-vbguest"), Vagrant::VERSION]')).toBe(
+      '[false, "2.4.3"]',
+    );
   });
 });
 

@@ -12,7 +12,11 @@ export const textFiles = (files: Record<string, string>): { files: TargetFile[] 
 });
 
 /** Evaluates `vagrantfile` as p1/Vagrantfile beside the other files. */
-export function evaluateText(vagrantfile: string, others: Record<string, string> = {}, options: EvaluateOptions = {}): Promise<VagrantEvaluation> {
+export function evaluateText(
+  vagrantfile: string,
+  others: Record<string, string> = {},
+  options: EvaluateOptions = {},
+): Promise<VagrantEvaluation> {
   return evaluateVagrantfile(textFiles({ 'p1/Vagrantfile': vagrantfile, ...others }), 'p1/Vagrantfile', options);
 }
 

@@ -14,8 +14,10 @@ import { workloadsAvailable } from '../../helpers/cluster/workload-checks.ts';
 const { check } = liveSuite<K3dArgoCd>({
   part: 'bonus',
   bootOwner: 'BL-GITLAB',
-  absent: (target) => (target.hasPart('bonus') ? undefined : `the target has no bonus part (nothing under ${target.layout.parts.bonus.roots.join(', ')}/)`),
-  driver: ({ target, runner, log, config }) => new K3dArgoCd({ part: 'bonus', target, runner, log, override: config.bonusSetup, before: partPlan(target, 'p3', config.p3Setup) }),
+  absent: (target) =>
+    target.hasPart('bonus') ? undefined : `the target has no bonus part (nothing under ${target.layout.parts.bonus.roots.join(', ')}/)`,
+  driver: ({ target, runner, log, config }) =>
+    new K3dArgoCd({ part: 'bonus', target, runner, log, override: config.bonusSetup, before: partPlan(target, 'p3', config.p3Setup) }),
 });
 
 let gitlab: GitLab | undefined;
@@ -25,7 +27,11 @@ async function signedIn(ctx: CheckContext<K3dArgoCd>): Promise<GitLab> {
   if (!gitlab) {
     gitlab = new GitLab(ctx.driver, ctx.session.always);
     const password = await gitlab.rootPassword();
-    if (!password) throw new CheckFailure(`no root password in namespace ${GITLAB_NAMESPACE} (no *initial-root-password secret)`, 'keep the initial root password secret the GitLab chart creates');
+    if (!password)
+      throw new CheckFailure(
+        `no root password in namespace ${GITLAB_NAMESPACE} (no *initial-root-password secret)`,
+        'keep the initial root password secret the GitLab chart creates',
+      );
     await gitlab.signIn(password);
   }
   return gitlab;
@@ -41,10 +47,14 @@ function gitlabApplication(apps: ApplicationLike[]): ApplicationLike | undefined
 describe('Bonus — GitLab (live)', () => {
   check('BL-GITLAB', [], async (ctx) => {
     const { driver, poll } = ctx;
-    const workloads = await poll(`GitLab's workloads available in namespace ${GITLAB_NAMESPACE}`, async () => {
-      const all = [...(await driver.kube.deployments(GITLAB_NAMESPACE)), ...(await driver.kube.statefulSets(GITLAB_NAMESPACE))];
-      return workloadsAvailable(all, Math.max(all.length, 1), 'GitLab workloads');
-    }, { timeoutMs: Math.max(ctx.config.assertTimeout, 900) * 1000 });
+    const workloads = await poll(
+      `GitLab's workloads available in namespace ${GITLAB_NAMESPACE}`,
+      async () => {
+        const all = [...(await driver.kube.deployments(GITLAB_NAMESPACE)), ...(await driver.kube.statefulSets(GITLAB_NAMESPACE))];
+        return workloadsAvailable(all, Math.max(all.length, 1), 'GitLab workloads');
+      },
+      { timeoutMs: Math.max(ctx.config.assertTimeout, 900) * 1000 },
+    );
     const page = await poll('the GitLab sign-in page', async () => {
       const lab = new GitLab(driver, ctx.session.always);
       const status = await lab.signInPage();
@@ -66,7 +76,10 @@ describe('Bonus — GitLab (live)', () => {
         }
       }
     }
-    throw new CheckFailure(`none of the ${projects.length} GitLab projects (${projects.map((p) => p.path_with_namespace).join(', ') || 'none'}) holds a Deployment with an image tagged v<N>`, 'push the app manifests to a project of the local GitLab');
+    throw new CheckFailure(
+      `none of the ${projects.length} GitLab projects (${projects.map((p) => p.path_with_namespace).join(', ') || 'none'}) holds a Deployment with an image tagged v<N>`,
+      'push the app manifests to a project of the local GitLab',
+    );
   });
 
   check('BL-V1-TO-V2', ['BL-REPO'], async (ctx) => {
@@ -78,7 +91,11 @@ describe('Bonus — GitLab (live)', () => {
       await lab.commitFile(project, file, text, 'iot suite: restore').catch(() => {});
     });
     const app = gitlabApplication(await driver.kube.applications());
-    if (!app) throw new CheckFailure('no Argo CD Application deploys from the local GitLab', 'point an Application at the GitLab project (B-ARGOCD-GITLAB)');
+    if (!app)
+      throw new CheckFailure(
+        'no Argo CD Application deploys from the local GitLab',
+        'point an Application at the GitLab project (B-ARGOCD-GITLAB)',
+      );
     const ns = app.metadata?.namespace ?? 'argocd';
     const name = app.metadata?.name ?? '';
     const destination = app.spec?.destination?.namespace ?? 'dev';
@@ -86,7 +103,10 @@ describe('Bonus — GitLab (live)', () => {
     const answering = (sha: string, version: string) =>
       allOf(
         async () => applicationAtRevision(await driver.kube.application(ns, name), sha),
-        async () => (answeredVersion((await driver.appAnswer(destination)).body) === version ? succeeded(`the app answers ${version}`) : pending(`the app to answer ${version}`)),
+        async () =>
+          answeredVersion((await driver.appAnswer(destination)).body) === version
+            ? succeeded(`the app answers ${version}`)
+            : pending(`the app to answer ${version}`),
       );
     let current = text;
     if (found.tag !== 'v1') {

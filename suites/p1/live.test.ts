@@ -19,16 +19,25 @@ describe('Part 1 — K3s and Vagrant (live)', () => {
   check('P1L-UP', [], async ({ driver }) => {
     const machines = driver.machines;
     const list = machines.map((m) => `${m.name} ${m.state}`).join(', ') || 'none';
-    if (machines.length !== 2) throw new CheckFailure(`vagrant status lists ${machines.length} machine(s): ${list}`, 'define exactly two machines, <login>S and <login>SW');
+    if (machines.length !== 2)
+      throw new CheckFailure(
+        `vagrant status lists ${machines.length} machine(s): ${list}`,
+        'define exactly two machines, <login>S and <login>SW',
+      );
     const down = machines.filter((m) => m.state !== 'running');
-    if (down.length) throw new CheckFailure(`not running after vagrant up: ${down.map((m) => `${m.name} ${m.state}`).join(', ')}`, 'read boot.log for the provider error');
+    if (down.length)
+      throw new CheckFailure(
+        `not running after vagrant up: ${down.map((m) => `${m.name} ${m.state}`).join(', ')}`,
+        'read boot.log for the provider error',
+      );
     return `both machines running: ${list}`;
   });
 
   check('P1L-SSH', ['P1L-UP'], async ({ driver }) => {
     for (const machine of driver.machines) {
       const result = await driver.ssh(machine.name, 'true');
-      if (result.exitCode !== 0) throw new CommandError(result, callerLocation(), `vagrant ssh ${machine.name} (no password allowed: BatchMode)`);
+      if (result.exitCode !== 0)
+        throw new CommandError(result, callerLocation(), `vagrant ssh ${machine.name} (no password allowed: BatchMode)`);
     }
     return `vagrant ssh works without a password for ${driver.machines.map((m) => m.name).join(' and ')}`;
   });
@@ -37,7 +46,11 @@ describe('Part 1 — K3s and Vagrant (live)', () => {
     const seen: string[] = [];
     for (const machine of driver.machines) {
       const hostname = (await driver.sshChecked(machine.name, 'hostname')).trim();
-      if (hostname !== machine.name) throw new CheckFailure(`the hostname inside ${machine.name} is "${hostname}"`, `set config.vm.hostname = "${machine.name}" in its define block`);
+      if (hostname !== machine.name)
+        throw new CheckFailure(
+          `the hostname inside ${machine.name} is "${hostname}"`,
+          `set config.vm.hostname = "${machine.name}" in its define block`,
+        );
       seen.push(`${machine.name}: ${hostname}`);
     }
     return seen.join(', ');
@@ -49,7 +62,11 @@ describe('Part 1 — K3s and Vagrant (live)', () => {
       const want = roleIp(driver, machine.name);
       const addresses = await driver.sshChecked(machine.name, 'ip -4 -o addr show');
       const line = addresses.split('\n').find((l) => l.includes(` ${want}/`));
-      if (!line) throw new CheckFailure(`${machine.name} has no interface with ${want} (ip -4 addr: ${[...addresses.matchAll(/inet (\S+)/g)].map((m) => m[1]).join(', ')})`, `give ${machine.name} config.vm.network "private_network", ip: "${want}"`);
+      if (!line)
+        throw new CheckFailure(
+          `${machine.name} has no interface with ${want} (ip -4 addr: ${[...addresses.matchAll(/inet (\S+)/g)].map((m) => m[1]).join(', ')})`,
+          `give ${machine.name} config.vm.network "private_network", ip: "${want}"`,
+        );
       seen.push(`${machine.name} ${want} on ${line.split(/\s+/)[1]}`);
     }
     return seen.join(', ');
@@ -77,7 +94,8 @@ describe('Part 1 — K3s and Vagrant (live)', () => {
         const state = (await driver.ssh(machine, `systemctl is-active ${unit}`)).stdout.trim() || 'unknown';
         if (state === 'inactive' || state === 'unknown') {
           const exists = await driver.ssh(machine, `systemctl cat ${unit} >/dev/null 2>&1`);
-          if (exists.exitCode !== 0) return failed(`${machine} has no ${unit} service: K3s is not installed there in ${unit === 'k3s' ? 'server' : 'agent'} mode`);
+          if (exists.exitCode !== 0)
+            return failed(`${machine} has no ${unit} service: K3s is not installed there in ${unit === 'k3s' ? 'server' : 'agent'} mode`);
         }
         if (state === 'failed') return failed(`${unit} on ${machine} failed (see its journal in the evidence)`);
         if (state !== 'active') return pending(`${unit} on ${machine} active (it is ${state})`);
@@ -92,7 +110,11 @@ describe('Part 1 — K3s and Vagrant (live)', () => {
     const seen: string[] = [];
     for (const machine of driver.machines) {
       const result = await driver.ssh(machine.name, 'command -v kubectl');
-      if (result.exitCode !== 0 || !result.stdout.trim()) throw new CheckFailure(`kubectl is not on the PATH of ${machine.name}`, 'K3s installs a kubectl link in /usr/local/bin; check that its install ran on every machine');
+      if (result.exitCode !== 0 || !result.stdout.trim())
+        throw new CheckFailure(
+          `kubectl is not on the PATH of ${machine.name}`,
+          'K3s installs a kubectl link in /usr/local/bin; check that its install ran on every machine',
+        );
       seen.push(`${machine.name}: ${result.stdout.trim()}`);
     }
     return seen.join(', ');

@@ -6,7 +6,15 @@ import { excerpt, normalizeBody, podsNamedIn, probe, randomHost, type HttpAnswer
 import { CheckFailure, CheckSkip, liveSuite } from '../../helpers/cluster/live-check.ts';
 import { nodesMatch } from '../../helpers/cluster/node-checks.ts';
 import { SERVER_IP, VagrantCluster } from '../../helpers/cluster/parts/vagrant-cluster.ts';
-import { appWorkloads, qualified, replicasReady, selects, workloadForHost, workloadsAvailable, type WorkloadLike } from '../../helpers/cluster/workload-checks.ts';
+import {
+  appWorkloads,
+  qualified,
+  replicasReady,
+  selects,
+  workloadForHost,
+  workloadsAvailable,
+  type WorkloadLike,
+} from '../../helpers/cluster/workload-checks.ts';
 
 const { check } = liveSuite<VagrantCluster>({
   part: 'p2',
@@ -25,7 +33,11 @@ async function podNames(driver: VagrantCluster): Promise<string[]> {
 async function app2(driver: VagrantCluster): Promise<WorkloadLike> {
   const kube = await driver.kube();
   const workload = workloadForHost('app2.com', await kube.ingresses(), await kube.services(), appWorkloads(await kube.deployments()));
-  if (!workload) throw new CheckFailure('no Deployment is reached through the Ingress rule for app2.com', 'route host app2.com to a Service that selects the app2 Deployment (P2-INGRESS-HOSTS, P2-BACKENDS)');
+  if (!workload)
+    throw new CheckFailure(
+      'no Deployment is reached through the Ingress rule for app2.com',
+      'route host app2.com to a Service that selects the app2 Deployment (P2-INGRESS-HOSTS, P2-BACKENDS)',
+    );
   return workload;
 }
 
@@ -43,13 +55,17 @@ function routeAnswers(host: string | undefined, seen: { answer?: HttpAnswer }): 
 describe('Part 2 — three apps behind one Ingress (live)', () => {
   check('P2L-UP', [], async ({ driver }) => {
     const list = driver.machines.map((m) => `${m.name} ${m.state}`).join(', ') || 'none';
-    if (driver.machines.length !== 1) throw new CheckFailure(`vagrant status lists ${driver.machines.length} machines: ${list}`, 'define exactly one machine, <login>S');
-    if (driver.machines[0]!.state !== 'running') throw new CheckFailure(`not running after vagrant up: ${list}`, 'read boot.log for the provider error');
+    if (driver.machines.length !== 1)
+      throw new CheckFailure(`vagrant status lists ${driver.machines.length} machines: ${list}`, 'define exactly one machine, <login>S');
+    if (driver.machines[0]!.state !== 'running')
+      throw new CheckFailure(`not running after vagrant up: ${list}`, 'read boot.log for the provider error');
     return `running: ${list}`;
   });
 
   check('P2L-NODE', ['P2L-UP'], async ({ driver, poll }) => {
-    const result = await poll('1 node Ready', async () => nodesMatch(await driver.nodes(), [{ name: driver.server, ip: SERVER_IP, controlPlane: true }]));
+    const result = await poll('1 node Ready', async () =>
+      nodesMatch(await driver.nodes(), [{ name: driver.server, ip: SERVER_IP, controlPlane: true }]),
+    );
     return result.message;
   });
 
@@ -77,7 +93,11 @@ describe('Part 2 — three apps behind one Ingress (live)', () => {
     const result = await poll('Host: app2.com to answer 200', routeAnswers('app2.com', seen));
     bodies.app2 = seen.answer!.body;
     const pods = await podNames(driver);
-    if (normalizeBody(bodies.app2, pods) === normalizeBody(bodies.app1 ?? '', pods)) throw new CheckFailure(`Host: app2.com answers the same page as app1.com (${excerpt(bodies.app2)})`, 'route app2.com to its own Service and Deployment');
+    if (normalizeBody(bodies.app2, pods) === normalizeBody(bodies.app1 ?? '', pods))
+      throw new CheckFailure(
+        `Host: app2.com answers the same page as app1.com (${excerpt(bodies.app2)})`,
+        'route app2.com to its own Service and Deployment',
+      );
     return result.message;
   });
 
@@ -88,8 +108,16 @@ describe('Part 2 — three apps behind one Ingress (live)', () => {
       const seen: { answer?: HttpAnswer } = {};
       const result = await poll(`${host ? `Host: ${host}` : 'no Host override'} to answer 200`, routeAnswers(host, seen));
       const body = normalizeBody(seen.answer!.body, pods);
-      if (body === normalizeBody(bodies.app1 ?? '', pods)) throw new CheckFailure(`${host ? `Host: ${host}` : 'a request with no Host override'} reaches app1 (${excerpt(seen.answer!.body)})`, 'send every other host to a third app (spec.defaultBackend or a rule without host)');
-      if (body === normalizeBody(bodies.app2 ?? '', pods)) throw new CheckFailure(`${host ? `Host: ${host}` : 'a request with no Host override'} reaches app2 (${excerpt(seen.answer!.body)})`, 'send every other host to a third app (spec.defaultBackend or a rule without host)');
+      if (body === normalizeBody(bodies.app1 ?? '', pods))
+        throw new CheckFailure(
+          `${host ? `Host: ${host}` : 'a request with no Host override'} reaches app1 (${excerpt(seen.answer!.body)})`,
+          'send every other host to a third app (spec.defaultBackend or a rule without host)',
+        );
+      if (body === normalizeBody(bodies.app2 ?? '', pods))
+        throw new CheckFailure(
+          `${host ? `Host: ${host}` : 'a request with no Host override'} reaches app2 (${excerpt(seen.answer!.body)})`,
+          'send every other host to a third app (spec.defaultBackend or a rule without host)',
+        );
       answers.push(result.message);
     }
     return answers.join('; ');
@@ -97,7 +125,9 @@ describe('Part 2 — three apps behind one Ingress (live)', () => {
 
   check('P2L-APP2-SPREAD', ['P2L-ROUTE-APP2'], async ({ driver }) => {
     const behind = await app2(driver);
-    const pods = (await (await driver.kube()).pods(behind.metadata?.namespace)).filter((p) => selects(behind.spec?.selector?.matchLabels, p.metadata?.labels));
+    const pods = (await (await driver.kube()).pods(behind.metadata?.namespace)).filter((p) =>
+      selects(behind.spec?.selector?.matchLabels, p.metadata?.labels),
+    );
     const names = pods.map((p) => p.metadata?.name ?? '').filter(Boolean);
     const answered = new Set<string>();
     let anyNamed = false;
@@ -108,8 +138,13 @@ describe('Part 2 — three apps behind one Ingress (live)', () => {
       for (const name of named) answered.add(name);
       if (answered.size > 1) break;
     }
-    if (!anyNamed) throw new CheckSkip(`skipped: app2's body does not name its pod (pods: ${names.join(', ')}), so the spread cannot be seen`);
-    if (answered.size < 2) throw new CheckFailure(`15 requests to app2.com were all answered by ${[...answered].join(', ')}`, 'check that the app2 Service selects all 3 replicas');
+    if (!anyNamed)
+      throw new CheckSkip(`skipped: app2's body does not name its pod (pods: ${names.join(', ')}), so the spread cannot be seen`);
+    if (answered.size < 2)
+      throw new CheckFailure(
+        `15 requests to app2.com were all answered by ${[...answered].join(', ')}`,
+        'check that the app2 Service selects all 3 replicas',
+      );
     return `app2.com answered by ${answered.size} pods: ${[...answered].join(', ')}`;
   });
 

@@ -22,7 +22,10 @@ const { check } = liveSuite<K3dArgoCd>({
 let loop: GitOpsLoop | undefined;
 
 async function startLoop(ctx: CheckContext<K3dArgoCd>): Promise<GitOpsLoop> {
-  loop ??= await GitOpsLoop.start({ driver: ctx.driver, target: ctx.target, runner: ctx.runner, log: ctx.log, always: ctx.session.always }, ctx.poll);
+  loop ??= await GitOpsLoop.start(
+    { driver: ctx.driver, target: ctx.target, runner: ctx.runner, log: ctx.log, always: ctx.session.always },
+    ctx.poll,
+  );
   return loop;
 }
 
@@ -36,7 +39,9 @@ describe('Part 3 — K3d and Argo CD (live)', () => {
     const result = await poll('namespaces argocd and dev', async () => {
       const names = await driver.kube.namespaces();
       const missing = ['argocd', 'dev'].filter((ns) => !names.includes(ns));
-      return missing.length ? pending(`namespaces argocd and dev (missing ${missing.join(', ')})`) : succeeded('namespaces argocd and dev exist');
+      return missing.length
+        ? pending(`namespaces argocd and dev (missing ${missing.join(', ')})`)
+        : succeeded('namespaces argocd and dev exist');
     });
     return result.message;
   });
@@ -47,7 +52,11 @@ describe('Part 3 — K3d and Argo CD (live)', () => {
       return workloadsAvailable(all, Math.max(all.length, 1), 'Argo CD workloads');
     });
     const password = await driver.kube.secretValue('argocd', 'argocd-initial-admin-secret', 'password');
-    if (!password) throw new CheckFailure('the admin password cannot be read: secret argocd/argocd-initial-admin-secret has no "password"', 'keep the initial admin secret until the evaluation (or document the password you set)');
+    if (!password)
+      throw new CheckFailure(
+        'the admin password cannot be read: secret argocd/argocd-initial-admin-secret has no "password"',
+        'keep the initial admin secret until the evaluation (or document the password you set)',
+      );
     const version = await poll('the Argo CD API server answers', async () => {
       const raw = await driver.kubectl(['get', '--raw', '/api/v1/namespaces/argocd/services/https:argocd-server:443/proxy/api/version']);
       const parsed = JSON.parse(raw) as { Version?: string };
@@ -61,7 +70,9 @@ describe('Part 3 — K3d and Argo CD (live)', () => {
       const verdict = applicationSyncedHealthy(pickApplication(await driver.kube.applications()));
       if (verdict.state !== 'succeeded') return verdict;
       const pods = (await driver.kube.pods('dev')).filter((p) => p.status?.phase === 'Running');
-      return pods.length ? succeeded(`${verdict.message}; running in dev: ${pods.map((p) => p.metadata?.name).join(', ')}`) : pending(`a running pod in dev (${verdict.message})`);
+      return pods.length
+        ? succeeded(`${verdict.message}; running in dev: ${pods.map((p) => p.metadata?.name).join(', ')}`)
+        : pending(`a running pod in dev (${verdict.message})`);
     });
     return result.message;
   });
@@ -84,7 +95,11 @@ describe('Part 3 — K3d and Argo CD (live)', () => {
     if (config.p3Push) {
       const tmp = await mkdtemp(join(tmpdir(), 'iot-push-'));
       try {
-        const round = await pushRoundToOrigin({ driver: ctx.driver, target: ctx.target, runner: ctx.runner, log, always: ctx.session.always }, poll, tmp);
+        const round = await pushRoundToOrigin(
+          { driver: ctx.driver, target: ctx.target, runner: ctx.runner, log, always: ctx.session.always },
+          poll,
+          tmp,
+        );
         timings.githubCommitToV2 = round.ms;
         notes.push(`pushed to ${round.repo}: v2 answered ${Math.round(round.ms / 1000)} s after ${shortSha(round.sha)}, then reverted`);
       } finally {
@@ -97,14 +112,19 @@ describe('Part 3 — K3d and Argo CD (live)', () => {
     await gitops.refresh();
     await poll(`the app answering v2 at ${shortSha(sha)} (refresh annotation)`, gitops.answers(sha, 'v2'), { phase: 'commitToV2' });
     timings.commitToV2 = Date.now() - pushed;
-    notes.push(`commit ${shortSha(sha)} (v1 → v2) on ${gitops.repoUrl}, seeded from ${gitops.seededFrom}: v2 answered ${Math.round(timings.commitToV2 / 1000)} s after the push (refresh annotation), Application synced to ${shortSha(sha)}`);
+    notes.push(
+      `commit ${shortSha(sha)} (v1 → v2) on ${gitops.repoUrl}, seeded from ${gitops.seededFrom}: v2 answered ${Math.round(timings.commitToV2 / 1000)} s after the push (refresh annotation), Application synced to ${shortSha(sha)}`,
+    );
     if (config.p3Poll) {
       const reset = await gitops.retag('v2', 'v1');
       await gitops.refresh();
       await poll(`back at v1 (${shortSha(reset)}) before the polling round`, gitops.answers(reset, 'v1'), { phase: 'pollReset' });
       const polled = await gitops.retag('v1', 'v2');
       const started = Date.now();
-      await poll(`the app answering v2 at ${shortSha(polled)} through Argo CD's own polling`, gitops.answers(polled, 'v2'), { phase: 'commitToV2Poll', timeoutMs: Math.max(config.assertTimeout, 420) * 1000 });
+      await poll(`the app answering v2 at ${shortSha(polled)} through Argo CD's own polling`, gitops.answers(polled, 'v2'), {
+        phase: 'commitToV2Poll',
+        timeoutMs: Math.max(config.assertTimeout, 420) * 1000,
+      });
       timings.commitToV2Poll = Date.now() - started;
       notes.push(`without refresh, Argo CD's polling picked ${shortSha(polled)} up in ${Math.round(timings.commitToV2Poll / 1000)} s`);
     }
@@ -124,7 +144,8 @@ describe('Part 3 — K3d and Argo CD (live)', () => {
   check('P3L-SELF-HEAL', ['P3L-SYNCED'], async ({ driver, poll, session }) => {
     const app = pickApplication(await driver.kube.applications());
     const resource = app?.status?.resources?.find((r) => r.kind === 'Deployment' && r.namespace === 'dev');
-    if (!app || !resource?.name) throw new CheckFailure('the Application manages no Deployment in dev', 'deploy the app as a Deployment in namespace dev');
+    if (!app || !resource?.name)
+      throw new CheckFailure('the Application manages no Deployment in dev', 'deploy the app as a Deployment in namespace dev');
     const name = resource.name;
     const current = (await driver.kube.deployments('dev')).find((d) => d.metadata?.name === name);
     const want = current?.spec?.replicas ?? 1;
@@ -136,7 +157,9 @@ describe('Part 3 — K3d and Argo CD (live)', () => {
       const now = (await driver.kube.deployments('dev')).find((d) => d.metadata?.name === name);
       const replicas = now?.spec?.replicas ?? 1;
       if (replicas === want) return succeeded(`dev/${name} scaled to ${drift} by hand was set back to ${want} replicas by Argo CD`);
-      return pending(`dev/${name} back to ${want} replicas (it has ${replicas}${app.spec?.syncPolicy?.automated?.selfHeal ? '' : '; the Application does not set syncPolicy.automated.selfHeal'})`);
+      return pending(
+        `dev/${name} back to ${want} replicas (it has ${replicas}${app.spec?.syncPolicy?.automated?.selfHeal ? '' : '; the Application does not set syncPolicy.automated.selfHeal'})`,
+      );
     });
     return `${result.message} after ${Math.round((Date.now() - changed) / 1000)} s`;
   });

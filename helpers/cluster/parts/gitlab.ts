@@ -13,7 +13,11 @@ const WEB_PORTS = [8181, 8080, 80, 443];
 export function gitlabWebService(services: ServiceLike[]): { name: string; port: number } | undefined {
   const ranked = [
     ...services.filter((s) => /webservice/.test(s.metadata?.name ?? '')),
-    ...services.filter((s) => /gitlab/.test(s.metadata?.name ?? '') && !/(redis|postgres|gitaly|minio|shell|registry|kas|exporter|pages)/.test(s.metadata?.name ?? '')),
+    ...services.filter(
+      (s) =>
+        /gitlab/.test(s.metadata?.name ?? '') &&
+        !/(redis|postgres|gitaly|minio|shell|registry|kas|exporter|pages)/.test(s.metadata?.name ?? ''),
+    ),
     ...services,
   ];
   for (const service of ranked) {
@@ -48,7 +52,12 @@ export class GitLab {
     if (!this.forward?.alive()) {
       const web = gitlabWebService(await this.driver.kube.services(GITLAB_NAMESPACE));
       if (!web) throw new Error(`no Service in namespace ${GITLAB_NAMESPACE} serves GitLab's web port (${WEB_PORTS.join(', ')})`);
-      this.forward = await startPortForward({ kubectlArgs: this.driver.kubectlArgs, namespace: GITLAB_NAMESPACE, resource: `svc/${web.name}`, remotePort: web.port });
+      this.forward = await startPortForward({
+        kubectlArgs: this.driver.kubectlArgs,
+        namespace: GITLAB_NAMESPACE,
+        resource: `svc/${web.name}`,
+        remotePort: web.port,
+      });
       const forward = this.forward;
       this.always.push('stop the GitLab port-forward', () => forward.stop());
     }
@@ -82,7 +91,8 @@ export class GitLab {
       bodyTimeout: 30_000,
     });
     const body = (await response.body.json().catch(() => ({}))) as { access_token?: string; error_description?: string; error?: string };
-    if (response.statusCode !== 200 || !body.access_token) throw new Error(`root cannot sign in (HTTP ${response.statusCode}: ${body.error_description ?? body.error ?? 'no token'})`);
+    if (response.statusCode !== 200 || !body.access_token)
+      throw new Error(`root cannot sign in (HTTP ${response.statusCode}: ${body.error_description ?? body.error ?? 'no token'})`);
     this.token = body.access_token;
     return body.access_token;
   }
@@ -97,7 +107,8 @@ export class GitLab {
       bodyTimeout: 30_000,
     });
     const text = await response.body.text();
-    if (response.statusCode >= 300) throw new Error(`GitLab API ${options.method ?? 'GET'} ${path}: HTTP ${response.statusCode} ${text.slice(0, 200)}`);
+    if (response.statusCode >= 300)
+      throw new Error(`GitLab API ${options.method ?? 'GET'} ${path}: HTTP ${response.statusCode} ${text.slice(0, 200)}`);
     return (text ? JSON.parse(text) : undefined) as T;
   }
 
@@ -107,10 +118,14 @@ export class GitLab {
 
   async yamlFiles(project: GitLabProject): Promise<Array<{ path: string; text: string }>> {
     const ref = encodeURIComponent(project.default_branch ?? 'main');
-    const tree = await this.api<Array<{ path: string; type: string }>>(`/projects/${project.id}/repository/tree?recursive=true&per_page=100&ref=${ref}`).catch(() => []);
+    const tree = await this.api<Array<{ path: string; type: string }>>(
+      `/projects/${project.id}/repository/tree?recursive=true&per_page=100&ref=${ref}`,
+    ).catch(() => []);
     const files: Array<{ path: string; text: string }> = [];
     for (const entry of tree.filter((e) => e.type === 'blob' && /\.ya?ml$/.test(e.path)).slice(0, 30)) {
-      const file = await this.api<{ content: string }>(`/projects/${project.id}/repository/files/${encodeURIComponent(entry.path)}?ref=${ref}`);
+      const file = await this.api<{ content: string }>(
+        `/projects/${project.id}/repository/files/${encodeURIComponent(entry.path)}?ref=${ref}`,
+      );
       files.push({ path: entry.path, text: Buffer.from(file.content, 'base64').toString('utf8') });
     }
     return files;
@@ -119,7 +134,10 @@ export class GitLab {
   /** Commits a new content for one file on the branch; returns the new head commit. */
   async commitFile(project: GitLabProject, path: string, content: string, message: string): Promise<string> {
     const branch = project.default_branch ?? 'main';
-    await this.api(`/projects/${project.id}/repository/files/${encodeURIComponent(path)}`, { method: 'PUT', body: { branch, content, commit_message: message } });
+    await this.api(`/projects/${project.id}/repository/files/${encodeURIComponent(path)}`, {
+      method: 'PUT',
+      body: { branch, content, commit_message: message },
+    });
     const head = await this.api<{ commit: { id: string } }>(`/projects/${project.id}/repository/branches/${encodeURIComponent(branch)}`);
     return head.commit.id;
   }

@@ -7,7 +7,15 @@ import { join, posix, relative, sep } from 'node:path';
 import { parseAllDocuments, stringify } from 'yaml';
 import type { SubjectPart } from '../../target/layout.ts';
 import type { Target } from '../../target/repository.ts';
-import { applicationAtRevision, appName, pickApplication, shortSha, singleSource, type ApplicationLike, type ApplicationSource } from '../argocd-checks.ts';
+import {
+  applicationAtRevision,
+  appName,
+  pickApplication,
+  shortSha,
+  singleSource,
+  type ApplicationLike,
+  type ApplicationSource,
+} from '../argocd-checks.ts';
 import type { BootLog } from '../boot.ts';
 import type { CommandRunner } from '../command-runner.ts';
 import { allOf, failed, pending, succeeded, type Expectation, type PollResult } from '../expectation.ts';
@@ -39,7 +47,12 @@ export function appManifestsFromTarget(target: Target, part: SubjectPart): { fol
     const kept = parseAllDocuments(file.text!)
       .map((doc) => doc.toJS() as ManifestDoc | null)
       .filter((obj): obj is ManifestDoc => !!obj && typeof obj === 'object' && typeof obj.kind === 'string')
-      .filter((obj) => !SKIPPED_KINDS.has(obj.kind!) && (!obj.metadata?.namespace || obj.metadata.namespace === 'dev') && !(obj.kind === 'Namespace' && obj.metadata?.name !== 'dev'));
+      .filter(
+        (obj) =>
+          !SKIPPED_KINDS.has(obj.kind!) &&
+          (!obj.metadata?.namespace || obj.metadata.namespace === 'dev') &&
+          !(obj.kind === 'Namespace' && obj.metadata?.name !== 'dev'),
+      );
     if (kept.length) files[posix.basename(file.path)] = kept.map((obj) => stringify(obj)).join('---\n');
   }
   return { folder, files };
@@ -63,7 +76,11 @@ async function readTree(dir: string): Promise<Record<string, string>> {
  * IOT_P3_PUSH=1: the same v1 → v2 change pushed to the Application's real repository with the user's own git
  * credentials, then reverted and pushed again. Returns the milliseconds from push to the app answering v2.
  */
-export async function pushRoundToOrigin(options: GitOpsLoopOptions, poll: Poll, tmp: string): Promise<{ sha: string; ms: number; repo: string }> {
+export async function pushRoundToOrigin(
+  options: GitOpsLoopOptions,
+  poll: Poll,
+  tmp: string,
+): Promise<{ sha: string; ms: number; repo: string }> {
   const { driver, runner, env } = options;
   const app = pickApplication(await driver.kube.applications());
   if (!app) throw new Error('no Argo CD Application deploys to namespace dev');
@@ -72,7 +89,8 @@ export async function pushRoundToOrigin(options: GitOpsLoopOptions, poll: Poll, 
   const { repoURL, path = '.', targetRevision } = source.source;
   const clone = join(tmp, 'origin-push');
   await cloneShallow(runner, repoURL!, targetRevision, clone, env);
-  const git = (args: string[]) => runner.run('git', args, { cwd: clone, env: { ...(env ?? process.env), GIT_TERMINAL_PROMPT: '0' }, timeoutMs: 120_000 });
+  const git = (args: string[]) =>
+    runner.run('git', args, { cwd: clone, env: { ...(env ?? process.env), GIT_TERMINAL_PROMPT: '0' }, timeoutMs: 120_000 });
   const files = await readTree(join(clone, path));
   const { writeFile } = await import('node:fs/promises');
   let changes = 0;
@@ -86,7 +104,11 @@ export async function pushRoundToOrigin(options: GitOpsLoopOptions, poll: Poll, 
   const name = app.metadata?.name ?? '';
   const refresh = () => driver.kube.patchApplication(ns, name, { metadata: { annotations: { 'argocd.argoproj.io/refresh': 'normal' } } });
   const step = async (message: string): Promise<string> => {
-    for (const args of [['add', '--all'], ['commit', '-m', message], ['push', 'origin', 'HEAD']]) {
+    for (const args of [
+      ['add', '--all'],
+      ['commit', '-m', message],
+      ['push', 'origin', 'HEAD'],
+    ]) {
       const result = await git(args);
       if (result.exitCode !== 0) throw new Error(`git ${args[0]} in the clone of ${repoURL} failed: ${result.stderr.trim()}`);
     }
@@ -95,7 +117,8 @@ export async function pushRoundToOrigin(options: GitOpsLoopOptions, poll: Poll, 
   const version = async (sha: string, v: string) =>
     allOf(
       async () => applicationAtRevision(await driver.kube.application(ns, name), sha),
-      async () => (answeredVersion((await driver.appAnswer()).body) === v ? succeeded(`the app answers ${v}`) : pending(`the app to answer ${v}`)),
+      async () =>
+        answeredVersion((await driver.appAnswer()).body) === v ? succeeded(`the app answers ${v}`) : pending(`the app to answer ${v}`),
     );
   const sha = await step('iot suite: v1 → v2');
   const started = Date.now();
@@ -105,7 +128,8 @@ export async function pushRoundToOrigin(options: GitOpsLoopOptions, poll: Poll, 
   const revertResult = await git(['revert', '--no-edit', 'HEAD']);
   if (revertResult.exitCode !== 0) throw new Error(`git revert in the clone of ${repoURL} failed: ${revertResult.stderr.trim()}`);
   const pushBack = await git(['push', 'origin', 'HEAD']);
-  if (pushBack.exitCode !== 0) throw new Error(`pushing the revert to ${repoURL} failed: ${pushBack.stderr.trim()}; revert ${shortSha(sha)} by hand`);
+  if (pushBack.exitCode !== 0)
+    throw new Error(`pushing the revert to ${repoURL} failed: ${pushBack.stderr.trim()}; revert ${shortSha(sha)} by hand`);
   const back = (await git(['rev-parse', 'HEAD'])).stdout.trim();
   await refresh();
   await poll(`${repoURL} back at v1 (${shortSha(back)})`, await version(back, 'v1'), { phase: 'github' });
@@ -165,28 +189,53 @@ export class GitOpsLoop {
       const clone = join(tmp, 'origin');
       await cloneShallow(options.runner, original.repoURL!, original.targetRevision, clone, options.env);
       const files = await readTree(join(clone, original.path ?? '.'));
-      if (!Object.values(files).some((text) => IMAGE_TAG.test(text))) throw new Error(`neither the target nor ${original.repoURL} (${original.path ?? '.'}) holds a Deployment with an image tagged v<N>`);
+      if (!Object.values(files).some((text) => IMAGE_TAG.test(text)))
+        throw new Error(
+          `neither the target nor ${original.repoURL} (${original.path ?? '.'}) holds a Deployment with an image tagged v<N>`,
+        );
       seed = { folder: original.path ?? '.', files };
       seededFrom = `${original.repoURL} ${original.path ?? '.'}`;
     }
 
-    const gateway = (await options.runner.run('docker', ['network', 'inspect', `k3d-${driver.cluster}`, '--format', '{{(index .IPAM.Config 0).Gateway}}'], { env: options.env, timeoutMs: 30_000 })).stdout.trim() || undefined;
-    const server = await startGitServer({ root: join(tmp, 'srv'), listen: listenAddressFor(gateway), publicHost: 'host.k3d.internal', env: options.env });
+    const gateway =
+      (
+        await options.runner.run(
+          'docker',
+          ['network', 'inspect', `k3d-${driver.cluster}`, '--format', '{{(index .IPAM.Config 0).Gateway}}'],
+          { env: options.env, timeoutMs: 30_000 },
+        )
+      ).stdout.trim() || undefined;
+    const server = await startGitServer({
+      root: join(tmp, 'srv'),
+      listen: listenAddressFor(gateway),
+      publicHost: 'host.k3d.internal',
+      env: options.env,
+    });
     always.push('stop the suite git server', () => server.close());
-    const workspace = await GitWorkspace.create({ runner: options.runner, serverRoot: join(tmp, 'srv'), workDir: join(tmp, 'work'), name: 'iot-app', env: options.env });
+    const workspace = await GitWorkspace.create({
+      runner: options.runner,
+      serverRoot: join(tmp, 'srv'),
+      workDir: join(tmp, 'work'),
+      name: 'iot-app',
+      env: options.env,
+    });
     const atV1: Record<string, string> = {};
     for (const [path, text] of Object.entries(seed.files)) atV1[path] = retag(text, 'v2', 'v1').text;
     await workspace.writeFiles(atV1);
 
     const loop = new GitOpsLoop(options, app, server, workspace, seededFrom);
     const v1 = await loop.commitAndPush('iot suite: app manifests at v1');
-    log.note(`git server ${loop.repoUrl} serves ${seededFrom} at ${shortSha(v1)}; repointing ${appName(app)} (was ${original.repoURL} ${original.path ?? ''} @ ${original.targetRevision ?? 'HEAD'})`);
+    log.note(
+      `git server ${loop.repoUrl} serves ${seededFrom} at ${shortSha(v1)}; repointing ${appName(app)} (was ${original.repoURL} ${original.path ?? ''} @ ${original.targetRevision ?? 'HEAD'})`,
+    );
 
     always.push(`restore ${appName(app)} to ${original.repoURL}`, async () => {
       await driver.kube.patchApplication(loop.namespace, loop.name, { spec: { source: original } });
       await loop.refresh().catch(() => {});
     });
-    await driver.kube.patchApplication(loop.namespace, loop.name, { spec: { source: { repoURL: loop.repoUrl, path: '.', targetRevision: workspace.branch } } });
+    await driver.kube.patchApplication(loop.namespace, loop.name, {
+      spec: { source: { repoURL: loop.repoUrl, path: '.', targetRevision: workspace.branch } },
+    });
     await loop.refresh();
     await poll(`${appName(app)} synced to the suite's repository at v1 (${shortSha(v1)})`, loop.answers(v1, 'v1'), { phase: 'seed' });
     return loop;
@@ -223,7 +272,9 @@ export class GitOpsLoop {
 
   /** What a webhook does: ask Argo CD to look at git now. */
   async refresh(): Promise<void> {
-    await this.options.driver.kube.patchApplication(this.namespace, this.name, { metadata: { annotations: { 'argocd.argoproj.io/refresh': 'normal' } } });
+    await this.options.driver.kube.patchApplication(this.namespace, this.name, {
+      metadata: { annotations: { 'argocd.argoproj.io/refresh': 'normal' } },
+    });
   }
 
   /** The Application synced at this commit and the app answering this version. */
@@ -236,7 +287,10 @@ export class GitOpsLoop {
         const got = answeredVersion(answer.body);
         if (answer.status !== 200) return pending(`the app to answer ${version} (HTTP ${answer.status}: ${excerpt(answer.body)})`);
         if (got === version) return succeeded(`the app answers ${version} via ${driver.appRoute}`);
-        if (!got) return failed(`the app's answer names no version (${excerpt(answer.body)}); the check reads "message" (wil42/playground) or a v<N> token`);
+        if (!got)
+          return failed(
+            `the app's answer names no version (${excerpt(answer.body)}); the check reads "message" (wil42/playground) or a v<N> token`,
+          );
         return pending(`the app to answer ${version} (it answers ${got})`);
       },
     );

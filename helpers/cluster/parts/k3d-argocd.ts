@@ -63,11 +63,23 @@ export class K3dArgoCd implements PartDriver {
     this.env = options.env ?? process.env;
     const own = partPlan(options.target, options.part, options.override);
     const needsBase = options.before && !own.createsCluster;
-    this.plan = needsBase ? { run: [...options.before!.run, ...own.run], skipped: [...options.before!.skipped, ...own.skipped], createsCluster: options.before!.createsCluster } : own;
+    this.plan = needsBase
+      ? {
+          run: [...options.before!.run, ...own.run],
+          skipped: [...options.before!.skipped, ...own.skipped],
+          createsCluster: options.before!.createsCluster,
+        }
+      : own;
   }
 
   async clusterNames(): Promise<string[]> {
-    const result = await runChecked(this.runner, 'k3d', ['cluster', 'list', '-o', 'json'], { env: this.env, timeoutMs: 60_000 }, 'k3d cluster list');
+    const result = await runChecked(
+      this.runner,
+      'k3d',
+      ['cluster', 'list', '-o', 'json'],
+      { env: this.env, timeoutMs: 60_000 },
+      'k3d cluster list',
+    );
     return (JSON.parse(result.stdout || '[]') as Array<{ name?: string }>).map((c) => c.name ?? '').filter(Boolean);
   }
 
@@ -75,14 +87,20 @@ export class K3dArgoCd implements PartDriver {
     this.always = ctx.always;
     for (const skipped of this.plan.skipped) ctx.log.note(`not run: ${skipped.path} (${skipped.why})`);
     if (this.plan.run.length === 0) {
-      throw new Error(`no script or Makefile target of ${this.part} creates the cluster or applies anything (${this.plan.skipped.map((s) => `${s.path}: ${s.why}`).join('; ') || 'no script found'}); name the scripts to run with IOT_${this.part.toUpperCase()}_SETUP=path/one.sh,path/two.sh`);
+      throw new Error(
+        `no script or Makefile target of ${this.part} creates the cluster or applies anything (${this.plan.skipped.map((s) => `${s.path}: ${s.why}`).join('; ') || 'no script found'}); name the scripts to run with IOT_${this.part.toUpperCase()}_SETUP=path/one.sh,path/two.sh`,
+      );
     }
     const before = new Set(await this.clusterNames());
     for (const script of this.plan.run) {
       try {
-        await runPhase(`script ${script.path}`, ctx.budgetMs, ctx.timings, (signal) => this.runScript(script, ctx.log, signal), { signal: ctx.signal });
+        await runPhase(`script ${script.path}`, ctx.budgetMs, ctx.timings, (signal) => this.runScript(script, ctx.log, signal), {
+          signal: ctx.signal,
+        });
       } finally {
-        for (const name of (await this.clusterNames().catch(() => [] as string[])).filter((n) => !before.has(n) && !this.created.includes(n))) {
+        for (const name of (await this.clusterNames().catch(() => [] as string[])).filter(
+          (n) => !before.has(n) && !this.created.includes(n),
+        )) {
           this.created.push(name);
           ctx.cleanup.push(`k3d cluster delete ${name}`, () => this.deleteCluster(name));
         }
@@ -91,8 +109,10 @@ export class K3dArgoCd implements PartDriver {
     const named = this.plan.run.flatMap((s) => s.scripts.flatMap((path) => clusterNamesIn(this.target.file(path)?.text ?? '')));
     const existing = await this.clusterNames();
     this.cluster = this.created[0] ?? named.find((n) => existing.includes(n)) ?? (existing.length === 1 ? existing[0] : undefined);
-    if (!this.cluster) throw new Error(`the scripts ran but no k3d cluster can be found (k3d cluster list: ${existing.join(', ') || 'none'})`);
-    if (!this.created.includes(this.cluster)) ctx.log.note(`using the existing cluster ${this.cluster}: it was there before the run and is not deleted at teardown`);
+    if (!this.cluster)
+      throw new Error(`the scripts ran but no k3d cluster can be found (k3d cluster list: ${existing.join(', ') || 'none'})`);
+    if (!this.created.includes(this.cluster))
+      ctx.log.note(`using the existing cluster ${this.cluster}: it was there before the run and is not deleted at teardown`);
     await this.writeKubeconfig(ctx.always);
   }
 
@@ -105,12 +125,18 @@ export class K3dArgoCd implements PartDriver {
     const cwd = join(this.target.root, script.cwd);
     const [cmd, args] = script.program === 'make' ? ['make', script.args] : ['bash', [join(this.target.root, script.path), ...script.args]];
     const shown = [script.program, script.program === 'make' ? '' : script.path, ...script.args].filter(Boolean).join(' ');
-    log.note(`${shown} (from ${script.cwd}: ${script.why})${script.holdsPort ? `; done once port ${script.holdsPort} listens (it ends in a foreground kubectl port-forward)` : ''}`);
+    log.note(
+      `${shown} (from ${script.cwd}: ${script.why})${script.holdsPort ? `; done once port ${script.holdsPort} listens (it ends in a foreground kubectl port-forward)` : ''}`,
+    );
     const started = this.runner.start(cmd, args, { cwd, env: this.env, signal, onLine: log.sink(posix.basename(script.path)) });
     this.always?.push(`end what ${shown} left running`, async () => started.stop());
     const exited = started.exited.then((result) => ({ result }));
     const settled = new AbortController();
-    const outcome = script.holdsPort ? await Promise.race([exited, this.listening(script.holdsPort, AbortSignal.any([signal, settled.signal]))]).finally(() => settled.abort()) : await exited;
+    const outcome = script.holdsPort
+      ? await Promise.race([exited, this.listening(script.holdsPort, AbortSignal.any([signal, settled.signal]))]).finally(() =>
+          settled.abort(),
+        )
+      : await exited;
     if ('listening' in outcome) {
       log.note(`${shown} is serving its port-forward on ${script.holdsPort}; it keeps running until teardown`);
       return;
@@ -127,7 +153,13 @@ export class K3dArgoCd implements PartDriver {
   }
 
   private async writeKubeconfig(cleanup: CleanupStack): Promise<void> {
-    const result = await runChecked(this.runner, 'k3d', ['kubeconfig', 'get', this.cluster!], { env: this.env, timeoutMs: 60_000 }, 'k3d kubeconfig get');
+    const result = await runChecked(
+      this.runner,
+      'k3d',
+      ['kubeconfig', 'get', this.cluster!],
+      { env: this.env, timeoutMs: 60_000 },
+      'k3d kubeconfig get',
+    );
     this.tmp = await mkdtemp(join(tmpdir(), 'iot-k3d-'));
     this.kubeconfigFile = join(this.tmp, 'kubeconfig');
     await writeFile(this.kubeconfigFile, result.stdout, { mode: 0o600 });
@@ -147,12 +179,19 @@ export class K3dArgoCd implements PartDriver {
   }
 
   async kubectl(args: string[]): Promise<string> {
-    return (await runChecked(this.runner, 'kubectl', [...this.kubectlArgs, ...args], { env: this.env, timeoutMs: 120_000 }, 'kubectl')).stdout;
+    return (await runChecked(this.runner, 'kubectl', [...this.kubectlArgs, ...args], { env: this.env, timeoutMs: 120_000 }, 'kubectl'))
+      .stdout;
   }
 
   async deleteCluster(name: string): Promise<void> {
     this.forward?.stop();
-    await runChecked(this.runner, 'k3d', ['cluster', 'delete', name], { env: this.env, timeoutMs: 300_000, onLine: this.log.sink() }, 'k3d cluster delete');
+    await runChecked(
+      this.runner,
+      'k3d',
+      ['cluster', 'delete', name],
+      { env: this.env, timeoutMs: 300_000, onLine: this.log.sink() },
+      'k3d cluster delete',
+    );
   }
 
   /** The Service in a namespace that serves a port (the app's 8888), or the only one there. */
@@ -176,7 +215,13 @@ export class K3dArgoCd implements PartDriver {
       const service = K3dArgoCd.serviceFor(await this.kube.services(namespace), APP_PORT);
       if (!service) throw new Error(`nothing answers on localhost:${APP_PORT} and namespace ${namespace} has no Service to forward to`);
       const port = service.spec?.ports?.find((p) => p.port === APP_PORT)?.port ?? service.spec?.ports?.[0]?.port ?? APP_PORT;
-      this.forward = await startPortForward({ kubectlArgs: this.kubectlArgs, namespace, resource: `svc/${service.metadata?.name}`, remotePort: port, env: this.env });
+      this.forward = await startPortForward({
+        kubectlArgs: this.kubectlArgs,
+        namespace,
+        resource: `svc/${service.metadata?.name}`,
+        remotePort: port,
+        env: this.env,
+      });
       const forward = this.forward;
       this.always?.push('stop kubectl port-forward', () => forward.stop());
       this.appRoute = `kubectl port-forward svc/${service.metadata?.name} (nothing on localhost:${APP_PORT})`;
@@ -186,12 +231,17 @@ export class K3dArgoCd implements PartDriver {
 
   evidence(): EvidenceSource[] {
     return [
-      { file: 'k3d-clusters.txt', collect: async () => (await this.runner.run('k3d', ['cluster', 'list'], { env: this.env, timeoutMs: 60_000 })).stdout },
+      {
+        file: 'k3d-clusters.txt',
+        collect: async () => (await this.runner.run('k3d', ['cluster', 'list'], { env: this.env, timeoutMs: 60_000 })).stdout,
+      },
       ...(this.kubeconfigFile ? kubernetesEvidence((args) => this.kubectl(args), { argocd: true }) : []),
     ];
   }
 
   cleanupCommands(): string[] {
-    return this.created.length ? this.created.map((name) => `k3d cluster delete ${name}`) : ['k3d cluster list   # then: k3d cluster delete <name>'];
+    return this.created.length
+      ? this.created.map((name) => `k3d cluster delete ${name}`)
+      : ['k3d cluster list   # then: k3d cluster delete <name>'];
   }
 }

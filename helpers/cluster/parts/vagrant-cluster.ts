@@ -52,13 +52,25 @@ export class VagrantCluster implements PartDriver {
     // Registered before `vagrant up`: a half-created machine is destroyed too.
     ctx.cleanup.push(`vagrant destroy -f (${this.vagrantfile})`, () => this.destroy());
     ctx.log.note(`vagrant up in ${this.folder}`);
-    this.upResult = await runPhase('vagrant up', ctx.budgetMs, ctx.timings, (signal) => this.runner.run('vagrant', ['up'], { cwd: this.folder, env: this.env, signal, onLine: ctx.log.sink() }), { signal: ctx.signal });
+    this.upResult = await runPhase(
+      'vagrant up',
+      ctx.budgetMs,
+      ctx.timings,
+      (signal) => this.runner.run('vagrant', ['up'], { cwd: this.folder, env: this.env, signal, onLine: ctx.log.sink() }),
+      { signal: ctx.signal },
+    );
     this.machines = await runPhase('vagrant status', 120_000, ctx.timings, () => this.status(), { signal: ctx.signal });
     if (this.upResult.exitCode !== 0) throw new CommandError(this.upResult, callerLocation(), `vagrant up in ${this.vagrantfile}`);
   }
 
   async status(): Promise<VagrantMachineState[]> {
-    const result = await runChecked(this.runner, 'vagrant', ['status', '--machine-readable'], { cwd: this.folder, env: this.env, timeoutMs: 120_000 }, 'vagrant status');
+    const result = await runChecked(
+      this.runner,
+      'vagrant',
+      ['status', '--machine-readable'],
+      { cwd: this.folder, env: this.env, timeoutMs: 120_000 },
+      'vagrant status',
+    );
     return parseVagrantStatus(result.stdout);
   }
 
@@ -74,7 +86,11 @@ export class VagrantCluster implements PartDriver {
 
   /** Runs a command inside a machine; never prompts (BatchMode), never waits forever. */
   ssh(machine: string, command: string, timeoutMs = 120_000): Promise<CommandResult> {
-    return this.runner.run('vagrant', ['ssh', machine, '-c', command, '--', '-o', 'BatchMode=yes', '-o', 'ConnectTimeout=20'], { cwd: this.folder, env: this.env, timeoutMs });
+    return this.runner.run('vagrant', ['ssh', machine, '-c', command, '--', '-o', 'BatchMode=yes', '-o', 'ConnectTimeout=20'], {
+      cwd: this.folder,
+      env: this.env,
+      timeoutMs,
+    });
   }
 
   async sshChecked(machine: string, command: string): Promise<string> {
@@ -111,7 +127,13 @@ export class VagrantCluster implements PartDriver {
   }
 
   async destroy(): Promise<void> {
-    await runChecked(this.runner, 'vagrant', ['destroy', '-f'], { cwd: this.folder, env: this.env, timeoutMs: 600_000, onLine: this.log.sink() }, 'vagrant destroy');
+    await runChecked(
+      this.runner,
+      'vagrant',
+      ['destroy', '-f'],
+      { cwd: this.folder, env: this.env, timeoutMs: 600_000, onLine: this.log.sink() },
+      'vagrant destroy',
+    );
   }
 
   evidence(): EvidenceSource[] {
@@ -121,7 +143,10 @@ export class VagrantCluster implements PartDriver {
       collect: async () => (machine ? this.sshChecked(machine, `sudo journalctl -u ${unit} --no-pager -n 400`) : 'no such machine'),
     });
     return [
-      { file: 'vagrant-status.txt', collect: async () => (await this.runner.run('vagrant', ['status'], { cwd: this.folder, env: this.env, timeoutMs: 120_000 })).stdout },
+      {
+        file: 'vagrant-status.txt',
+        collect: async () => (await this.runner.run('vagrant', ['status'], { cwd: this.folder, env: this.env, timeoutMs: 120_000 })).stdout,
+      },
       ...kubernetesEvidence((args) => this.kubectl(args)),
       journal(roles.server, 'k3s'),
       ...(this.part === 'p1' ? [journal(roles.worker, 'k3s-agent')] : []),
