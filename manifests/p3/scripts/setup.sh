@@ -178,21 +178,40 @@ create_cluster() {
   kubectl --context "$KUBE_CONTEXT" wait --for=condition=Ready nodes --all --timeout=300s
 }
 
+# The polling settings of confs/argocd-settings.yaml, as argocd-cm holds them now ("absent" when
+# there is no argocd-cm yet).
+argocd_polling_settings() {
+  kubectl --context "$KUBE_CONTEXT" -n argocd get configmap argocd-cm \
+    -o jsonpath='{.data.timeout\.reconciliation}/{.data.timeout\.reconciliation\.jitter}' 2>/dev/null || echo absent
+}
+
 install_argocd() {
+  local settings_before settings_after
   log "applying the argocd namespace and Argo CD's settings (confs/)"
   kubectl --context "$KUBE_CONTEXT" apply --server-side --field-manager=iot-p3 -f "$PART_DIR/confs/argocd-namespace.yaml"
+  settings_before="$(argocd_polling_settings)"
   kubectl --context "$KUBE_CONTEXT" apply --server-side --field-manager=iot-p3 -f "$PART_DIR/confs/argocd-settings.yaml"
+  settings_after="$(argocd_polling_settings)"
 
   log "downloading Argo CD $ARGOCD_VERSION's install manifest and checking its SHA-256"
   curl -fsSL --retry 5 -o "$WORKDIR/argocd-install.yaml" "$ARGOCD_INSTALL_URL"
   verify_sha256 "$ARGOCD_INSTALL_SHA256" "$WORKDIR/argocd-install.yaml"
-  # Server-side apply: the CRDs are too large for the last-applied annotation of a client-side apply.
+  # Server-side apply: the ApplicationSet CRD (about 1.4 MB) and the Application CRD (about 400 kB)
+  # exceed the 262144-byte annotation that a client-side apply stores the last-applied copy in.
   log "installing Argo CD $ARGOCD_VERSION into namespace argocd (unchanged objects stay untouched)"
   kubectl --context "$KUBE_CONTEXT" apply --server-side --force-conflicts --field-manager=argocd-install -n argocd -f "$WORKDIR/argocd-install.yaml" >/dev/null
+
+  # The controller and the repo server read the polling settings when they start: an Argo CD
+  # that was running before the settings changed is restarted to take them.
+  if [[ "$settings_before" != absent && "$settings_before" != "$settings_after" ]]; then
+    log "Argo CD's polling settings changed ($settings_before -> $settings_after): restarting the controller and the repo server"
+    kubectl --context "$KUBE_CONTEXT" -n argocd rollout restart statefulset/argocd-application-controller deployment/argocd-repo-server
+  fi
 
   log "waiting for Argo CD's components to be ready"
   kubectl --context "$KUBE_CONTEXT" -n argocd wait --for=condition=Available deployment --all --timeout=600s
   kubectl --context "$KUBE_CONTEXT" -n argocd rollout status statefulset/argocd-application-controller --timeout=600s
+  kubectl --context "$KUBE_CONTEXT" -n argocd rollout status deployment/argocd-repo-server --timeout=600s
 
   # The UI: argocd-server's https port becomes NodePort 30443, published as localhost:8443.
   kubectl --context "$KUBE_CONTEXT" -n argocd patch service argocd-server \

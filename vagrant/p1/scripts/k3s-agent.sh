@@ -6,8 +6,14 @@
 #   K3S_VERSION   the K3s release to install (pinned in the Vagrantfile, same as the server)
 #   NODE_NAME     this machine's name, <login>SW
 #   NODE_IP       its private address, 192.168.56.111
-#   SERVER_IP     the server's private address, 192.168.56.110
-#   TOKEN_UPLOAD  where the file provisioner put the join token generated on the host
+#   SERVER_IP             the server's private address, 192.168.56.110
+#   AGENT_TOKEN_UPLOAD    where the file provisioner put K3s's agent token (generated on the host)
+#   NODE_PASSWORD_UPLOAD  where it put this node's K3s node password (generated on the host)
+#
+# The worker holds the agent token only: it joins agents, never servers, and the server token
+# stays on the server (docs.k3s.io/cli/token). The node password comes from the host so that a
+# re-created worker (vagrant destroy <login>SW && vagrant up <login>SW) presents the password
+# the server already holds for this node name and is let back in.
 #
 # Idempotent: when the agent already runs at that release with the same settings, it changes nothing.
 set -euo pipefail
@@ -16,8 +22,14 @@ K3S_VERSION="${K3S_VERSION:?the Vagrantfile sets K3S_VERSION}"
 NODE_NAME="${NODE_NAME:?the Vagrantfile sets NODE_NAME}"
 NODE_IP="${NODE_IP:?the Vagrantfile sets NODE_IP}"
 SERVER_IP="${SERVER_IP:-192.168.56.110}"
-TOKEN_UPLOAD="${TOKEN_UPLOAD:-/tmp/iot-cluster-token}"
-TOKEN_FILE=/etc/rancher/k3s/cluster-token
+AGENT_TOKEN_UPLOAD="${AGENT_TOKEN_UPLOAD:-/tmp/iot-agent-token}"
+NODE_PASSWORD_UPLOAD="${NODE_PASSWORD_UPLOAD:-/tmp/iot-node-password}"
+TOKEN_FILE=/etc/rancher/k3s/agent-token
+# Written by earlier versions of this script: it held the server token.
+LEGACY_TOKEN_FILE=/etc/rancher/k3s/cluster-token
+# Where the K3s agent reads its node password (and writes a random one when it is missing).
+NODE_PASSWORD_FILE=/etc/rancher/node/password
+AGENT_ENV_FILE=/etc/systemd/system/k3s-agent.service.env
 CONFIG_FILE=/etc/rancher/k3s/config.yaml
 # kubectl on this machine reads the same path as on the server (see node_kubeconfig).
 KUBECONFIG_FILE=/etc/rancher/k3s/k3s.yaml
@@ -68,22 +80,53 @@ private_interface() {
   printf '%s\n' "$iface"
 }
 
-# The join token, generated on the host, becomes root's only (0600) and leaves /tmp.
+# The agent token, generated on the host, becomes root's only (0600) and leaves /tmp.
 install_token() {
-  [[ -s "$TOKEN_UPLOAD" ]] || die "the join token was not uploaded to $TOKEN_UPLOAD; run 'vagrant provision $NODE_NAME'"
-  chmod 0600 "$TOKEN_UPLOAD"
+  [[ -s "$AGENT_TOKEN_UPLOAD" ]] || die "the agent token was not uploaded to $AGENT_TOKEN_UPLOAD; run 'vagrant provision $NODE_NAME'"
+  chmod 0600 "$AGENT_TOKEN_UPLOAD"
   mkdir -p /etc/rancher/k3s
-  if [[ -f "$TOKEN_FILE" ]] && cmp -s "$TOKEN_UPLOAD" "$TOKEN_FILE"; then
-    log "join token unchanged ($TOKEN_FILE)"
+  if [[ -f "$TOKEN_FILE" ]] && cmp -s "$AGENT_TOKEN_UPLOAD" "$TOKEN_FILE"; then
+    log "agent token unchanged ($TOKEN_FILE)"
   else
-    install -m 0600 -o root -g root "$TOKEN_UPLOAD" "$TOKEN_FILE"
-    log "join token installed at $TOKEN_FILE (mode 0600)"
-    if systemctl is-active --quiet k3s-agent 2>/dev/null; then
+    install -m 0600 -o root -g root "$AGENT_TOKEN_UPLOAD" "$TOKEN_FILE"
+    log "agent token installed at $TOKEN_FILE (mode 0600)"
+    if systemctl is-active --quiet k3s-agent 2>/dev/null && agent_uses_token_file; then
       log "restarting k3s-agent with the new token"
       systemctl restart k3s-agent
     fi
   fi
-  rm -f "$TOKEN_UPLOAD"
+  rm -f "$AGENT_TOKEN_UPLOAD"
+}
+
+# Whether the installed k3s-agent service reads its token from TOKEN_FILE (install.sh writes the
+# K3S_* variables it was given into the service's environment file).
+agent_uses_token_file() {
+  grep -qs "^K3S_TOKEN_FILE=['\"]\?${TOKEN_FILE}['\"]\?\$" "$AGENT_ENV_FILE"
+}
+
+# The node password, generated on the host. A machine that joined before this script handed
+# it one keeps its own: the server holds that one's hash.
+install_node_password() {
+  [[ -s "$NODE_PASSWORD_UPLOAD" ]] || die "the node password was not uploaded to $NODE_PASSWORD_UPLOAD; run 'vagrant provision $NODE_NAME'"
+  mkdir -p "$(dirname "$NODE_PASSWORD_FILE")"
+  if [[ -f "$NODE_PASSWORD_FILE" ]] && cmp -s "$NODE_PASSWORD_UPLOAD" "$NODE_PASSWORD_FILE"; then
+    log "node password unchanged ($NODE_PASSWORD_FILE)"
+  elif [[ -s "$NODE_PASSWORD_FILE" ]]; then
+    log "keeping this machine's own node password ($NODE_PASSWORD_FILE): before re-creating this worker, run 'kubectl delete node ${NODE_NAME,,}' on the server"
+  else
+    install -m 0600 -o root -g root "$NODE_PASSWORD_UPLOAD" "$NODE_PASSWORD_FILE"
+    log "node password installed at $NODE_PASSWORD_FILE (mode 0600)"
+  fi
+  rm -f "$NODE_PASSWORD_UPLOAD"
+}
+
+# Earlier versions of this script gave the worker the server token: remove it once the agent no
+# longer reads it.
+remove_legacy_token() {
+  if [[ -e "$LEGACY_TOKEN_FILE" ]] && agent_uses_token_file; then
+    rm -f "$LEGACY_TOKEN_FILE"
+    log "removed the server token an earlier provision left at $LEGACY_TOKEN_FILE"
+  fi
 }
 
 # With `vagrant up --parallel` (libvirt's default) both machines boot at once: wait for the
@@ -135,6 +178,7 @@ main() {
   ensure_packages curl ca-certificates
   keep_hostname
   install_token
+  install_node_password
   local iface before after config_changed=false
   iface="$(private_interface)"
   log "private interface: $iface ($NODE_IP)"
@@ -157,7 +201,7 @@ EOF
   fi
 
   wait_for_server
-  if [[ "$(installed_version)" == "$K3S_VERSION" ]] && systemctl is-enabled --quiet k3s-agent 2>/dev/null; then
+  if [[ "$(installed_version)" == "$K3S_VERSION" ]] && systemctl is-enabled --quiet k3s-agent 2>/dev/null && agent_uses_token_file; then
     log "K3s agent $K3S_VERSION is already installed"
     if [[ "$config_changed" == true ]]; then
       log "restarting k3s-agent to apply the new configuration"
@@ -176,6 +220,7 @@ EOF
     K3S_URL="https://${SERVER_IP}:6443" K3S_TOKEN_FILE="$TOKEN_FILE" INSTALL_K3S_VERSION="$K3S_VERSION" INSTALL_K3S_EXEC="agent" sh "$WORKDIR/install.sh"
   fi
   systemctl is-active --quiet k3s-agent || systemctl start k3s-agent
+  remove_legacy_token
 
   node_kubeconfig
   local node attempt

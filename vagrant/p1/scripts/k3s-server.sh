@@ -5,8 +5,12 @@
 # Vagrantfile passes, in the environment:
 #   K3S_VERSION   the K3s release to install (pinned in the Vagrantfile)
 #   NODE_NAME     this machine's name, <login>S
-#   NODE_IP       its private address, 192.168.56.110
-#   TOKEN_UPLOAD  where the file provisioner put the join token generated on the host
+#   NODE_IP              its private address, 192.168.56.110
+#   SERVER_TOKEN_UPLOAD  where the file provisioner put the server token generated on the host
+#   AGENT_TOKEN_UPLOAD   where it put the agent token, the one secret the worker joins with
+#
+# Two tokens, as K3s's docs advise (docs.k3s.io/cli/token): the server token stays on this
+# machine; agents join with the agent token, which cannot join a server.
 #
 # Idempotent: when K3s already runs at that release with the same settings, it changes nothing.
 set -euo pipefail
@@ -14,8 +18,10 @@ set -euo pipefail
 K3S_VERSION="${K3S_VERSION:?the Vagrantfile sets K3S_VERSION}"
 NODE_NAME="${NODE_NAME:?the Vagrantfile sets NODE_NAME}"
 NODE_IP="${NODE_IP:?the Vagrantfile sets NODE_IP}"
-TOKEN_UPLOAD="${TOKEN_UPLOAD:-/tmp/iot-cluster-token}"
+SERVER_TOKEN_UPLOAD="${SERVER_TOKEN_UPLOAD:-/tmp/iot-cluster-token}"
+AGENT_TOKEN_UPLOAD="${AGENT_TOKEN_UPLOAD:-/tmp/iot-agent-token}"
 TOKEN_FILE=/etc/rancher/k3s/cluster-token
+AGENT_TOKEN_FILE=/etc/rancher/k3s/agent-token
 CONFIG_FILE=/etc/rancher/k3s/config.yaml
 # install.sh and its published checksum, from the release's own git tag ("+" is %2B in a URL).
 INSTALL_BASE_URL="https://raw.githubusercontent.com/k3s-io/k3s/${K3S_VERSION//+/%2B}"
@@ -63,21 +69,38 @@ private_interface() {
   printf '%s\n' "$iface"
 }
 
-# The join token, generated on the host, becomes root's only (0600) and leaves /tmp.
-install_token() {
-  [[ -s "$TOKEN_UPLOAD" ]] || die "the join token was not uploaded to $TOKEN_UPLOAD; run 'vagrant provision $NODE_NAME'"
-  chmod 0600 "$TOKEN_UPLOAD"
+# The server token, generated on the host, becomes root's only (0600) and leaves /tmp. It also
+# encrypts the cluster's bootstrap data: a different one cannot be given to an existing cluster.
+install_server_token() {
+  [[ -s "$SERVER_TOKEN_UPLOAD" ]] || die "the server token was not uploaded to $SERVER_TOKEN_UPLOAD; run 'vagrant provision $NODE_NAME'"
+  chmod 0600 "$SERVER_TOKEN_UPLOAD"
   mkdir -p /etc/rancher/k3s
-  if [[ -f "$TOKEN_FILE" ]] && cmp -s "$TOKEN_UPLOAD" "$TOKEN_FILE"; then
-    log "join token unchanged ($TOKEN_FILE)"
+  if [[ -f "$TOKEN_FILE" ]] && cmp -s "$SERVER_TOKEN_UPLOAD" "$TOKEN_FILE"; then
+    log "server token unchanged ($TOKEN_FILE)"
   elif [[ -f "$TOKEN_FILE" ]] && [[ -d /var/lib/rancher/k3s/server ]]; then
-    rm -f "$TOKEN_UPLOAD"
-    die "the join token in .secrets/cluster-token changed since this cluster was created; rebuild it: vagrant destroy -f && vagrant up"
+    rm -f "$SERVER_TOKEN_UPLOAD"
+    die "the server token in .secrets/cluster-token changed since this cluster was created; rebuild it: vagrant destroy -f && vagrant up"
   else
-    install -m 0600 -o root -g root "$TOKEN_UPLOAD" "$TOKEN_FILE"
-    log "join token installed at $TOKEN_FILE (mode 0600)"
+    install -m 0600 -o root -g root "$SERVER_TOKEN_UPLOAD" "$TOKEN_FILE"
+    log "server token installed at $TOKEN_FILE (mode 0600)"
   fi
-  rm -f "$TOKEN_UPLOAD"
+  rm -f "$SERVER_TOKEN_UPLOAD"
+}
+
+# The agent token (config.yaml: agent-token-file). K3s lets it change on a running cluster, so a
+# new one is installed and the server restarted (agent_token_changed).
+agent_token_changed=false
+install_agent_token() {
+  [[ -s "$AGENT_TOKEN_UPLOAD" ]] || die "the agent token was not uploaded to $AGENT_TOKEN_UPLOAD; run 'vagrant provision $NODE_NAME'"
+  chmod 0600 "$AGENT_TOKEN_UPLOAD"
+  if [[ -f "$AGENT_TOKEN_FILE" ]] && cmp -s "$AGENT_TOKEN_UPLOAD" "$AGENT_TOKEN_FILE"; then
+    log "agent token unchanged ($AGENT_TOKEN_FILE)"
+  else
+    install -m 0600 -o root -g root "$AGENT_TOKEN_UPLOAD" "$AGENT_TOKEN_FILE"
+    log "agent token installed at $AGENT_TOKEN_FILE (mode 0600)"
+    agent_token_changed=true
+  fi
+  rm -f "$AGENT_TOKEN_UPLOAD"
 }
 
 installed_version() {
@@ -90,13 +113,15 @@ main() {
   log "provisioning the K3s server $K3S_VERSION on $NODE_IP"
   ensure_packages curl ca-certificates
   keep_hostname
-  install_token
+  install_server_token
+  install_agent_token
   local iface before after config_changed=false
   iface="$(private_interface)"
   log "private interface: $iface ($NODE_IP)"
 
   # K3s reads this file at every start. The kubeconfig is readable by root and the vagrant
-  # group only (0640), so `kubectl` works for the vagrant user without sudo.
+  # group only (0640), so `kubectl` works for the vagrant user without sudo. Agents join with
+  # the agent token only.
   before="$(sha256sum "$CONFIG_FILE" 2>/dev/null || true)"
   umask 077
   cat >/etc/rancher/k3s/config.yaml <<EOF
@@ -105,6 +130,7 @@ node-ip: "${NODE_IP}"
 flannel-iface: "${iface}"
 write-kubeconfig-mode: "0640"
 write-kubeconfig-group: "vagrant"
+agent-token-file: "${AGENT_TOKEN_FILE}"
 EOF
   umask 022
   after="$(sha256sum "$CONFIG_FILE")"
@@ -117,7 +143,7 @@ EOF
 
   if [[ "$(installed_version)" == "$K3S_VERSION" ]] && systemctl is-enabled --quiet k3s 2>/dev/null; then
     log "K3s $K3S_VERSION is already installed"
-    if [[ "$config_changed" == true ]]; then
+    if [[ "$config_changed" == true || "$agent_token_changed" == true ]]; then
       log "restarting k3s to apply the new configuration"
       systemctl restart k3s
     fi
@@ -148,7 +174,7 @@ EOF
     log "giving the vagrant user a bash login shell"
     usermod --shell /bin/bash vagrant
   fi
-  log "done: the server is Ready; the worker joins with the same token"
+  log "done: the server is Ready; the worker joins with the agent token"
   kubectl get nodes -o wide
 }
 

@@ -156,10 +156,16 @@ apply_apps() {
   rm -rf "$MANIFESTS_DIR"
 }
 
+# Each route must reach its own app: whoami answers "Name: <app>" first. app3 has the rule
+# without a host, so an unknown host and the bare IP both reach it.
 smoke_test() {
-  local host response
-  for host in app1.com app2.com other.example; do
-    response="$(curl -fsS --retry 10 --retry-all-errors --retry-delay 3 -H "Host: $host" "http://$NODE_IP/")"
+  local route host app response
+  for route in app1.com=app1 app2.com=app2 other.example=app3 "$NODE_IP=app3"; do
+    host="${route%=*}" app="${route#*=}"
+    response="$(curl -fsS --retry 10 --retry-all-errors --retry-delay 3 -H "Host: $host" "http://$NODE_IP/")" ||
+      die "GET http://$NODE_IP/ with Host: $host failed: see 'kubectl describe ingress apps' and 'kubectl -n kube-system logs deployment/traefik'"
+    grep -qx "Name: $app" <<<"${response//$'\r'/}" ||
+      die "GET http://$NODE_IP/ with Host: $host was not answered by $app: $(head -n 1 <<<"$response")"
     log "GET http://$NODE_IP/ with Host: $host answers: $(sed -n '1,2p' <<<"$response" | tr '\n' ' ')"
   done
 }
