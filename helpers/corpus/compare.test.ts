@@ -109,9 +109,11 @@ describe('corpus comparison', () => {
     expect(run.stdout).not.toContain('END');
     expect(run.stdout).toContain('…');
     expect(run.stdout).not.toContain('Message changed');
-    expect(run.stdout).toMatch(/carol\+iot\n +before: ok\n +after: +missing/);
-    expect(run.stdout).toMatch(/dave\+iot\n +before: ok\n +after: +unreadable \(.*dave\+iot\.json: it is not JSON/);
-    expect(run.stdout).toContain('erin+iot');
+    expect(run.stdout).toMatch(/carol\+iot +before: ok; +after: missing \(not graded in this folder\)/);
+    expect(run.stdout).toMatch(/dave\+iot +before: ok; +after: unreadable \(.*dave\+iot\.json: it is not JSON/);
+    expect(run.stdout).toMatch(
+      /erin\+iot +before: missing \(not graded in this folder\); +after: missing \(no report at .*erin\+iot\.json\)/,
+    );
     expect(run.stdout).toContain(
       'Summary: 2 repositories compared on 4 rows; 2 status change(s) (pass → fail 1, (no row) → skip 1); 1 message change(s) under the same status (--messages lists them); 3 repository(ies) with a report missing or unreadable.',
     );
@@ -123,6 +125,14 @@ describe('corpus comparison', () => {
     expect(run.stdout).toMatch(
       /Message changed, same status: 1 row\(s\)\n +alice\+iot +P1-BOX +fail\n +before: box generic\/ubuntu2004 is end-of-life\n +after: +box generic\/ubuntu2004 \(Ubuntu 20\.04\) is end-of-life since 2025-05-31/,
     );
+  });
+
+  it('leaves out, with --common, the repositories one folder did not grade', async () => {
+    const run = await compare(before, after, '--common');
+    expect(run.stdout).not.toContain('carol+iot');
+    expect(run.stdout).not.toContain('erin+iot');
+    expect(run.stdout).toMatch(/dave\+iot +before: ok; +after: unreadable/);
+    expect(run.stdout).toContain('1 repository(ies) with a report missing or unreadable.');
   });
 
   it('exits 1 with --strict when a status changed, and 0 when two folders agree', async () => {

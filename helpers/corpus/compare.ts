@@ -1,4 +1,4 @@
-// npm run corpus:compare -- <before-dir> <after-dir> [--messages] [--strict] [--width <n>]
+// npm run corpus:compare -- <before-dir> <after-dir> [--messages] [--strict] [--common] [--width <n>]
 //
 // Compares two report folders written by helpers/corpus/grade.ts, row by row (repository × check ID):
 // every row whose status changed, with the after message; with --messages, also the rows whose message
@@ -10,7 +10,8 @@ import { parseArgs } from 'node:util';
 import { describeIndex, readIndex } from './index-file.ts';
 import { diffReports, formatDiff, readReports } from './report-diff.ts';
 
-const USAGE = `usage: node helpers/corpus/compare.ts <before-dir> <after-dir> [--messages] [--strict] [--width <n>]
+const USAGE = `usage: node helpers/corpus/compare.ts <before-dir> <after-dir> [--messages] [--strict] [--common] [--width <n>]
+  --common    compare only the repositories both folders graded (after corpus:grade --only)
   --messages  also list rows whose status is the same but whose message changed
   --strict    exit 1 when any status changed, or a report is readable on one side only
   --width     characters of a message shown (default 160)`;
@@ -27,6 +28,7 @@ function readArguments() {
       options: {
         messages: { type: 'boolean' },
         strict: { type: 'boolean' },
+        common: { type: 'boolean' },
         width: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -65,7 +67,7 @@ for (const tool of new Set([...Object.keys(indexBefore?.tools ?? {}), ...Object.
 }
 console.log('');
 
-const diff = diffReports(readReports(before), readReports(after));
+const diff = diffReports(readReports(before), readReports(after), parsed.values.common ?? false);
 for (const line of formatDiff(diff, { messages: parsed.values.messages ?? false, width })) console.log(line);
 
 const oneSided = diff.problems.some((problem) => problem.before.state !== problem.after.state);

@@ -53,11 +53,13 @@ export interface CorpusDiff {
 }
 
 const byName = (a: string, b: string) => a.toLowerCase().localeCompare(b.toLowerCase()) || a.localeCompare(b);
-const ABSENT: ReportRead = { state: 'missing', detail: 'not in this folder' };
+const ABSENT: ReportRead = { state: 'missing', detail: 'not graded in this folder' };
 
-export function diffReports(before: Map<string, ReportRead>, after: Map<string, ReportRead>): CorpusDiff {
+/** common: only the repositories both folders graded (after a grading of some with --only). */
+export function diffReports(before: Map<string, ReportRead>, after: Map<string, ReportRead>, common = false): CorpusDiff {
   const diff: CorpusDiff = { repositories: 0, rows: 0, statusChanges: [], messageChanges: [], problems: [] };
-  const repos = [...new Set([...before.keys(), ...after.keys()])].sort(byName);
+  const all = [...new Set([...before.keys(), ...after.keys()])].sort(byName);
+  const repos = common ? all.filter((repo) => before.has(repo) && after.has(repo)) : all;
   for (const repo of repos) {
     const old = before.get(repo) ?? ABSENT;
     const now = after.get(repo) ?? ABSENT;
@@ -124,9 +126,10 @@ export function formatDiff(diff: CorpusDiff, options: FormatOptions): string[] {
 
   if (diff.problems.length > 0) {
     lines.push('', `Reports missing or unreadable: ${diff.problems.length} repository(ies)`);
-    const describe = (read: ReportRead) => (read.state === 'ok' ? 'ok' : `${read.state} (${read.detail})`);
+    const width = Math.max(10, ...diff.problems.map((problem) => problem.repo.length));
+    const describe = (read: ReportRead) => (read.state === 'ok' ? 'ok' : `${read.state} (${shorten(read.detail, options.width)})`);
     for (const problem of diff.problems)
-      lines.push(`  ${problem.repo}`, `      before: ${describe(problem.before)}`, `      after:  ${describe(problem.after)}`);
+      lines.push(`  ${problem.repo.padEnd(width)}  before: ${describe(problem.before)};  after: ${describe(problem.after)}`);
   }
 
   lines.push('', ...summary(diff, options));
