@@ -3,14 +3,14 @@
 # $STUB_STATE/api.log with where its token came from.
 PATH=/usr/local/bin:/usr/bin:/bin
 S="$STUB_STATE"
-method=GET out=/dev/stdout format="" config="" url="" data=()
+method=GET out=/dev/stdout format="" config="" url="" data=() header=""
 while (($#)); do
   case "$1" in
     -X) method="$2"; shift 2 ;;
     -o) out="$2"; shift 2 ;;
     -w) format="$2"; shift 2 ;;
     -K) [[ "$2" == - ]] && config="$(cat)"; shift 2 ;;
-    -H | --header) echo "header on the command line: $2" >>"$S/api.log"; shift 2 ;;
+    -H | --header) header="$2"; shift 2 ;;
     --data-urlencode | -d | --data) data+=("$2"); shift 2 ;;
     --retry | --retry-delay | --max-time) shift 2 ;;
     -*) shift ;;
@@ -35,8 +35,10 @@ case "$url" in
     ;;
   http://127.0.0.1:43210/api/v4/*)
     path="${url#http://127.0.0.1:43210/api/v4}"
-    token="$(sed -n 's/^header = "PRIVATE-TOKEN: \(.*\)"$/\1/p' <<<"$config")"
-    echo "$method $path token-from=$([[ -n "$token" ]] && echo stdin-config || echo none) ${data[*]}" >>"$S/api.log"
+    token="$(sed -n 's/^header = "PRIVATE-TOKEN: \(.*\)"$/\1/p' <<<"$config")" from=stdin-config
+    [[ -n "$token" ]] || { token="$(sed -n 's/^PRIVATE-TOKEN: //p' <<<"$header")" from=command-line; }
+    [[ -n "$token" ]] || from=none
+    echo "$method $path token-from=$from ${data[*]}" >>"$S/api.log"
     if [[ -z "$token" ]] || ! grep -qxF -- "$token" "$S/valid-tokens" 2>/dev/null; then
       respond 401 '{"message":"401 Unauthorized"}'
       exit 0
