@@ -32,16 +32,10 @@ GITLAB_TOKEN="" # the push token, once read or made; never printed
 API_BODY=""     # the body of the last gitlab_api call
 
 log() { printf '==> %s\n' "$*"; }
-warn() { printf 'WARNING: %s\n' "$*" >&2; }
 die() {
   printf 'ERROR: %s\n' "$*" >&2
   exit 1
 }
-
-# As root without sudo (a container, a fresh VM), sudo is not needed.
-if [[ $EUID -eq 0 ]] && ! command -v sudo >/dev/null 2>&1; then
-  sudo() { "$@"; }
-fi
 
 kube() { kubectl --context "$KUBE_CONTEXT" "$@"; }
 

@@ -48,8 +48,10 @@ install_host_tools() {
   ((${#missing[@]})) || return 0
   debian_like || die "${missing[*]} missing: install them, then run this again"
   log "installing ${missing[*]}"
-  sudo apt-get update -qq
-  sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+  local sudo=(sudo)
+  [[ $EUID -ne 0 ]] || sudo=() # root needs no sudo (a container, a fresh VM)
+  "${sudo[@]}" apt-get update -qq
+  "${sudo[@]}" apt-get install -y -qq "${missing[@]}" >/dev/null
 }
 
 # Helm $HELM_VERSION: the one on PATH when it is that version, else a copy in $HELM_CACHE
