@@ -4,7 +4,7 @@
 // printed or put on a command line. Scripts are slow to run on a loaded machine, so a story (setup,
 // setup again, v1 → v2 …) runs once in beforeAll and several tests read it.
 import { execFileSync } from 'node:child_process';
-import { chmod, mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
@@ -251,6 +251,7 @@ describe.skipIf(process.arch !== 'x64')('Helm is pinned and checked against its 
       `${tampered ? sum.replace(/^./, (c) => (c === '0' ? '1' : '0')) : sum}\n`,
     );
     await writeFile(join(w.host.state, 'downloads/helm-v4.2.4-linux-amd64.tar.gz'), await readFile(archive));
+    await rm(dir, { recursive: true, force: true });
   }
 
   test('without Helm 4.2.4 on PATH, the release archive is downloaded, verified and used', async () => {
