@@ -8,7 +8,8 @@ import { answeredVersion } from '../../helpers/cluster/http-probe.ts';
 import { CheckFailure, liveSuite, type CheckContext } from '../../helpers/cluster/live-check.ts';
 import { GitLab, GITLAB_NAMESPACE, type GitLabProject } from '../../helpers/cluster/parts/gitlab.ts';
 import { retag } from '../../helpers/cluster/git-workspace.ts';
-import { K3dArgoCd, partPlan } from '../../helpers/cluster/parts/k3d-argocd.ts';
+import { bootPlan, K3dArgoCd, partPlan } from '../../helpers/cluster/parts/k3d-argocd.ts';
+import { k3dReadiness } from '../../helpers/cluster/host-readiness.ts';
 import { workloadsAvailable } from '../../helpers/cluster/workload-checks.ts';
 
 const { check } = liveSuite<K3dArgoCd>({
@@ -16,6 +17,13 @@ const { check } = liveSuite<K3dArgoCd>({
   bootOwner: 'BL-GITLAB',
   absent: (target) =>
     target.hasPart('bonus') ? undefined : `the target has no bonus part (nothing under ${target.layout.parts.bonus.roots.join(', ')}/)`,
+  readiness: ({ target, runner, config }) =>
+    k3dReadiness({
+      runner,
+      target,
+      part: 'bonus',
+      plan: bootPlan(target, 'bonus', config.bonusSetup, partPlan(target, 'p3', config.p3Setup)),
+    }),
   driver: ({ target, runner, log, config }) =>
     new K3dArgoCd({ part: 'bonus', target, runner, log, override: config.bonusSetup, before: partPlan(target, 'p3', config.p3Setup) }),
 });

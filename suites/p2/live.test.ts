@@ -3,6 +3,7 @@
 import { describe } from 'vitest';
 import { failed, pending, succeeded, type Verdict } from '../../helpers/cluster/expectation.ts';
 import { excerpt, normalizeBody, podsNamedIn, probe, randomHost, type HttpAnswer } from '../../helpers/cluster/http-probe.ts';
+import { vagrantReadiness } from '../../helpers/cluster/host-readiness.ts';
 import { CheckFailure, CheckSkip, liveSuite } from '../../helpers/cluster/live-check.ts';
 import { nodesMatch } from '../../helpers/cluster/node-checks.ts';
 import { SERVER_IP, VagrantCluster } from '../../helpers/cluster/parts/vagrant-cluster.ts';
@@ -19,6 +20,7 @@ import {
 const { check } = liveSuite<VagrantCluster>({
   part: 'p2',
   bootOwner: 'P2L-UP',
+  readiness: ({ runner }) => vagrantReadiness({ runner }),
   driver: ({ target, runner, log }) => new VagrantCluster({ part: 'p2', target, runner, log }),
 });
 

@@ -10,12 +10,14 @@ import { answeredVersion, excerpt } from '../../helpers/cluster/http-probe.ts';
 import { CheckFailure, liveSuite, type CheckContext } from '../../helpers/cluster/live-check.ts';
 import { allNodesReady } from '../../helpers/cluster/node-checks.ts';
 import { GitOpsLoop, pushRoundToOrigin } from '../../helpers/cluster/parts/gitops-loop.ts';
-import { K3dArgoCd } from '../../helpers/cluster/parts/k3d-argocd.ts';
+import { bootPlan, K3dArgoCd } from '../../helpers/cluster/parts/k3d-argocd.ts';
+import { k3dReadiness } from '../../helpers/cluster/host-readiness.ts';
 import { workloadsAvailable } from '../../helpers/cluster/workload-checks.ts';
 
 const { check } = liveSuite<K3dArgoCd>({
   part: 'p3',
   bootOwner: 'P3L-CLUSTER',
+  readiness: ({ target, runner, config }) => k3dReadiness({ runner, target, part: 'p3', plan: bootPlan(target, 'p3', config.p3Setup) }),
   driver: ({ target, runner, log, config }) => new K3dArgoCd({ part: 'p3', target, runner, log, override: config.p3Setup }),
 });
 
