@@ -11,6 +11,7 @@ import {
   setHeaderOptions,
 } from '@kubernetes/client-node';
 import { parse, stringify } from 'yaml';
+import type { OwnedLike } from './app-identity.ts';
 import type { ApplicationLike } from './argocd-checks.ts';
 import type { PodLike } from './evidence.ts';
 import type { NodeLike } from './node-checks.ts';
@@ -21,6 +22,8 @@ export interface KubeAccess {
   namespaces(): Promise<string[]>;
   deployments(namespace?: string): Promise<WorkloadLike[]>;
   statefulSets(namespace?: string): Promise<WorkloadLike[]>;
+  /** ReplicaSets (their ownerReferences name the Deployment): which app a pod belongs to. */
+  replicaSets(namespace?: string): Promise<OwnedLike[]>;
   pods(namespace?: string, labelSelector?: string): Promise<PodLike[]>;
   services(namespace?: string): Promise<ServiceLike[]>;
   ingresses(namespace?: string): Promise<IngressLike[]>;
@@ -60,6 +63,8 @@ export function kubeAccess(config: KubeConfig): KubeAccess {
         'StatefulSet',
         (namespace ? await apps.listNamespacedStatefulSet({ namespace }) : await apps.listStatefulSetForAllNamespaces()).items,
       ) as WorkloadLike[],
+    replicaSets: async (namespace) =>
+      (namespace ? await apps.listNamespacedReplicaSet({ namespace }) : await apps.listReplicaSetForAllNamespaces()).items as OwnedLike[],
     pods: async (namespace, labelSelector) =>
       (namespace ? await core.listNamespacedPod({ namespace, labelSelector }) : await core.listPodForAllNamespaces({ labelSelector }))
         .items as PodLike[],
