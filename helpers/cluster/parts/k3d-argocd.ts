@@ -9,7 +9,7 @@ import type { SubjectPart } from '../../target/layout.ts';
 import { runPhase, type BootLog } from '../boot.ts';
 import { CommandError, callerLocation, runChecked, type CommandRunner } from '../command-runner.ts';
 import { kubernetesEvidence, type EvidenceSource } from '../evidence.ts';
-import { probe, type HttpAnswer } from '../http-probe.ts';
+import { answeredVersion, excerpt, probe, type HttpAnswer } from '../http-probe.ts';
 import { kubeAccessFromKubeconfig, type KubeAccess } from '../kube-access.ts';
 import type { BootContext, PartDriver } from '../part-session.ts';
 import { isListening, startPortForward, type PortForward } from '../port-forward.ts';
@@ -30,6 +30,11 @@ export interface K3dArgoCdOptions {
   /** For the bonus: Part 3's scripts, run first when no bonus script creates a cluster. */
   before?: ScriptPlan;
   env?: Record<string, string | undefined>;
+  /** The app's host port (8888; self-tests use another). */
+  appPort?: number;
+  /** An API already at hand instead of the booted cluster's, and where cleanups go (self-tests). */
+  kube?: KubeAccess;
+  always?: CleanupStack;
 }
 
 export function partPlan(target: Target, part: SubjectPart, override: string[] = []): ScriptPlan {
@@ -59,6 +64,8 @@ export class K3dArgoCd implements PartDriver {
   private readonly log: BootLog;
   private readonly env: Record<string, string | undefined>;
   private kubeValue?: KubeAccess;
+  private readonly appPort: number;
+  private readonly extraEvidence: EvidenceSource[] = [];
   private forward?: PortForward;
   private tmp?: string;
   private always?: CleanupStack;
@@ -70,6 +77,9 @@ export class K3dArgoCd implements PartDriver {
     this.log = options.log;
     this.env = options.env ?? process.env;
     this.plan = bootPlan(options.target, options.part, options.override, options.before);
+    this.appPort = options.appPort ?? APP_PORT;
+    this.kubeValue = options.kube;
+    this.always = options.always;
   }
 
   async clusterNames(): Promise<string[]> {
@@ -237,20 +247,41 @@ export class K3dArgoCd implements PartDriver {
   }
 
   /**
-   * GET the app on port 8888: on localhost when the cluster publishes it (k3d -p 8888:8888@loadbalancer),
-   * otherwise through a kubectl port-forward to its Service, restarted when a rollout replaced the pod.
+   * GET the app on port 8888 of this host, where the cluster publishes it (k3d -p 8888:8888@loadbalancer). What
+   * answers there may not be the app (another process, a stale port-forward): unless it is a 200 naming a
+   * version, the answer comes from a kubectl port-forward to the app's Service instead, restarted when a
+   * rollout replaced the pod. appRoute says which route answered, and why.
    */
   async appAnswer(namespace = 'dev', path = '/'): Promise<HttpAnswer> {
+    let local: HttpAnswer | undefined;
+    let why: string;
     try {
-      const answer = await probe(`http://127.0.0.1:${APP_PORT}${path}`, { timeoutMs: 5_000 });
-      this.appRoute = `localhost:${APP_PORT}`;
-      return answer;
+      local = await probe(`http://127.0.0.1:${this.appPort}${path}`, { timeoutMs: 5_000 });
+      if (local.status === 200 && answeredVersion(local.body)) {
+        this.appRoute = `localhost:${this.appPort}`;
+        return local;
+      }
+      why = `localhost:${this.appPort} answered HTTP ${local.status}${local.status === 200 ? ' naming no version' : ''}: ${excerpt(local.body, 60)}`;
     } catch {
-      // nothing published on the host: forward
+      why = `nothing answers on localhost:${this.appPort}`;
     }
+    try {
+      const forwarded = await this.forwardedAnswer(namespace, path);
+      this.appRoute = `kubectl port-forward svc/${this.forwardedService} (${why})`;
+      return forwarded;
+    } catch (error) {
+      if (!local) throw error;
+      this.appRoute = `localhost:${this.appPort} (no port-forward either: ${(error as Error).message.split('\n')[0]})`;
+      return local;
+    }
+  }
+
+  private forwardedService = '';
+
+  private async forwardedAnswer(namespace: string, path: string): Promise<HttpAnswer> {
     if (!this.forward?.alive()) {
       const service = K3dArgoCd.serviceFor(await this.kube.services(namespace), APP_PORT);
-      if (!service) throw new Error(`nothing answers on localhost:${APP_PORT} and namespace ${namespace} has no Service to forward to`);
+      if (!service) throw new Error(`namespace ${namespace} has no Service to forward to`);
       const port = service.spec?.ports?.find((p) => p.port === APP_PORT)?.port ?? service.spec?.ports?.[0]?.port ?? APP_PORT;
       this.forward = await startPortForward({
         kubectlArgs: this.kubectlArgs,
@@ -259,11 +290,16 @@ export class K3dArgoCd implements PartDriver {
         remotePort: port,
         env: this.env,
       });
+      this.forwardedService = service.metadata?.name ?? '';
       const forward = this.forward;
       this.always?.push('stop kubectl port-forward', () => forward.stop(), forward.pid ? { kind: 'kill', pid: forward.pid } : undefined);
-      this.appRoute = `kubectl port-forward svc/${service.metadata?.name} (nothing on localhost:${APP_PORT})`;
     }
     return probe(`${this.forward.url.replace(/\/$/, '')}${path}`, { timeoutMs: 5_000 });
+  }
+
+  /** More evidence for a failing check (the git server's request log). */
+  addEvidence(source: EvidenceSource): void {
+    this.extraEvidence.push(source);
   }
 
   evidence(): EvidenceSource[] {
@@ -273,6 +309,7 @@ export class K3dArgoCd implements PartDriver {
         collect: async () => (await this.runner.run('k3d', ['cluster', 'list'], { env: this.env, timeoutMs: 60_000 })).stdout,
       },
       ...(this.kubeconfigFile ? kubernetesEvidence((args) => this.kubectl(args), { argocd: true }) : []),
+      ...this.extraEvidence,
     ];
   }
 
