@@ -44,12 +44,10 @@ describe('the Argo CD API server answers', () => {
   });
 
   test('neither answers (still starting): pending, with what each route said', async () => {
-    const runner = new RecordingRunner()
-      .on(HTTPS, UNREACHABLE)
-      .on(HTTP, {
-        exitCode: 1,
-        stderr: 'Error from server (ServiceUnavailable): no endpoints available for service "http:argocd-server:80"\n',
-      });
+    const runner = new RecordingRunner().on(HTTPS, UNREACHABLE).on(HTTP, {
+      exitCode: 1,
+      stderr: 'Error from server (ServiceUnavailable): no endpoints available for service "http:argocd-server:80"\n',
+    });
     const argocd = await driver(runner);
     expect(await argocdServerAnswers((args) => argocd.kubectl(args))).toEqual({
       state: 'pending',

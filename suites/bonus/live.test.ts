@@ -33,7 +33,7 @@ let found: { project: GitLabProject; file: string; text: string; tag: string } |
 
 async function signedIn(ctx: CheckContext<K3dArgoCd>): Promise<GitLab> {
   if (!gitlab) {
-    gitlab = new GitLab(ctx.driver, ctx.session.always);
+    gitlab = new GitLab(ctx.driver, ctx.session.always, ctx.runner);
     const password = await gitlab.rootPassword();
     if (!password)
       throw new CheckFailure(
@@ -64,12 +64,12 @@ describe('Bonus — GitLab (live)', () => {
       { timeoutMs: Math.max(ctx.config.assertTimeout, 900) * 1000 },
     );
     const page = await poll('the GitLab sign-in page', async () => {
-      const lab = new GitLab(driver, ctx.session.always);
+      const lab = new GitLab(driver, ctx.session.always, ctx.runner);
       const status = await lab.signInPage();
       return status === 200 ? succeeded('sign-in page answers 200') : pending(`the sign-in page to answer 200 (HTTP ${status})`);
     });
     await signedIn(ctx);
-    return `${workloads.message}; ${page.message}; root signed in`;
+    return `${workloads.message}; ${page.message}; root signs in (GitLab accepted the initial root password; a personal access token was created for the checks)`;
   });
 
   check('BL-REPO', ['BL-GITLAB'], async (ctx) => {
