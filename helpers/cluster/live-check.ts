@@ -142,7 +142,9 @@ export function liveSuite<D extends PartDriver>(options: LivePartOptions<D>) {
 
       if (session.gate.kind === 'skip') return skipWith(session.gate.message);
       if (session.gate.kind === 'fail') {
-        meta('fail', session.gate.message, { fix: 'install what the message names, or unset IOT_LIVE to skip the live checks' });
+        meta('fail', session.gate.message, {
+          fix: 'do what the message says (install the tool, or remove what an earlier run left on the host), then run again; without IOT_LIVE=1 a missing tool only skips',
+        });
         session.record(id, { status: 'fail' });
         const failure = new Error(session.gate.message);
         failure.stack = failure.message;
