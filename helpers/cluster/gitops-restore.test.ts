@@ -173,3 +173,37 @@ describe('the cluster must reach the git server before the Application is repoin
     expect(kube.changes).toEqual([]);
   });
 });
+
+describe('a round that fails while starting', () => {
+  test('the Application is put back at once (the caller never gets the loop to restore)', async () => {
+    const kube = cluster();
+    const driver: GitOpsCluster = {
+      part: 'p3',
+      cluster: 'iot',
+      kube,
+      kubectlArgs: [],
+      appRoute: '',
+      appAnswer: async () => ({ url: 'http://127.0.0.1:8888/', status: 200, body: '{"status":"ok", "message": "v1"}' }),
+    };
+    const target = await openTarget(resolve(PROJECT_ROOT, 'suites/fixtures/passing'));
+    const timeout = async () => {
+      throw new Error('timeout waiting for: Application synced to 1a2b3c4');
+    };
+    await expect(
+      GitOpsLoop.start(
+        {
+          driver,
+          target,
+          runner: new HostRunner((url) => url.replace('host.k3d.internal', '127.0.0.1')),
+          log: new BootLog({ part: 'p3', write: () => {} }),
+          always,
+        },
+        timeout,
+      ),
+    ).rejects.toThrow('timeout waiting for');
+    expect((kube.get('Application', 'argocd', 'playground')!.spec as { source: object }).source).toEqual(ORIGINAL);
+    expect((kube.get('AppProject', 'argocd', 'default')!.spec as { sourceRepos: string[] }).sourceRepos).toEqual([
+      'https://github.com/wil42/*',
+    ]);
+  });
+});

@@ -180,6 +180,8 @@ export function runPlan(planFile: string, logFile: string, terminal?: number): v
   try {
     plan = JSON.parse(readFileSync(planFile, 'utf8')) as TeardownPlan;
   } catch (error) {
+    // No plan: the test process tore down and dismissed this process (its message may not have arrived).
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
     say(`cannot read the teardown plan ${planFile}: ${(error as Error).message}`, true);
     return;
   }

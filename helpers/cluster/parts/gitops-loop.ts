@@ -301,12 +301,18 @@ export class GitOpsLoop {
       () => loop.restore(),
       kubectlJsonPatch(driver.kubectlArgs, loop.namespace, 'applications.argoproj.io', loop.name, restoreSource),
     );
-    await loop.allowInProject();
-    await driver.kube.patchApplication(loop.namespace, loop.name, {
-      spec: { source: { repoURL: loop.repoUrl, path: '.', targetRevision: workspace.branch } },
-    });
-    await loop.refresh();
-    await poll(`${appName(app)} synced to the suite's repository at v1 (${shortSha(v1)})`, loop.answers(v1, 'v1'), { phase: 'seed' });
+    try {
+      await loop.allowInProject();
+      await driver.kube.patchApplication(loop.namespace, loop.name, {
+        spec: { source: { repoURL: loop.repoUrl, path: '.', targetRevision: workspace.branch } },
+      });
+      await loop.refresh();
+      await poll(`${appName(app)} synced to the suite's repository at v1 (${shortSha(v1)})`, loop.answers(v1, 'v1'), { phase: 'seed' });
+    } catch (error) {
+      // The caller never gets this loop: put the Application back now, not at teardown.
+      await loop.restore().catch(() => {});
+      throw error;
+    }
     return loop;
   }
 
