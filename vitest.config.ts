@@ -19,10 +19,17 @@ try {
   process.exit(2);
 }
 
+const LIVE_SUITES = 'suites/*/live.test.ts';
+
 export default defineConfig({
   test: {
-    include: ['suites/**/*.test.ts', 'helpers/**/*.test.ts'],
     exclude: ['**/node_modules/**', 'suites/fixtures/**'],
+    projects: [
+      { extends: true, test: { name: 'checks', include: ['suites/**/*.test.ts', 'helpers/**/*.test.ts'], exclude: [LIVE_SUITES] } },
+      // The live suites boot VMs and clusters that share 192.168.56.110 and host ports 8888/8443: one file at a
+      // time, after every other file (vitest runs a project with fileParallelism: false as a last, sequential group).
+      { extends: true, test: { name: 'live', include: [LIVE_SUITES], fileParallelism: false } },
+    ],
     // Ruby (the Vagrantfile sandbox) runs on V8's baseline WebAssembly compiler: faster to start and
     // ~85 MB lighter than optimising its hot functions, for runs that last a second.
     execArgv: ['--liftoff-only'],

@@ -128,6 +128,18 @@ describe('nightly.yml', () => {
     expect(vagrant.steps.map((step) => step.run?.trim())).toContain('npm test -- ${{ matrix.part }}');
   });
 
+  it('Part 3 needs no secret: without IOT_P3_REPO_URL it serves manifests/p3/app itself, before grading', () => {
+    const part3 = nightly.jobs.part3!;
+    expect(part3.env?.IOT_P3_REPO_URL).toBeUndefined();
+    expect(part3.env?.P3_REPO_SECRET).toBe('${{ secrets.IOT_P3_REPO_URL }}');
+    const runs = part3.steps.map((step) => step.run ?? '');
+    const choose = runs.findIndex((run) => run.includes('serve-repository.ts manifests/p3/app app'));
+    expect(choose).toBeGreaterThan(0);
+    expect(runs[choose]).toContain('IOT_P3_REPO_URL=${url}" >> "$GITHUB_ENV"');
+    expect(runs[choose]).toContain('IOT_P3_REPO_URL=${P3_REPO_SECRET}" >> "$GITHUB_ENV"');
+    expect(choose).toBeLessThan(runs.findIndex((run) => run.trim() === 'npm test -- p3'));
+  });
+
   it('uploads the reports of every job whatever the outcome', () => {
     for (const [name, job] of Object.entries(nightly.jobs)) {
       const upload = job.steps.find((step) => step.uses?.startsWith('actions/upload-artifact@'));

@@ -82,3 +82,35 @@ export function singleSource(app: ApplicationLike): { ok: true; source: Applicat
 }
 
 export const selfHealEnabled = (app: ApplicationLike): boolean => app.spec?.syncPolicy?.automated?.selfHeal === true;
+
+/**
+ * The Argo CD API server through the Kubernetes API's service proxy. argocd-server speaks TLS on its port 8080
+ * (Service ports 443 and 80) unless `server.insecure: "true"`, in which case it serves plain HTTP only and the
+ * https route fails ("error trying to reach service: …"): the http route is tried next.
+ */
+export const ARGOCD_SERVER_ROUTES = [
+  { route: 'https:argocd-server:443', path: '/api/v1/namespaces/argocd/services/https:argocd-server:443/proxy/api/version' },
+  {
+    route: 'http:argocd-server:80, plain HTTP (server.insecure)',
+    path: '/api/v1/namespaces/argocd/services/http:argocd-server:80/proxy/api/version',
+  },
+];
+
+const firstLine = (text: string): string => text.trim().split('\n')[0] ?? '';
+
+/** Whether the API server reports its version on one of the routes; kubectl runs `kubectl <args>` and returns stdout. */
+export async function argocdServerAnswers(kubectl: (args: string[]) => Promise<string>): Promise<Verdict> {
+  const tried: string[] = [];
+  for (const { route, path } of ARGOCD_SERVER_ROUTES) {
+    try {
+      const raw = await kubectl(['get', '--raw', path]);
+      const version = (JSON.parse(raw) as { Version?: string }).Version;
+      if (version) return succeeded(`API server ${version} (through ${route})`);
+      tried.push(`${route}: no version in ${firstLine(raw).slice(0, 80)}`);
+    } catch (error) {
+      const result = (error as { result?: { stderr?: string } }).result;
+      tried.push(`${route}: ${firstLine(result?.stderr || (error as Error).message)}`);
+    }
+  }
+  return pending(`the Argo CD API server to report its version (${tried.join('; ')})`);
+}

@@ -34,6 +34,8 @@ export interface CommandResult {
 
 /** A process started in its own process group, with whatever it leaves running in the background. */
 export interface GroupRun {
+  /** The process (and process group) id; undefined when it could not start. */
+  pid?: number;
   /**
    * Settles when the process itself exits, even while children it left in the background (`kubectl
    * port-forward … &`) still hold its output open; they keep running until stop().
@@ -211,7 +213,7 @@ export class ZxRunner implements CommandRunner {
         finish(127, null);
       });
     });
-    return { exited, stop };
+    return { pid: child.pid, exited, stop };
   }
 }
 

@@ -20,6 +20,8 @@ export interface GitServerOptions {
 }
 
 export interface GitRequest {
+  /** When it arrived (ISO 8601). */
+  time: string;
   method: string;
   path: string;
   service?: string;
@@ -35,6 +37,14 @@ export interface GitServer {
   localUrl(repo: string): string;
   readonly requests: GitRequest[];
   close(): Promise<void>;
+}
+
+/** The request log, one line per request, for the evidence of a failed round. */
+export function formatRequests(requests: readonly GitRequest[]): string {
+  if (requests.length === 0) return 'the git server received no request (the cluster never asked it for anything)';
+  return requests
+    .map((r) => `${r.time} ${r.remoteAddress} ${r.method} ${r.path}${r.service ? ` (${r.service})` : ''} → ${r.status}`)
+    .join('\n');
 }
 
 /** Addresses of this host's interfaces (IPv4 and IPv6, loopback included). */
@@ -159,7 +169,14 @@ export async function startGitServer(options: GitServerOptions): Promise<GitServ
     const service = url.searchParams.get('service') ?? /\/(git-[a-z-]+)$/.exec(url.pathname)?.[1] ?? undefined;
     const remoteAddress = plainAddress(request.socket.remoteAddress ?? '');
     const record = (status: number) =>
-      requests.push({ method: request.method ?? 'GET', path: url.pathname, service, status, remoteAddress });
+      requests.push({
+        time: new Date().toISOString(),
+        method: request.method ?? 'GET',
+        path: url.pathname,
+        service,
+        status,
+        remoteAddress,
+      });
     if (service === 'git-receive-pack' && !allowPush(remoteAddress)) {
       record(403);
       response.writeHead(403, { 'content-type': 'text/plain' });

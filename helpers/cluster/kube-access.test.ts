@@ -57,6 +57,11 @@ describe('KubeAccess against a local fake API server (plain HTTP)', () => {
       request.on('data', (chunk: Buffer) => (body += chunk.toString()));
       request.on('end', () => {
         seen.push({ method: request.method ?? '', url: request.url ?? '', type: request.headers['content-type'], body });
+        if (request.url?.includes('/appprojects/missing')) {
+          response.writeHead(404, { 'content-type': 'application/json' });
+          response.end(JSON.stringify({ kind: 'Status', apiVersion: 'v1', status: 'Failure', reason: 'NotFound', code: 404 }));
+          return;
+        }
         response.writeHead(200, { 'content-type': 'application/json' });
         if (request.url?.startsWith('/api/v1/nodes'))
           response.end(
@@ -99,5 +104,20 @@ describe('KubeAccess against a local fake API server (plain HTTP)', () => {
     expect(patch?.url).toBe('/apis/argoproj.io/v1alpha1/namespaces/argocd/applications/playground');
     expect(patch?.type).toBe('application/merge-patch+json');
     expect(JSON.parse(patch!.body)).toEqual({ metadata: { annotations: { 'argocd.argoproj.io/refresh': 'normal' } } });
+  });
+
+  test('an exact restore is a JSON patch (RFC 6902), sent as application/json-patch+json; a missing AppProject is undefined', async () => {
+    const ops = [{ op: 'replace' as const, path: '/spec/source', value: { repoURL: 'https://github.com/wil42/x.git', path: 'app' } }];
+    await access.jsonPatchApplication('argocd', 'playground', ops);
+    const patch = seen.filter((r) => r.method === 'PATCH').at(-1)!;
+    expect(patch.url).toBe('/apis/argoproj.io/v1alpha1/namespaces/argocd/applications/playground');
+    expect(patch.type).toBe('application/json-patch+json');
+    expect(JSON.parse(patch.body)).toEqual(ops);
+    await access.jsonPatchDeployment('dev', 'playground', [{ op: 'replace', path: '/spec/replicas', value: 1 }]);
+    expect(seen.filter((r) => r.method === 'PATCH').at(-1)).toMatchObject({
+      url: '/apis/apps/v1/namespaces/dev/deployments/playground',
+      type: 'application/json-patch+json',
+    });
+    expect(await access.appProject('argocd', 'missing')).toBeUndefined();
   });
 });

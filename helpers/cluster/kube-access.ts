@@ -11,6 +11,7 @@ import {
   setHeaderOptions,
 } from '@kubernetes/client-node';
 import { parse, stringify } from 'yaml';
+import type { OwnedLike } from './app-identity.ts';
 import type { ApplicationLike } from './argocd-checks.ts';
 import type { PodLike } from './evidence.ts';
 import type { NodeLike } from './node-checks.ts';
@@ -21,6 +22,8 @@ export interface KubeAccess {
   namespaces(): Promise<string[]>;
   deployments(namespace?: string): Promise<WorkloadLike[]>;
   statefulSets(namespace?: string): Promise<WorkloadLike[]>;
+  /** ReplicaSets (their ownerReferences name the Deployment): which app a pod belongs to. */
+  replicaSets(namespace?: string): Promise<OwnedLike[]>;
   pods(namespace?: string, labelSelector?: string): Promise<PodLike[]>;
   services(namespace?: string): Promise<ServiceLike[]>;
   ingresses(namespace?: string): Promise<IngressLike[]>;
@@ -30,12 +33,30 @@ export interface KubeAccess {
   applications(namespace?: string): Promise<ApplicationLike[]>;
   application(namespace: string, name: string): Promise<ApplicationLike>;
   patchApplication(namespace: string, name: string, patch: object): Promise<void>;
+  /** RFC 6902 JSON patch: what a merge patch cannot say, such as removing a field (an exact restore). */
+  jsonPatchApplication(namespace: string, name: string, ops: JsonPatchOp[]): Promise<void>;
+  /** An Argo CD AppProject; undefined when it does not exist. */
+  appProject(namespace: string, name: string): Promise<AppProjectLike | undefined>;
+  jsonPatchAppProject(namespace: string, name: string, ops: JsonPatchOp[]): Promise<void>;
   patchDeployment(namespace: string, name: string, patch: object): Promise<void>;
+  jsonPatchDeployment(namespace: string, name: string, ops: JsonPatchOp[]): Promise<void>;
   deletePod(namespace: string, name: string): Promise<void>;
 }
 
+export type JsonPatchOp = { op: 'add' | 'replace' | 'test'; path: string; value: unknown } | { op: 'remove'; path: string };
+
+export interface AppProjectLike {
+  metadata?: { name?: string; namespace?: string };
+  spec?: { sourceRepos?: string[] };
+}
+
+/** A JSON pointer's token: `~` and `/` escaped (RFC 6901), for label keys such as app.kubernetes.io/name. */
+export const pointerToken = (key: string): string => key.replace(/~/g, '~0').replace(/\//g, '~1');
+
 const ARGO = { group: 'argoproj.io', version: 'v1alpha1', plural: 'applications' };
+const PROJECTS = { ...ARGO, plural: 'appprojects' };
 const mergePatch = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
+const jsonPatch = setHeaderOptions('Content-Type', PatchStrategy.JsonPatch);
 
 function isNotFound(error: unknown): boolean {
   return (error as { code?: number }).code === 404 || /HTTP-Code: 404/.test(String((error as Error).message));
@@ -60,6 +81,8 @@ export function kubeAccess(config: KubeConfig): KubeAccess {
         'StatefulSet',
         (namespace ? await apps.listNamespacedStatefulSet({ namespace }) : await apps.listStatefulSetForAllNamespaces()).items,
       ) as WorkloadLike[],
+    replicaSets: async (namespace) =>
+      (namespace ? await apps.listNamespacedReplicaSet({ namespace }) : await apps.listReplicaSetForAllNamespaces()).items as OwnedLike[],
     pods: async (namespace, labelSelector) =>
       (namespace ? await core.listNamespacedPod({ namespace, labelSelector }) : await core.listPodForAllNamespaces({ labelSelector }))
         .items as PodLike[],
@@ -88,8 +111,25 @@ export function kubeAccess(config: KubeConfig): KubeAccess {
     patchApplication: async (namespace, name, body) => {
       await custom.patchNamespacedCustomObject({ ...ARGO, namespace, name, body }, mergePatch);
     },
+    jsonPatchApplication: async (namespace, name, body) => {
+      await custom.patchNamespacedCustomObject({ ...ARGO, namespace, name, body }, jsonPatch);
+    },
+    appProject: async (namespace, name) => {
+      try {
+        return (await custom.getNamespacedCustomObject({ ...PROJECTS, namespace, name })) as AppProjectLike;
+      } catch (error) {
+        if (isNotFound(error)) return undefined;
+        throw error;
+      }
+    },
+    jsonPatchAppProject: async (namespace, name, body) => {
+      await custom.patchNamespacedCustomObject({ ...PROJECTS, namespace, name, body }, jsonPatch);
+    },
     patchDeployment: async (namespace, name, body) => {
       await apps.patchNamespacedDeployment({ namespace, name, body }, mergePatch);
+    },
+    jsonPatchDeployment: async (namespace, name, body) => {
+      await apps.patchNamespacedDeployment({ namespace, name, body }, jsonPatch);
     },
     deletePod: async (namespace, name) => {
       await core.deleteNamespacedPod({ namespace, name });

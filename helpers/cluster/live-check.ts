@@ -14,6 +14,7 @@ import { collectEvidence } from './evidence.ts';
 import { ExpectationFailed, ExpectationTimeout, waitFor, type Expectation, type PollResult } from './expectation.ts';
 import { PartSession, type PartDriver } from './part-session.ts';
 import type { SubjectPart } from '../target/layout.ts';
+import type { HostProblem } from './live-gate.ts';
 
 /** A check's own verdict of failure, with what to change. */
 export class CheckFailure extends Error {
@@ -62,6 +63,8 @@ export interface LivePartOptions<D extends PartDriver> {
   driver: (ctx: DriverFactoryContext) => D | Promise<D>;
   /** Why the target has nothing to grade for this part (bonus absent); undefined when it has. */
   absent?: (target: Target) => string | undefined;
+  /** What stands in the way on this host once the tools are there (preflight's second half, host-readiness.ts). */
+  readiness?: (ctx: Omit<DriverFactoryContext, 'log'>) => Promise<HostProblem[]>;
   runner?: CommandRunner;
 }
 
@@ -91,6 +94,7 @@ export function liveSuite<D extends PartDriver>(options: LivePartOptions<D>) {
       config: cfg,
       runner,
       absent: options.absent?.(target),
+      readiness: options.readiness ? () => options.readiness!({ config: cfg, target, runner }) : undefined,
       makeDriver: (log) => options.driver({ config: cfg, target, runner, log }),
     });
     onCleanup(() => session.finish());
@@ -138,7 +142,9 @@ export function liveSuite<D extends PartDriver>(options: LivePartOptions<D>) {
 
       if (session.gate.kind === 'skip') return skipWith(session.gate.message);
       if (session.gate.kind === 'fail') {
-        meta('fail', session.gate.message, { fix: 'install what the message names, or unset IOT_LIVE to skip the live checks' });
+        meta('fail', session.gate.message, {
+          fix: 'do what the message says (install the tool, or remove what an earlier run left on the host), then run again; without IOT_LIVE=1 a missing tool only skips',
+        });
         session.record(id, { status: 'fail' });
         const failure = new Error(session.gate.message);
         failure.stack = failure.message;

@@ -1,6 +1,7 @@
 // The lifecycle around a boot, with a command runner that records calls: the drivers boot the passing
 // fixture's Vagrantfile / scripts, evidence is written on failure, teardown follows IOT_KEEP and Ctrl-C.
 import { EventEmitter } from 'node:events';
+import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -14,6 +15,7 @@ import { K3dArgoCd } from './parts/k3d-argocd.ts';
 import { VagrantCluster } from './parts/vagrant-cluster.ts';
 import { PartSession } from './part-session.ts';
 import type { SignalSource } from './teardown.ts';
+import type { TeardownHandover, TeardownPlan } from './teardown-handover.ts';
 
 const FIXTURE = resolve(PROJECT_ROOT, 'suites/fixtures/passing');
 let reports: string;
@@ -32,7 +34,7 @@ const STATUS =
 
 function vagrantRunner(up: { exitCode?: number; stderr?: string } = {}): RecordingRunner {
   return new RecordingRunner()
-    .on(/^vagrant up$/, { stdout: '==> wilS: Booting VM...\n    wilSW: [INFO]  systemd: Starting k3s-agent\n', ...up })
+    .on(/^vagrant up --no-parallel$/, { stdout: '==> wilS: Booting VM...\n    wilSW: [INFO]  systemd: Starting k3s-agent\n', ...up })
     .on(/^vagrant status --machine-readable$/, { stdout: STATUS })
     .on(/^vagrant ssh wilS -c sudo kubectl get nodes -o wide/, {
       stdout:
@@ -42,11 +44,35 @@ function vagrantRunner(up: { exitCode?: number; stderr?: string } = {}): Recordi
     .on(/^vagrant ssh wilSW -c sudo journalctl/, { exitCode: 255, stderr: 'ssh: connect to host 127.0.0.1 port 2200: Connection refused' });
 }
 
+let sessions = 0;
+
+/** Records what the session hands to the detached teardown (teardown-handover.ts) instead of starting it. */
+class RecordingHandover implements TeardownHandover {
+  readonly pid = 4242;
+  readonly logFile = 'reports/p1/teardown.log';
+  plans: TeardownPlan[] = [];
+  events: string[] = [];
+  update(plan: TeardownPlan): void {
+    this.plans.push(plan);
+  }
+  dismiss(): void {
+    this.events.push('dismiss');
+  }
+  takeOver(): void {
+    this.events.push('take over');
+  }
+  get plan(): TeardownPlan | undefined {
+    return this.plans.at(-1);
+  }
+}
+
 async function session(
   runner: RecordingRunner,
   keep: KeepPolicy,
   signals = new EventEmitter() as EventEmitter & SignalSource,
   exits: number[] = [],
+  handover = new RecordingHandover(),
+  lockPath = join(reports, `host-${++sessions}.lock`),
 ) {
   const config = readConfig({ IOT_REPO: FIXTURE, IOT_REPORTS_DIR: reports, IOT_KEEP: keep });
   const out: string[] = [];
@@ -55,12 +81,14 @@ async function session(
     config,
     runner,
     gate: { kind: 'run' },
+    lockPath,
+    handover: () => handover,
     makeDriver: (log: BootLog) => new VagrantCluster({ part: 'p1', target, runner, log }),
     write: (text) => out.push(text),
     signals,
     exit: (code) => exits.push(code),
   });
-  return { session: s, out, signals, exits };
+  return { session: s, out, signals, exits, handover };
 }
 
 describe('Part 1 boot and teardown (recorded vagrant)', () => {
@@ -69,7 +97,7 @@ describe('Part 1 boot and teardown (recorded vagrant)', () => {
     const { session: s, out } = await session(runner, 'on-failure');
     const state = await s.boot();
     expect(state).toEqual({ ok: true });
-    expect(runner.calls[0]).toMatchObject({ cmd: 'vagrant', args: ['up'], options: { cwd: join(FIXTURE, 'p1') } });
+    expect(runner.calls[0]).toMatchObject({ cmd: 'vagrant', args: ['up', '--no-parallel'], options: { cwd: join(FIXTURE, 'p1') } });
     expect(s.driver.machines.map((m) => `${m.name} ${m.state}`)).toEqual(['wilS running', 'wilSW running']);
     expect(s.driver.roles).toEqual({ server: 'wilS', worker: 'wilSW' });
     expect(out.join('')).toContain('[p1 wilSW +00:00] [INFO]  systemd: Starting k3s-agent');
@@ -117,24 +145,96 @@ describe('Part 1 boot and teardown (recorded vagrant)', () => {
     const state = await s.boot();
     expect(state.ok).toBe(false);
     const message = (state as { error: Error }).error.message;
-    expect(message).toContain('vagrant up in p1/Vagrantfile: `vagrant up` failed with exit code 1 (general error)');
+    expect(message).toContain(
+      'vagrant up --no-parallel in p1/Vagrantfile: `vagrant up --no-parallel` failed with exit code 1 (general error)',
+    );
     expect(message).toContain('    k3s-agent install failed');
     await s.finish();
     expect(runner.lines).toContain('vagrant destroy -f');
   });
 
-  test('Ctrl-C during the run tears down by the policy, then exits 130', async () => {
+  test('Ctrl-C hands the teardown to the detached process (what checks changed first, then the boot by policy), then exits 130', async () => {
     const runner = vagrantRunner();
-    const { session: s, signals, exits } = await session(runner, 'on-failure');
+    const { session: s, signals, exits, handover, out } = await session(runner, 'on-failure');
     await s.boot();
     let restored = false;
-    s.always.push('restore Application', () => void (restored = true));
+    s.always.push('restore Application', () => void (restored = true), { kind: 'run', cmd: 'kubectl', args: ['patch', 'application'] });
+    s.always.push('stop the suite git server', () => {});
+    expect(handover.plan?.steps.map((step) => step.name)).toEqual([
+      'stop the suite git server',
+      'restore Application',
+      'vagrant destroy -f (p1/Vagrantfile)',
+    ]);
     signals.emit('SIGINT');
     await s.guard!.settled();
     expect(s.signal.aborted).toBe(true);
-    expect(restored).toBe(true);
-    expect(runner.lines).toContain('vagrant destroy -f');
+    expect(handover.events).toEqual(['take over']);
+    expect(handover.plan!.steps.at(-1)).toEqual({
+      name: 'vagrant destroy -f (p1/Vagrantfile)',
+      detached: {
+        kind: 'run',
+        cmd: 'vagrant',
+        args: ['destroy', '-f'],
+        cwd: join(FIXTURE, 'p1'),
+        timeoutMs: 600_000,
+        retries: 6,
+        retryDelayMs: 10_000,
+      },
+    });
+    expect(handover.plan!.lock).toEqual({ path: join(reports, `host-${sessions}.lock`), pids: [process.pid, 4242] });
+    // Nothing ran in this process: it is about to be killed by vitest's watchdog.
+    expect(restored).toBe(false);
+    expect(runner.lines).not.toContain('vagrant destroy -f');
+    expect(out.join('')).toContain(
+      '[p1] interrupted: the teardown continues in the background (pid 4242); follow it with tail -f reports/p1/teardown.log',
+    );
     expect(exits).toEqual([130]);
+    await s.finish();
+    expect(handover.events).toEqual(['take over']);
+  });
+
+  test('after a failed check, Ctrl-C keeps the machines (on-failure) and the plan says how to remove them', async () => {
+    const runner = vagrantRunner();
+    const { session: s, handover } = await session(runner, 'on-failure');
+    await s.boot();
+    expect(handover.plan?.kept).toBeUndefined();
+    s.record('P1L-NODES', { status: 'fail' });
+    expect(handover.plan?.steps).toEqual([]);
+    expect(handover.plan?.kept).toBe(
+      `p1: kept running (IOT_KEEP=on-failure and P1L-NODES failed before Ctrl-C). To remove it:\n  (cd ${join(FIXTURE, 'p1')} && vagrant destroy -f)`,
+    );
+    await s.finish();
+    expect(handover.events).toEqual(['dismiss']);
+  });
+
+  test('a normal end tears down in process, dismisses the detached process and releases the host lock', async () => {
+    const runner = vagrantRunner();
+    const lock = join(reports, 'normal-end.lock');
+    const { session: s, handover } = await session(runner, 'never', undefined, undefined, undefined, lock);
+    await s.boot();
+    expect(existsSync(lock)).toBe(true);
+    await s.finish();
+    expect(runner.lines.at(-1)).toBe('vagrant destroy -f');
+    expect(handover.plans.at(-1)?.steps).toEqual([]);
+    expect(handover.events).toEqual(['dismiss']);
+    expect(existsSync(lock)).toBe(false);
+  });
+
+  test('a second live run on the host fails at once, naming the first', async () => {
+    const runner = vagrantRunner();
+    const lock = join(reports, 'shared.lock');
+    const first = await session(runner, 'never', undefined, undefined, undefined, lock);
+    const second = await session(runner, 'never', undefined, undefined, undefined, lock);
+    expect(second.session.gate.kind).toBe('fail');
+    expect((second.session.gate as { message: string }).message).toMatch(
+      new RegExp(
+        `^another live run holds this host: p1 live checks, started \\S+ in \\S+ \\(pid ${process.pid}\\)\\. Parts share 192\\.168\\.56\\.110`,
+      ),
+    );
+    await first.session.finish();
+    const third = await session(runner, 'never', undefined, undefined, undefined, lock);
+    expect(third.session.gate.kind).toBe('run');
+    await third.session.finish();
   });
 
   test('evidence: kubectl on the server and journals, written under reports/p1/<ID>/; a source that fails says why', async () => {
@@ -179,6 +279,7 @@ describe('Part 1 boot and teardown (recorded vagrant)', () => {
       config,
       runner,
       gate: { kind: 'skip', message: 'skipped: P1 live checks need vagrant (not on PATH — install it: …)' },
+      lockPath: join(reports, 'host.lock'),
       makeDriver: () => {
         throw new Error('must not be called');
       },
@@ -208,6 +309,8 @@ describe('Part 3 boot and teardown (recorded k3d)', () => {
       config,
       runner,
       gate: { kind: 'run' },
+      lockPath: join(reports, 'host.lock'),
+      handover: () => new RecordingHandover(),
       makeDriver: (log) => new K3dArgoCd({ part: 'p3', target, runner, log }),
       write: () => {},
       signals: new EventEmitter() as EventEmitter & SignalSource,

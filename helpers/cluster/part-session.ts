@@ -7,9 +7,11 @@ import type { SubjectPart } from '../target/layout.ts';
 import { BootLog } from './boot.ts';
 import type { CommandRunner } from './command-runner.ts';
 import type { EvidenceSource } from './evidence.ts';
-import { gateFor, type Gate } from './live-gate.ts';
+import { describeHolder, HostLock } from './host-lock.ts';
+import { gateFor, gateForHost, type Gate, type HostProblem } from './live-gate.ts';
 import { preflight, type PreflightReport } from './preflight.ts';
 import { CleanupStack, InterruptGuard, keepNotice, outcomeOf, teardownAction, type SignalSource } from './teardown.ts';
+import { DetachedTeardown, type TeardownHandover, type TeardownPlan } from './teardown-handover.ts';
 
 export interface BootContext {
   log: BootLog;
@@ -49,6 +51,12 @@ export interface SessionOptions<D extends PartDriver> {
   absent?: string;
   /** A gate decided elsewhere (self-tests); preflight runs otherwise. */
   gate?: Gate;
+  /** What stands in the way on this host once the tools are there (a kept VM, a held port, sudo): see HostProblem. */
+  readiness?: () => Promise<HostProblem[]>;
+  /** The host-wide lock file (one live run at a time); the default is in the temporary folder. */
+  lockPath?: string;
+  /** The teardown that outlives this process (teardown-handover.ts); self-tests record it instead. */
+  handover?: (folder: string) => TeardownHandover;
   makeDriver: (log: BootLog) => D | Promise<D>;
   /** Terminal output (process.stderr by default). */
   write?: (text: string) => void;
@@ -77,8 +85,11 @@ export class PartSession<D extends PartDriver = PartDriver> {
   private booting?: Promise<BootState>;
   private finished = false;
   private readonly write: (text: string) => void;
+  private readonly lock?: HostLock;
+  private readonly startHandover: (folder: string) => TeardownHandover;
+  private handover?: TeardownHandover;
 
-  private constructor(options: SessionOptions<D>, gate: Gate, report: PreflightReport | undefined) {
+  private constructor(options: SessionOptions<D>, gate: Gate, report: PreflightReport | undefined, lock: HostLock | undefined) {
     this.part = options.part;
     this.config = options.config;
     this.gate = gate;
@@ -87,7 +98,11 @@ export class PartSession<D extends PartDriver = PartDriver> {
     this.write = options.write ?? ((text) => process.stderr.write(text));
     this.log = new BootLog({ part: options.part, logFile: join(options.config.reportsDir, options.part, 'boot.log'), write: this.write });
     if (report) this.timings.preflight = report.durationMs;
-    if (gate.kind === 'run') this.guard = new InterruptGuard(() => this.finish(), { source: options.signals, exit: options.exit });
+    this.lock = lock;
+    this.startHandover = options.handover ?? ((folder) => DetachedTeardown.start(folder));
+    this.cleanup.onChange = () => this.updatePlan();
+    this.always.onChange = () => this.updatePlan();
+    if (gate.kind === 'run') this.guard = new InterruptGuard(() => this.handOver(), { source: options.signals, exit: options.exit });
   }
 
   static async open<D extends PartDriver>(options: SessionOptions<D>): Promise<PartSession<D>> {
@@ -97,8 +112,19 @@ export class PartSession<D extends PartDriver = PartDriver> {
     if (!gate) {
       report = await preflight(options.part, { runner: options.runner, env: options.env ?? process.env });
       gate = gateFor(report, options.config.live);
+      if (gate.kind === 'run' && options.readiness) gate = gateForHost(await options.readiness(), options.config.live);
     }
-    const session = new PartSession(options, gate, report);
+    let lock: HostLock | undefined;
+    if (gate.kind === 'run') {
+      const taken = HostLock.acquire(options.part, options.lockPath);
+      if (taken instanceof HostLock) lock = taken;
+      else
+        gate = {
+          kind: 'fail',
+          message: `another live run holds this host: ${describeHolder(taken.heldBy)}. Parts share 192.168.56.110 and ports 8888/8443: wait for it to end (a teardown in progress logs to reports/<part>/teardown.log), or stop it (kill ${taken.heldBy.pids.join(' ')})`,
+        };
+    }
+    const session = new PartSession(options, gate, report, lock);
     if (gate.kind !== 'run') session.write(`[${options.part}] ${gate.message}\n`);
     else if (report) session.write(`[${options.part}] ${report.message}\n`);
     return session;
@@ -118,6 +144,9 @@ export class PartSession<D extends PartDriver = PartDriver> {
     this.booting ??= (async (): Promise<BootState> => {
       const started = Date.now();
       try {
+        this.handover = this.startHandover(join(this.config.reportsDir, this.part));
+        if (this.handover.pid) this.lock?.addHolder(this.handover.pid);
+        this.updatePlan();
         this.driverValue = await this.makeDriver(this.log);
         await this.driverValue.boot({
           log: this.log,
@@ -143,6 +172,56 @@ export class PartSession<D extends PartDriver = PartDriver> {
 
   record(id: string, outcome: CheckOutcome): void {
     this.outcomes.set(id, outcome);
+    this.updatePlan();
+  }
+
+  /** What an interrupted teardown would do now: every cleanup of checks, then the boot's by IOT_KEEP. */
+  teardownPlan(): TeardownPlan {
+    const failed = this.failedChecks;
+    const action = teardownAction(this.config.keep, 'interrupted', failed.length);
+    const steps = [...this.always.pending(), ...(action === 'destroy' ? this.cleanup.pending() : [])].map((step) => ({
+      name: step.name,
+      ...(step.detached ? { detached: step.detached } : {}),
+    }));
+    const reason =
+      this.config.keep === 'always' ? 'IOT_KEEP=always' : `IOT_KEEP=${this.config.keep} and ${failed.join(', ')} failed before Ctrl-C`;
+    return {
+      part: this.part,
+      steps,
+      ...(action === 'keep' ? { kept: keepNotice(this.part, reason, this.driverValue?.cleanupCommands() ?? []) } : {}),
+      ...(this.lock ? { lock: { path: this.lock.path, pids: this.lockPids() } } : {}),
+    };
+  }
+
+  private lockPids(): number[] {
+    return [process.pid, ...(this.handover?.pid ? [this.handover.pid] : [])];
+  }
+
+  private updatePlan(): void {
+    if (!this.handover || this.finished) return;
+    try {
+      this.handover.update(this.teardownPlan());
+    } catch (error) {
+      this.write(`[${this.part}] cannot write the teardown plan: ${(error as Error).message}\n`);
+    }
+  }
+
+  /**
+   * First Ctrl-C: the detached process takes the teardown over, synchronously, before vitest's watchdog ends
+   * this process; what it does goes to reports/<part>/teardown.log.
+   */
+  handOver(): void {
+    if (this.finished) return;
+    this.finished = true;
+    if (!this.handover) {
+      this.lock?.release();
+      return;
+    }
+    this.handover.update(this.teardownPlan());
+    this.handover.takeOver();
+    this.write(
+      `[${this.part}] interrupted: the teardown continues in the background (pid ${this.handover.pid ?? '?'}); follow it with tail -f ${this.handover.logFile}\n`,
+    );
   }
 
   get failedChecks(): string[] {
@@ -152,7 +231,16 @@ export class PartSession<D extends PartDriver = PartDriver> {
   /** Teardown by IOT_KEEP, once: at the end of the file, or on Ctrl-C. */
   async finish(): Promise<void> {
     if (this.finished) return;
-    this.finished = true;
+    try {
+      await this.tearDown();
+    } finally {
+      this.finished = true;
+      this.handover?.dismiss();
+      this.lock?.release();
+    }
+  }
+
+  private async tearDown(): Promise<void> {
     this.guard?.dispose();
     if (!this.booted) return;
     const started = Date.now();

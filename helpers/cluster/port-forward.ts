@@ -5,6 +5,8 @@ import { connect } from 'node:net';
 import { createInterface } from 'node:readline';
 
 export interface PortForward {
+  /** The kubectl process. */
+  pid?: number;
   localPort: number;
   url: string;
   alive(): boolean;
@@ -63,6 +65,7 @@ export async function startPortForward(options: {
     });
   });
   return {
+    pid: child.pid,
     localPort,
     url: `http://127.0.0.1:${localPort}/`,
     alive: () => !exited,

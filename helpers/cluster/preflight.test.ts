@@ -79,6 +79,49 @@ describe('preflight with tools present and absent (PATH manipulation)', () => {
     );
   });
 
+  // vagrant with the plugin, and a virsh whose qemu:///system answers as recorded on Debian 12 (libvirt-clients
+  // 9.0.0): without the daemon's socket, and with a socket the user may not open (run as nobody).
+  const VAGRANT_WITH_LIBVIRT = 'case "$1" in plugin) echo "vagrant-libvirt (0.12.2, global)";; *) echo "Vagrant 2.4.3";; esac';
+  const virsh = (answer: string) => `case "$1" in --version) echo "9.0.0";; *) ${answer};; esac`;
+
+  test('libvirt: virsh cannot open qemu:///system (permission denied) — the libvirt group is named', async () => {
+    const path = await bin('p-virsh-denied', {
+      vagrant: VAGRANT_WITH_LIBVIRT,
+      virsh: virsh(
+        `printf "error: failed to connect to the hypervisor\\nerror: Failed to connect socket to '/var/run/libvirt/libvirt-sock': Permission denied\\n" >&2; exit 1`,
+      ),
+    });
+    const report = await preflight('p1', { runner, env: { PATH: path, VAGRANT_DEFAULT_PROVIDER: 'libvirt' } });
+    expect(report.ok).toBe(false);
+    expect(report.message).toContain(
+      "a Vagrant provider (libvirt (virsh -c qemu:///system: Failed to connect socket to '/var/run/libvirt/libvirt-sock': Permission denied: add your user to the libvirt group (sudo usermod -aG libvirt $USER, then log in again))",
+    );
+  });
+
+  test('libvirt: no daemon (no socket) — start it; with access, libvirt is the provider', async () => {
+    const down = await bin('p-virsh-down', {
+      vagrant: VAGRANT_WITH_LIBVIRT,
+      virsh: virsh(
+        `printf "error: failed to connect to the hypervisor\\nerror: Failed to connect socket to '/var/run/libvirt/libvirt-sock': No such file or directory\\n" >&2; exit 1`,
+      ),
+    });
+    expect((await preflight('p2', { runner, env: { PATH: down, VAGRANT_DEFAULT_PROVIDER: 'libvirt' } })).message).toContain(
+      'No such file or directory: start the libvirt daemon (sudo systemctl start libvirtd)',
+    );
+    const up = await bin('p-virsh-up', { vagrant: VAGRANT_WITH_LIBVIRT, virsh: virsh('exit 0') });
+    const report = await preflight('p2', { runner, env: { PATH: up, VAGRANT_DEFAULT_PROVIDER: 'libvirt' } });
+    expect(report.message).toBe('P2 live checks: vagrant 2.4.3, Vagrant provider libvirt 9.0.0');
+  });
+
+  test('Part 3: git older than 2.28 (no git init --initial-branch) is too old', async () => {
+    const path = await bin('p3-old-git', { docker: TOOLS.docker!, k3d: TOOLS.k3d!, kubectl: TOOLS.kubectl! });
+    const { writeFile: write, chmod: mode } = await import('node:fs/promises');
+    await write(join(path, 'git'), '#!/bin/sh\necho "git version 2.25.1"\n');
+    await mode(join(path, 'git'), 0o755);
+    const report = await preflight('p3', { runner, env: { PATH: path } });
+    expect(report.message).toContain('git (found 2.25.1, need 2.28.0 or later — upgrade it: sudo apt-get install git');
+  });
+
   test('Part 3: every tool present', async () => {
     const path = await bin('p3-ok', { docker: TOOLS.docker!, k3d: TOOLS.k3d!, kubectl: TOOLS.kubectl!, git: '' });
     const report = await preflight('p3', { runner, env: { PATH: path } });

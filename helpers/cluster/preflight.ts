@@ -69,7 +69,8 @@ const GIT: ToolSpec = {
   command: 'git',
   versionArgs: ['--version'],
   versionPattern: /git version (\d+\.\d+\.\d+)/,
-  minimum: '2.20.0',
+  // The suite's git server creates its repositories with `git init --initial-branch` (git 2.28).
+  minimum: '2.28.0',
   install: 'install it: sudo apt-get install git (or https://git-scm.com/downloads)',
 };
 
@@ -185,6 +186,20 @@ async function probeProvider(ctx: PreflightEnv): Promise<ToolFinding> {
       const plugins = await ctx.runner.run('vagrant', ['plugin', 'list'], { env: ctx.env, timeoutMs: 60_000 });
       if (!/vagrant-libvirt/.test(plugins.stdout)) {
         tried.push('libvirt (the vagrant-libvirt plugin is not installed)');
+        continue;
+      }
+      // vagrant-libvirt connects to qemu:///system by default: the user must be allowed there.
+      const access = await ctx.runner.run('virsh', ['-c', 'qemu:///system', 'list', '--name'], { env: ctx.env, timeoutMs: 20_000 });
+      if (access.exitCode !== 0) {
+        const said =
+          (access.stderr || access.stdout)
+            .trim()
+            .split('\n')
+            .at(-1)
+            ?.replace(/^error:\s*/, '') || `exit code ${access.exitCode}`;
+        tried.push(
+          `libvirt (virsh -c qemu:///system: ${said}: ${/permission denied/i.test(said) ? 'add your user to the libvirt group (sudo usermod -aG libvirt $USER, then log in again)' : 'start the libvirt daemon (sudo systemctl start libvirtd) and make sure your user may use it (the libvirt group)'})`,
+        );
         continue;
       }
     }

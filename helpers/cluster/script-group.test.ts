@@ -13,6 +13,7 @@ import { openTarget } from '../target/repository.ts';
 import { RecordingRunner, ZxRunner } from './command-runner.ts';
 import { K3dArgoCd } from './parts/k3d-argocd.ts';
 import { PartSession } from './part-session.ts';
+import type { TeardownHandover } from './teardown-handover.ts';
 import type { SignalSource } from './teardown.ts';
 
 const dirs: string[] = [];
@@ -57,14 +58,28 @@ describe('ZxRunner.start', () => {
   });
 });
 
+async function freePort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const port = (probe.address() as { port: number }).port;
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
+  return port;
+}
+
+const recordingHandover = (): TeardownHandover => ({ logFile: 'teardown.log', update() {}, dismiss() {}, takeOver() {} });
+
 describe('a script ending in a foreground port-forward (recorded k3d)', () => {
   let server: Server | undefined;
   afterAll(() => server?.close());
 
   test('is done once its port listens, keeps running, and is ended at teardown', async () => {
-    server = createServer(() => {});
-    await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
-    const port = (server.address() as { port: number }).port;
+    const port = await freePort();
+    // The port listens once the script runs (the server stands for its kubectl port-forward).
+    const listenWhenStarted = () => {
+      server = createServer(() => {});
+      server.listen(port, '127.0.0.1');
+      return new Promise<never>(() => {});
+    };
     const root = await mkdtemp(join(tmpdir(), 'iot-holds-'));
     dirs.push(root);
     await mkdir(join(root, 'p3/scripts'), { recursive: true });
@@ -75,7 +90,7 @@ describe('a script ending in a foreground port-forward (recorded k3d)', () => {
     const target = await openTarget(root);
     let listed = 0;
     const runner = new RecordingRunner()
-      .on(/^bash /, () => new Promise(() => {}))
+      .on(/^bash /, listenWhenStarted)
       .on(/^k3d cluster list -o json$/, () => ({ stdout: listed++ === 0 ? '[]' : '[{"name":"iot"}]' }))
       .on(/^k3d kubeconfig get iot$/, {
         stdout:
@@ -89,6 +104,8 @@ describe('a script ending in a foreground port-forward (recorded k3d)', () => {
       config,
       runner,
       gate: { kind: 'run' },
+      lockPath: join(reports, 'lock'),
+      handover: recordingHandover,
       makeDriver: (log) => new K3dArgoCd({ part: 'p3', target, runner, log }),
       write: () => {},
       signals: new EventEmitter() as EventEmitter & SignalSource,
@@ -100,5 +117,48 @@ describe('a script ending in a foreground port-forward (recorded k3d)', () => {
     await s.finish();
     expect(runner.stopped).toEqual([`bash ${join(target.root, 'p3/scripts/init.sh')}`]);
     expect(runner.lines).toContain('k3d cluster delete iot');
+  });
+
+  test('its port must be free before it starts: a port-forward left by an earlier run is named, the script never runs', async () => {
+    const stale = createServer(() => {});
+    await new Promise<void>((resolve) => stale.listen(0, '127.0.0.1', resolve));
+    const port = (stale.address() as { port: number }).port;
+    try {
+      const root = await mkdtemp(join(tmpdir(), 'iot-holds-'));
+      dirs.push(root);
+      await mkdir(join(root, 'p3/scripts'), { recursive: true });
+      await writeFile(
+        join(root, 'p3/scripts/init.sh'),
+        `k3d cluster create iot\nkubectl port-forward -n argocd svc/argocd-server ${port}:443\n`,
+      );
+      const target = await openTarget(root);
+      // ss's real answer for a listening process (iproute2 6.1, Debian 12), with this port and a kubectl pid.
+      const runner = new RecordingRunner()
+        .on(/^k3d cluster list -o json$/, { stdout: '[]' })
+        .on(/^ss -Htlnp/, { stdout: `LISTEN 0      4096   127.0.0.1:${port} 0.0.0.0:* users:(("kubectl",pid=48213,fd=7))\n` });
+      const reports = await mkdtemp(join(tmpdir(), 'iot-reports-'));
+      dirs.push(reports);
+      const s = await PartSession.open({
+        part: 'p3',
+        config: readConfig({ IOT_REPO: root, IOT_REPORTS_DIR: reports, IOT_KEEP: 'never' }),
+        runner,
+        gate: { kind: 'run' },
+        lockPath: join(reports, 'lock'),
+        handover: recordingHandover,
+        makeDriver: (log) => new K3dArgoCd({ part: 'p3', target, runner, log }),
+        write: () => {},
+        signals: new EventEmitter() as EventEmitter & SignalSource,
+        exit: () => {},
+      });
+      const state = await s.boot();
+      expect(state.ok).toBe(false);
+      expect((state as { error: Error }).error.message).toBe(
+        `bash p3/scripts/init.sh cannot start: it is done once port ${port} listens, and port ${port} is held by kubectl (pid 48213), a port-forward left by an earlier run perhaps: stop it (kill 48213)`,
+      );
+      expect(runner.lines.some((line) => line.startsWith('bash '))).toBe(false);
+      await s.finish();
+    } finally {
+      stale.close();
+    }
   });
 });

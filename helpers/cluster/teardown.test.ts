@@ -1,5 +1,9 @@
 import { EventEmitter } from 'node:events';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
+import { DetachedTeardown, type TeardownPlan } from './teardown-handover.ts';
 import { CleanupStack, InterruptGuard, keepNotice, outcomeOf, teardownAction, type SignalSource } from './teardown.ts';
 
 describe('IOT_KEEP policy', () => {
@@ -71,5 +75,94 @@ describe('interrupt guard (Ctrl-C)', () => {
     expect(exits).toEqual([130]);
     guard.dispose();
     expect(signals.listenerCount('SIGINT')).toBe(0);
+  });
+});
+
+describe('cleanup stack as the detached teardown sees it', () => {
+  test('a step leaves the stack only once it ran, so a teardown cut short hands that step over too', async () => {
+    const stack = new CleanupStack();
+    const seen: string[][] = [];
+    stack.onChange = () => seen.push(stack.pending().map((s) => s.name));
+    stack.push('k3d cluster delete iot', () => {}, { kind: 'run', cmd: 'k3d', args: ['cluster', 'delete', 'iot'] });
+    stack.push('restore the Application', () => {
+      seen.push(['running: ', ...stack.pending().map((s) => s.name)]);
+    });
+    await stack.runAll();
+    expect(seen).toEqual([
+      ['k3d cluster delete iot'],
+      ['restore the Application', 'k3d cluster delete iot'],
+      ['running: ', 'restore the Application', 'k3d cluster delete iot'],
+      ['k3d cluster delete iot'],
+      [],
+    ]);
+  });
+});
+
+describe('the detached teardown process (real processes)', () => {
+  const until = async (condition: () => Promise<boolean>, ms = 15_000): Promise<boolean> => {
+    const deadline = Date.now() + ms;
+    while (!(await condition())) {
+      if (Date.now() > deadline) return false;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    return true;
+  };
+  const read = (file: string) => readFile(file, 'utf8').catch(() => '');
+
+  test('dismissed after a normal teardown, it does nothing; when this side goes away, it runs the latest plan', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'iot-handover-'));
+    try {
+      const marks = join(dir, 'marks');
+      const plan = (word: string): TeardownPlan => ({
+        part: 'p3',
+        steps: [
+          { name: 'stop the suite git server' },
+          { name: `mark ${word}`, detached: { kind: 'run', cmd: 'sh', args: ['-c', `echo ${word} >> ${marks}`] } },
+        ],
+      });
+      const dismissed = DetachedTeardown.start(join(dir, 'one'));
+      dismissed.update(plan('dismissed'));
+      dismissed.dismiss();
+      const taken = DetachedTeardown.start(join(dir, 'two'));
+      taken.update(plan('first'));
+      taken.update(plan('latest'));
+      taken.takeOver();
+      const log = join(dir, 'two', 'teardown.log');
+      expect(await until(async () => (await read(log)).includes('teardown finished'))).toBe(true);
+      expect(await read(marks)).toBe('latest\n');
+      const text = await read(log);
+      expect(text).toContain(`[p3] the test process ended before its teardown: tearing down in the background (pid ${taken.pid})`);
+      expect(text).toContain('stop the suite git server: nothing to do (it ended with the test process)');
+      expect(text).toContain(`mark latest: sh -c echo latest >> ${marks}`);
+      expect(text).toContain('[p3] teardown finished: 2 step(s) done');
+      expect(await read(join(dir, 'one', 'teardown.log'))).toBe('');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('a failing command is retried as asked (vagrant destroy while the interrupted vagrant up still holds its lock)', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'iot-handover-'));
+    try {
+      const count = join(dir, 'count');
+      // Fails twice, then succeeds.
+      const script = `n=$(cat ${count} 2>/dev/null || echo 0); n=$((n+1)); echo $n > ${count}; [ $n -ge 3 ] || { echo "machine is locked" >&2; exit 1; }`;
+      const handover = DetachedTeardown.start(dir);
+      handover.update({
+        part: 'p1',
+        steps: [{ name: 'vagrant destroy -f', detached: { kind: 'run', cmd: 'sh', args: ['-c', script], retries: 3, retryDelayMs: 100 } }],
+        kept: undefined,
+      });
+      handover.takeOver();
+      const log = join(dir, 'teardown.log');
+      expect(await until(async () => (await read(log)).includes('teardown finished'))).toBe(true);
+      expect(await read(count)).toBe('3\n');
+      const text = await read(log);
+      expect(text).toContain('  | machine is locked');
+      expect(text).toContain('  failed (exit code 1); trying again in 0 s (2/4)');
+      expect(text).toContain('[p1] teardown finished: 1 step(s) done');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

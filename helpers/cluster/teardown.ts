@@ -22,33 +22,59 @@ export function outcomeOf(failedChecks: number, interrupted: boolean): RunOutcom
   return failedChecks > 0 ? 'failure' : 'success';
 }
 
+/**
+ * The same cleanup as another process can do it, from a description alone: the detached teardown
+ * (teardown-handover.ts) runs these after the test process is gone.
+ */
+export type DetachedStep =
+  | { kind: 'run'; cmd: string; args: string[]; cwd?: string; timeoutMs?: number; retries?: number; retryDelayMs?: number }
+  | { kind: 'kill-group'; pid: number }
+  | { kind: 'kill'; pid: number }
+  | { kind: 'remove'; path: string };
+
 export interface CleanupStep {
   name: string;
   run: () => Promise<void> | void;
+  /** How another process does the same; absent when it ends with the test process anyway (an in-process server). */
+  detached?: DetachedStep;
 }
 
 /** Cleanups registered while a part boots and is exercised; run last-in, first-out, every one even if one fails. */
 export class CleanupStack {
   private readonly steps: CleanupStep[] = [];
+  /** Called whenever the stack changes (the detached teardown's plan follows it). */
+  onChange?: () => void;
 
-  push(name: string, run: () => Promise<void> | void): void {
-    this.steps.push({ name, run });
+  push(name: string, run: () => Promise<void> | void, detached?: DetachedStep): void {
+    this.steps.push({ name, run, ...(detached ? { detached } : {}) });
+    this.onChange?.();
   }
 
   get size(): number {
     return this.steps.length;
   }
 
-  /** Runs and empties the stack; returns one message per step that threw. */
+  /** The steps in the order they would run (last pushed first). */
+  pending(): CleanupStep[] {
+    return [...this.steps].reverse();
+  }
+
+  /**
+   * Runs and empties the stack; returns one message per step that threw. A step leaves the stack only once it
+   * ran, so a teardown interrupted in the middle of a step hands that step over too.
+   */
   async runAll(log: (text: string) => void = () => {}): Promise<string[]> {
     const errors: string[] = [];
     while (this.steps.length) {
-      const step = this.steps.pop()!;
+      const step = this.steps.at(-1)!;
       try {
         log(`cleanup: ${step.name}`);
         await step.run();
       } catch (error) {
         errors.push(`${step.name}: ${(error as Error).message.split('\n')[0]}`);
+      } finally {
+        this.steps.splice(this.steps.lastIndexOf(step), 1);
+        this.onChange?.();
       }
     }
     return errors;
@@ -66,18 +92,20 @@ export interface SignalSource {
 }
 
 /**
- * Turns Ctrl-C (SIGINT) and SIGTERM into an orderly teardown: the first signal aborts what is running
- * (boot, polls) and runs onInterrupt once, then exit(130); a second signal exits at once.
+ * Turns Ctrl-C (SIGINT) and SIGTERM into a teardown that survives the test process: the first signal aborts
+ * what is running (boot, polls) and calls onInterrupt, which hands the teardown over to a detached process
+ * synchronously — vitest's main process exits about 1 ms after SIGINT and its watchdog then kills the worker
+ * (docs/upstream-behaviour.md, "Live checks") — then exit(130). A second signal exits at once.
  */
 export class InterruptGuard {
   readonly controller = new AbortController();
   private readonly source: SignalSource;
-  private readonly onInterrupt: () => Promise<void>;
+  private readonly onInterrupt: () => Promise<void> | void;
   private readonly exit: (code: number) => void;
   private handling?: Promise<void>;
   private readonly listener = () => this.handle();
 
-  constructor(onInterrupt: () => Promise<void>, options: { source?: SignalSource; exit?: (code: number) => void } = {}) {
+  constructor(onInterrupt: () => Promise<void> | void, options: { source?: SignalSource; exit?: (code: number) => void } = {}) {
     this.onInterrupt = onInterrupt;
     this.source = options.source ?? process;
     this.exit = options.exit ?? ((code) => process.exit(code));
@@ -99,7 +127,13 @@ export class InterruptGuard {
       return;
     }
     this.controller.abort(new Error('interrupted (Ctrl-C)'));
-    this.handling = this.onInterrupt()
+    let handed: Promise<void> | void;
+    try {
+      handed = this.onInterrupt();
+    } catch {
+      handed = undefined;
+    }
+    this.handling = Promise.resolve(handed)
       .catch(() => {})
       .finally(() => this.exit(130));
   }

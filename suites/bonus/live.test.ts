@@ -8,7 +8,8 @@ import { answeredVersion } from '../../helpers/cluster/http-probe.ts';
 import { CheckFailure, liveSuite, type CheckContext } from '../../helpers/cluster/live-check.ts';
 import { GitLab, GITLAB_NAMESPACE, type GitLabProject } from '../../helpers/cluster/parts/gitlab.ts';
 import { retag } from '../../helpers/cluster/git-workspace.ts';
-import { K3dArgoCd, partPlan } from '../../helpers/cluster/parts/k3d-argocd.ts';
+import { bootPlan, K3dArgoCd, partPlan } from '../../helpers/cluster/parts/k3d-argocd.ts';
+import { k3dReadiness } from '../../helpers/cluster/host-readiness.ts';
 import { workloadsAvailable } from '../../helpers/cluster/workload-checks.ts';
 
 const { check } = liveSuite<K3dArgoCd>({
@@ -16,6 +17,13 @@ const { check } = liveSuite<K3dArgoCd>({
   bootOwner: 'BL-GITLAB',
   absent: (target) =>
     target.hasPart('bonus') ? undefined : `the target has no bonus part (nothing under ${target.layout.parts.bonus.roots.join(', ')}/)`,
+  readiness: ({ target, runner, config }) =>
+    k3dReadiness({
+      runner,
+      target,
+      part: 'bonus',
+      plan: bootPlan(target, 'bonus', config.bonusSetup, partPlan(target, 'p3', config.p3Setup)),
+    }),
   driver: ({ target, runner, log, config }) =>
     new K3dArgoCd({ part: 'bonus', target, runner, log, override: config.bonusSetup, before: partPlan(target, 'p3', config.p3Setup) }),
 });
@@ -25,7 +33,7 @@ let found: { project: GitLabProject; file: string; text: string; tag: string } |
 
 async function signedIn(ctx: CheckContext<K3dArgoCd>): Promise<GitLab> {
   if (!gitlab) {
-    gitlab = new GitLab(ctx.driver, ctx.session.always);
+    gitlab = new GitLab(ctx.driver, ctx.session.always, ctx.runner);
     const password = await gitlab.rootPassword();
     if (!password)
       throw new CheckFailure(
@@ -56,12 +64,12 @@ describe('Bonus — GitLab (live)', () => {
       { timeoutMs: Math.max(ctx.config.assertTimeout, 900) * 1000 },
     );
     const page = await poll('the GitLab sign-in page', async () => {
-      const lab = new GitLab(driver, ctx.session.always);
+      const lab = new GitLab(driver, ctx.session.always, ctx.runner);
       const status = await lab.signInPage();
       return status === 200 ? succeeded('sign-in page answers 200') : pending(`the sign-in page to answer 200 (HTTP ${status})`);
     });
     await signedIn(ctx);
-    return `${workloads.message}; ${page.message}; root signed in`;
+    return `${workloads.message}; ${page.message}; root signs in (GitLab accepted the initial root password; a personal access token was created for the checks)`;
   });
 
   check('BL-REPO', ['BL-GITLAB'], async (ctx) => {

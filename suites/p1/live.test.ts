@@ -3,6 +3,7 @@
 import { describe } from 'vitest';
 import { callerLocation, CommandError } from '../../helpers/cluster/command-runner.ts';
 import { succeeded, pending, failed } from '../../helpers/cluster/expectation.ts';
+import { vagrantReadiness } from '../../helpers/cluster/host-readiness.ts';
 import { CheckFailure, liveSuite } from '../../helpers/cluster/live-check.ts';
 import { nodesMatch } from '../../helpers/cluster/node-checks.ts';
 import { SERVER_IP, VagrantCluster, WORKER_IP } from '../../helpers/cluster/parts/vagrant-cluster.ts';
@@ -10,6 +11,7 @@ import { SERVER_IP, VagrantCluster, WORKER_IP } from '../../helpers/cluster/part
 const { check } = liveSuite<VagrantCluster>({
   part: 'p1',
   bootOwner: 'P1L-UP',
+  readiness: ({ runner }) => vagrantReadiness({ runner }),
   driver: ({ target, runner, log }) => new VagrantCluster({ part: 'p1', target, runner, log }),
 });
 

@@ -2,7 +2,9 @@
 // 192.168.56.110 with the Host header set.
 import { describe } from 'vitest';
 import { failed, pending, succeeded, type Verdict } from '../../helpers/cluster/expectation.ts';
-import { excerpt, normalizeBody, podsNamedIn, probe, randomHost, type HttpAnswer } from '../../helpers/cluster/http-probe.ts';
+import { identifyApp, sameAppAs, stripEchoedRequest, type AppIdentity, type OwnedLike } from '../../helpers/cluster/app-identity.ts';
+import { excerpt, podsNamedIn, probe, randomHost, type HttpAnswer } from '../../helpers/cluster/http-probe.ts';
+import { vagrantReadiness } from '../../helpers/cluster/host-readiness.ts';
 import { CheckFailure, CheckSkip, liveSuite } from '../../helpers/cluster/live-check.ts';
 import { nodesMatch } from '../../helpers/cluster/node-checks.ts';
 import { SERVER_IP, VagrantCluster } from '../../helpers/cluster/parts/vagrant-cluster.ts';
@@ -19,15 +21,19 @@ import {
 const { check } = liveSuite<VagrantCluster>({
   part: 'p2',
   bootOwner: 'P2L-UP',
+  readiness: ({ runner }) => vagrantReadiness({ runner }),
   driver: ({ target, runner, log }) => new VagrantCluster({ part: 'p2', target, runner, log }),
 });
 
 const BASE = `http://${SERVER_IP}/`;
-/** Bodies seen by the route checks, compared by the next ones. */
-const bodies: Record<string, string> = {};
+/** Which app answered each route so far, compared by the next route checks. */
+const answered: Array<{ route: string; app: AppIdentity }> = [];
 
-async function podNames(driver: VagrantCluster): Promise<string[]> {
-  return (await (await driver.kube()).pods()).map((p) => p.metadata?.name ?? '').filter(Boolean);
+/** The app behind an answer: the pod its body names, mapped to its Deployment through the API (app-identity.ts). */
+async function whoAnswered(driver: VagrantCluster, answer: HttpAnswer): Promise<AppIdentity> {
+  const kube = await driver.kube();
+  const [pods, replicaSets] = await Promise.all([kube.pods(), kube.replicaSets()]);
+  return identifyApp(answer.body, { pods: pods as OwnedLike[], replicaSets, sentHost: answer.host });
 }
 
 async function app2(driver: VagrantCluster): Promise<WorkloadLike> {
@@ -80,45 +86,40 @@ describe('Part 2 — three apps behind one Ingress (live)', () => {
     return `${all.message}; ${replicas.message}`;
   });
 
-  check('P2L-ROUTE-APP1', ['P2L-UP'], async ({ poll }) => {
+  check('P2L-ROUTE-APP1', ['P2L-UP'], async ({ driver, poll }) => {
     const seen: { answer?: HttpAnswer } = {};
     const result = await poll('Host: app1.com to answer 200', routeAnswers('app1.com', seen));
-    bodies.app1 = seen.answer!.body;
-    if (!bodies.app1.trim()) throw new CheckFailure('Host: app1.com answers 200 with an empty body', 'serve a page that identifies app1');
-    return result.message;
+    if (!seen.answer!.body.trim())
+      throw new CheckFailure('Host: app1.com answers 200 with an empty body', 'serve a page that identifies app1');
+    const app = await whoAnswered(driver, seen.answer!);
+    answered.push({ route: 'Host: app1.com', app });
+    return `${result.message}; answered by ${app.label}`;
   });
 
   check('P2L-ROUTE-APP2', ['P2L-ROUTE-APP1'], async ({ driver, poll }) => {
     const seen: { answer?: HttpAnswer } = {};
     const result = await poll('Host: app2.com to answer 200', routeAnswers('app2.com', seen));
-    bodies.app2 = seen.answer!.body;
-    const pods = await podNames(driver);
-    if (normalizeBody(bodies.app2, pods) === normalizeBody(bodies.app1 ?? '', pods))
-      throw new CheckFailure(
-        `Host: app2.com answers the same page as app1.com (${excerpt(bodies.app2)})`,
-        'route app2.com to its own Service and Deployment',
-      );
-    return result.message;
+    const app = await whoAnswered(driver, seen.answer!);
+    const same = sameAppAs('Host: app2.com', app, answered);
+    if (same) throw new CheckFailure(same, 'route app2.com to its own Service and Deployment');
+    answered.push({ route: 'Host: app2.com', app });
+    return `${result.message}; answered by ${app.label}`;
   });
 
   check('P2L-ROUTE-DEFAULT', ['P2L-ROUTE-APP2'], async ({ driver, poll }) => {
-    const pods = await podNames(driver);
     const answers: string[] = [];
     for (const host of [undefined, randomHost()]) {
+      const route = host ? `Host: ${host}` : 'a request with no Host override';
       const seen: { answer?: HttpAnswer } = {};
       const result = await poll(`${host ? `Host: ${host}` : 'no Host override'} to answer 200`, routeAnswers(host, seen));
-      const body = normalizeBody(seen.answer!.body, pods);
-      if (body === normalizeBody(bodies.app1 ?? '', pods))
+      const app = await whoAnswered(driver, seen.answer!);
+      const same = sameAppAs(route, app, answered);
+      if (same)
         throw new CheckFailure(
-          `${host ? `Host: ${host}` : 'a request with no Host override'} reaches app1 (${excerpt(seen.answer!.body)})`,
-          'send every other host to a third app (spec.defaultBackend or a rule without host)',
+          same,
+          'send every other host to a third app (a rule without host, or spec.defaultBackend of an Ingress without rules)',
         );
-      if (body === normalizeBody(bodies.app2 ?? '', pods))
-        throw new CheckFailure(
-          `${host ? `Host: ${host}` : 'a request with no Host override'} reaches app2 (${excerpt(seen.answer!.body)})`,
-          'send every other host to a third app (spec.defaultBackend or a rule without host)',
-        );
-      answers.push(result.message);
+      answers.push(`${result.message}; answered by ${app.label}`);
     }
     return answers.join('; ');
   });
@@ -133,7 +134,7 @@ describe('Part 2 — three apps behind one Ingress (live)', () => {
     let anyNamed = false;
     for (let i = 0; i < 15; i++) {
       const answer = await probe(BASE, { host: 'app2.com' });
-      const named = podsNamedIn(answer.body, names);
+      const named = podsNamedIn(stripEchoedRequest(answer.body), names);
       if (named.length) anyNamed = true;
       for (const name of named) answered.add(name);
       if (answered.size > 1) break;

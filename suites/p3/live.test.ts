@@ -4,18 +4,27 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe } from 'vitest';
-import { applicationSyncedHealthy, pickApplication, shortSha } from '../../helpers/cluster/argocd-checks.ts';
+import {
+  applicationSyncedHealthy,
+  argocdServerAnswers,
+  pickApplication,
+  selfHealEnabled,
+  shortSha,
+} from '../../helpers/cluster/argocd-checks.ts';
 import { failed, pending, succeeded } from '../../helpers/cluster/expectation.ts';
 import { answeredVersion, excerpt } from '../../helpers/cluster/http-probe.ts';
-import { CheckFailure, liveSuite, type CheckContext } from '../../helpers/cluster/live-check.ts';
+import { CheckFailure, CheckSkip, liveSuite, type CheckContext } from '../../helpers/cluster/live-check.ts';
 import { allNodesReady } from '../../helpers/cluster/node-checks.ts';
-import { GitOpsLoop, pushRoundToOrigin } from '../../helpers/cluster/parts/gitops-loop.ts';
-import { K3dArgoCd } from '../../helpers/cluster/parts/k3d-argocd.ts';
+import { declaredDeployment, GitOpsLoop, GitServerUnreachable, pushRoundToOrigin } from '../../helpers/cluster/parts/gitops-loop.ts';
+import { selfHealRound } from '../../helpers/cluster/self-heal.ts';
+import { bootPlan, K3dArgoCd } from '../../helpers/cluster/parts/k3d-argocd.ts';
+import { k3dReadiness } from '../../helpers/cluster/host-readiness.ts';
 import { workloadsAvailable } from '../../helpers/cluster/workload-checks.ts';
 
 const { check } = liveSuite<K3dArgoCd>({
   part: 'p3',
   bootOwner: 'P3L-CLUSTER',
+  readiness: ({ target, runner, config }) => k3dReadiness({ runner, target, part: 'p3', plan: bootPlan(target, 'p3', config.p3Setup) }),
   driver: ({ target, runner, log, config }) => new K3dArgoCd({ part: 'p3', target, runner, log, override: config.p3Setup }),
 });
 
@@ -57,11 +66,7 @@ describe('Part 3 — K3d and Argo CD (live)', () => {
         'the admin password cannot be read: secret argocd/argocd-initial-admin-secret has no "password"',
         'keep the initial admin secret until the evaluation (or document the password you set)',
       );
-    const version = await poll('the Argo CD API server answers', async () => {
-      const raw = await driver.kubectl(['get', '--raw', '/api/v1/namespaces/argocd/services/https:argocd-server:443/proxy/api/version']);
-      const parsed = JSON.parse(raw) as { Version?: string };
-      return parsed.Version ? succeeded(`API server ${parsed.Version}`) : pending(`the API server to report its version (${excerpt(raw)})`);
-    });
+    const version = await poll('the Argo CD API server answers', () => argocdServerAnswers((args) => driver.kubectl(args)));
     return `${workloads.message}; admin password readable; ${version.message}`;
   });
 
@@ -90,6 +95,54 @@ describe('Part 3 — K3d and Argo CD (live)', () => {
   });
 
   check('P3L-V1-TO-V2', ['P3L-V1'], async (ctx) => {
+    try {
+      return await v1ToV2(ctx);
+    } catch (error) {
+      // A failed round must not leave the Application on the suite's repository (P3L-SELF-HEAL runs next).
+      await loop?.restore().catch(() => {});
+      if (!(error instanceof GitServerUnreachable)) throw error;
+      if (ctx.config.live)
+        throw new CheckFailure(error.message, 'let the Docker network reach the port (the message says how), or set IOT_P3_PUSH=1');
+      throw new CheckSkip(`skipped: ${error.message}`);
+    }
+  });
+
+  check('P3L-ROLLBACK', ['P3L-V1-TO-V2'], async (ctx) => {
+    const gitops = await startLoop(ctx);
+    try {
+      const sha = await gitops.revert();
+      const pushed = Date.now();
+      await gitops.refresh();
+      await ctx.poll(`the app answering v1 again at ${shortSha(sha)}`, gitops.answers(sha, 'v1'), { phase: 'revertToV1' });
+      ctx.timings.revertToV1 = Date.now() - pushed;
+      return `revert ${shortSha(sha)}: v1 answered ${Math.round(ctx.timings.revertToV1 / 1000)} s after the push, Application synced to ${shortSha(sha)}`;
+    } finally {
+      await gitops.restore();
+    }
+  });
+
+  check('P3L-SELF-HEAL', ['P3L-SYNCED'], async ({ driver, poll, session, target }) => {
+    await loop?.restore();
+    const app = pickApplication(await driver.kube.applications());
+    const resource = app?.status?.resources?.find((r) => r.kind === 'Deployment' && r.namespace === 'dev');
+    if (!app || !resource?.name)
+      throw new CheckFailure('the Application manages no Deployment in dev', 'deploy the app as a Deployment in namespace dev');
+    return selfHealRound({
+      kube: driver.kube,
+      namespace: 'dev',
+      name: resource.name,
+      always: session.always,
+      kubectlArgs: driver.kubectlArgs,
+      poll,
+      fallback: declaredDeployment(target, driver.part, resource.name),
+      selfHeal: selfHealEnabled(app),
+    });
+  });
+});
+
+/** P3L-V1-TO-V2's rounds: optionally through the real repository, then through the suite's git server. */
+async function v1ToV2(ctx: CheckContext<K3dArgoCd>): Promise<string> {
+  {
     const { config, timings, poll, log } = ctx;
     const notes: string[] = [];
     if (config.p3Push) {
@@ -129,38 +182,5 @@ describe('Part 3 — K3d and Argo CD (live)', () => {
       notes.push(`without refresh, Argo CD's polling picked ${shortSha(polled)} up in ${Math.round(timings.commitToV2Poll / 1000)} s`);
     }
     return notes.join('; ');
-  });
-
-  check('P3L-ROLLBACK', ['P3L-V1-TO-V2'], async (ctx) => {
-    const gitops = await startLoop(ctx);
-    const sha = await gitops.revert();
-    const pushed = Date.now();
-    await gitops.refresh();
-    await ctx.poll(`the app answering v1 again at ${shortSha(sha)}`, gitops.answers(sha, 'v1'), { phase: 'revertToV1' });
-    ctx.timings.revertToV1 = Date.now() - pushed;
-    return `revert ${shortSha(sha)}: v1 answered ${Math.round(ctx.timings.revertToV1 / 1000)} s after the push, Application synced to ${shortSha(sha)}`;
-  });
-
-  check('P3L-SELF-HEAL', ['P3L-SYNCED'], async ({ driver, poll, session }) => {
-    const app = pickApplication(await driver.kube.applications());
-    const resource = app?.status?.resources?.find((r) => r.kind === 'Deployment' && r.namespace === 'dev');
-    if (!app || !resource?.name)
-      throw new CheckFailure('the Application manages no Deployment in dev', 'deploy the app as a Deployment in namespace dev');
-    const name = resource.name;
-    const current = (await driver.kube.deployments('dev')).find((d) => d.metadata?.name === name);
-    const want = current?.spec?.replicas ?? 1;
-    const drift = want + 2;
-    session.always.push(`scale dev/${name} back to ${want}`, () => driver.kube.patchDeployment('dev', name, { spec: { replicas: want } }));
-    await driver.kube.patchDeployment('dev', name, { spec: { replicas: drift } });
-    const changed = Date.now();
-    const result = await poll(`Argo CD to revert dev/${name} from ${drift} to ${want} replicas`, async () => {
-      const now = (await driver.kube.deployments('dev')).find((d) => d.metadata?.name === name);
-      const replicas = now?.spec?.replicas ?? 1;
-      if (replicas === want) return succeeded(`dev/${name} scaled to ${drift} by hand was set back to ${want} replicas by Argo CD`);
-      return pending(
-        `dev/${name} back to ${want} replicas (it has ${replicas}${app.spec?.syncPolicy?.automated?.selfHeal ? '' : '; the Application does not set syncPolicy.automated.selfHeal'})`,
-      );
-    });
-    return `${result.message} after ${Math.round((Date.now() - changed) / 1000)} s`;
-  });
-});
+  }
+}

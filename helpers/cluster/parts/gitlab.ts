@@ -1,10 +1,16 @@
-// The bonus's local GitLab, reached through a kubectl port-forward to its web service: root signs in with the
-// password grant, projects and files are read and changed through the REST API (v4).
+// The bonus's local GitLab, reached through a kubectl port-forward to its web service. The suite does not sign in
+// with the OAuth password grant, which GitLab removes (self-managed: 19.0; docs/upstream-behaviour.md): it
+// creates a personal access token for root with `gitlab-rails runner` in the pod that has GitLab's Rails (the
+// Helm chart's toolbox, or an omnibus gitlab/gitlab-ce container), checking on the way that the initial root
+// password signs root in, uses it as PRIVATE-TOKEN for the REST API (v4), and revokes it at teardown.
+import { randomBytes } from 'node:crypto';
 import { request } from 'undici';
-import type { CleanupStack } from '../teardown.ts';
+import type { CommandRunner } from '../command-runner.ts';
+import type { PodLike } from '../evidence.ts';
+import type { KubeAccess } from '../kube-access.ts';
+import type { CleanupStack, DetachedStep } from '../teardown.ts';
 import { startPortForward, type PortForward } from '../port-forward.ts';
 import type { ServiceLike } from '../workload-checks.ts';
-import type { K3dArgoCd } from './k3d-argocd.ts';
 
 export const GITLAB_NAMESPACE = 'gitlab';
 const WEB_PORTS = [8181, 8080, 80, 443];
@@ -37,18 +43,72 @@ export interface GitLabProject {
   http_url_to_repo?: string;
 }
 
+/** What GitLab needs of the booted part (K3dArgoCd is one). */
+export interface GitLabCluster {
+  readonly kube: KubeAccess;
+  readonly kubectlArgs: string[];
+}
+
+interface PodWithImages extends PodLike {
+  spec?: { containers?: Array<{ name?: string; image?: string }> };
+}
+
+/** A pod and container where `gitlab-rails` runs: the chart's toolbox (label app=toolbox), else an omnibus container. */
+export function railsPod(pods: PodWithImages[]): { pod: string; container: string } | undefined {
+  const running = pods.filter((p) => p.status?.phase === 'Running' && p.metadata?.name);
+  const toolbox = running.find((p) => p.metadata?.labels?.app === 'toolbox');
+  if (toolbox) {
+    const container = toolbox.spec?.containers?.find((c) => c.name === 'toolbox') ?? toolbox.spec?.containers?.[0];
+    return { pod: toolbox.metadata!.name!, container: container?.name ?? 'toolbox' };
+  }
+  for (const pod of running) {
+    const omnibus = pod.spec?.containers?.find((c) => /(^|\/)gitlab\/gitlab-(ce|ee)([:@]|$)/.test(c.image ?? ''));
+    if (omnibus) return { pod: pod.metadata!.name!, container: omnibus.name ?? '' };
+  }
+  return undefined;
+}
+
+/** GitLab's documented way to create a token (see the file head); the password comes on stdin, never in argv. */
+export function createTokenRuby(token: string): string {
+  return [
+    'password = STDIN.read.to_s.strip',
+    "user = User.find_by_username('root')",
+    "abort('GitLab has no user root') unless user",
+    "abort('the initial root password does not sign root in (valid_password? is false)') unless user.valid_password?(password)",
+    "token = user.personal_access_tokens.create(scopes: ['api'], name: 'iot-conformance-suite', expires_at: 1.day.from_now)",
+    `token.set_token('${token}')`,
+    'token.save!',
+    "puts 'iot-suite: token ready'",
+  ].join('\n');
+}
+
+export const revokeTokenRuby = (token: string): string => `PersonalAccessToken.find_by_token('${token}')&.revoke!`;
+
 export class GitLab {
-  private readonly driver: K3dArgoCd;
+  private readonly driver: GitLabCluster;
   private readonly always: CleanupStack;
+  private readonly runner: CommandRunner;
+  private readonly env?: Record<string, string | undefined>;
   private forward?: PortForward;
   private token?: string;
+  /** Where the API is when a test gives one; a port-forward to the web Service otherwise. */
+  private readonly fixedUrl?: string;
 
-  constructor(driver: K3dArgoCd, always: CleanupStack) {
+  constructor(
+    driver: GitLabCluster,
+    always: CleanupStack,
+    runner: CommandRunner,
+    options: { env?: Record<string, string | undefined>; baseUrl?: string } = {},
+  ) {
     this.driver = driver;
     this.always = always;
+    this.runner = runner;
+    this.env = options.env;
+    this.fixedUrl = options.baseUrl;
   }
 
   async baseUrl(): Promise<string> {
+    if (this.fixedUrl) return this.fixedUrl;
     if (!this.forward?.alive()) {
       const web = gitlabWebService(await this.driver.kube.services(GITLAB_NAMESPACE));
       if (!web) throw new Error(`no Service in namespace ${GITLAB_NAMESPACE} serves GitLab's web port (${WEB_PORTS.join(', ')})`);
@@ -59,7 +119,7 @@ export class GitLab {
         remotePort: web.port,
       });
       const forward = this.forward;
-      this.always.push('stop the GitLab port-forward', () => forward.stop());
+      this.always.push('stop the GitLab port-forward', () => forward.stop(), forward.pid ? { kind: 'kill', pid: forward.pid } : undefined);
     }
     return this.forward.url.replace(/\/$/, '');
   }
@@ -81,27 +141,68 @@ export class GitLab {
     return response.statusCode;
   }
 
-  /** OAuth password grant as root; returns the access token. */
+  private railsArgs(where: { pod: string; container: string }, ruby: string): string[] {
+    return [
+      ...this.driver.kubectlArgs,
+      '-n',
+      GITLAB_NAMESPACE,
+      'exec',
+      '-i',
+      where.pod,
+      ...(where.container ? ['-c', where.container] : []),
+      '--',
+      'gitlab-rails',
+      'runner',
+      '-e',
+      'production',
+      ruby,
+    ];
+  }
+
+  /**
+   * Root signs in: the initial root password is checked by GitLab itself (Devise's valid_password?) and a
+   * personal access token is created for root, revoked at teardown. Returns the token.
+   */
   async signIn(password: string): Promise<string> {
-    const response = await request(`${await this.baseUrl()}/oauth/token`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ grant_type: 'password', username: 'root', password }).toString(),
-      headersTimeout: 30_000,
-      bodyTimeout: 30_000,
+    const where = railsPod((await this.driver.kube.pods(GITLAB_NAMESPACE)) as PodWithImages[]);
+    if (!where)
+      throw new Error(
+        `no pod in namespace ${GITLAB_NAMESPACE} can run gitlab-rails (neither the Helm chart's toolbox, label app=toolbox, nor a gitlab/gitlab-ce or gitlab-ee container)`,
+      );
+    // 20 characters, as GitLab's documentation asks of a token set this way.
+    const token = `iot${randomBytes(16)
+      .toString('base64url')
+      .replace(/[^A-Za-z0-9]/g, '')
+      .slice(0, 17)
+      .padEnd(17, '0')}`;
+    const revoke: DetachedStep = { kind: 'run', cmd: 'kubectl', args: this.railsArgs(where, revokeTokenRuby(token)), timeoutMs: 300_000 };
+    this.always.push(
+      'revoke the GitLab token of the suite',
+      async () => {
+        const result = await this.runner.run('kubectl', revoke.args, { env: this.env, timeoutMs: 300_000 });
+        if (result.exitCode !== 0) throw new Error(`revoking it failed: ${(result.stderr || result.stdout).trim().split('\n').at(-1)}`);
+      },
+      revoke,
+    );
+    // Rails boots in the runner: a minute is common.
+    const result = await this.runner.run('kubectl', this.railsArgs(where, createTokenRuby(token)), {
+      env: this.env,
+      input: `${password}\n`,
+      timeoutMs: 600_000,
     });
-    const body = (await response.body.json().catch(() => ({}))) as { access_token?: string; error_description?: string; error?: string };
-    if (response.statusCode !== 200 || !body.access_token)
-      throw new Error(`root cannot sign in (HTTP ${response.statusCode}: ${body.error_description ?? body.error ?? 'no token'})`);
-    this.token = body.access_token;
-    return body.access_token;
+    if (result.exitCode !== 0 || !result.stdout.includes('iot-suite: token ready'))
+      throw new Error(
+        `root cannot sign in: gitlab-rails runner in ${where.pod} says: ${(result.stderr || result.stdout).trim().split('\n').at(-1) || `exit ${result.exitCode}`}`,
+      );
+    this.token = token;
+    return token;
   }
 
   async api<T>(path: string, options: { method?: 'GET' | 'PUT' | 'POST'; body?: object } = {}): Promise<T> {
     if (!this.token) throw new Error('not signed in to GitLab');
     const response = await request(`${await this.baseUrl()}/api/v4${path}`, {
       method: options.method ?? 'GET',
-      headers: { authorization: `Bearer ${this.token}`, ...(options.body ? { 'content-type': 'application/json' } : {}) },
+      headers: { 'private-token': this.token, ...(options.body ? { 'content-type': 'application/json' } : {}) },
       body: options.body ? JSON.stringify(options.body) : undefined,
       headersTimeout: 30_000,
       bodyTimeout: 30_000,

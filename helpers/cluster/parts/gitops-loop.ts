@@ -19,11 +19,13 @@ import {
 import type { BootLog } from '../boot.ts';
 import type { CommandRunner } from '../command-runner.ts';
 import { allOf, failed, pending, succeeded, type Expectation, type PollResult } from '../expectation.ts';
-import { listenAddressFor, startGitServer, type GitServer } from '../git-server.ts';
+import type { EvidenceSource } from '../evidence.ts';
+import { formatRequests, listenAddressFor, startGitServer, type GitServer } from '../git-server.ts';
 import { cloneShallow, GitWorkspace, retag } from '../git-workspace.ts';
-import { answeredVersion, excerpt } from '../http-probe.ts';
-import type { CleanupStack } from '../teardown.ts';
-import type { K3dArgoCd } from './k3d-argocd.ts';
+import { answeredVersion, excerpt, type HttpAnswer } from '../http-probe.ts';
+import type { JsonPatchOp, KubeAccess } from '../kube-access.ts';
+import type { DeploymentLike } from '../self-heal.ts';
+import type { CleanupStack, DetachedStep } from '../teardown.ts';
 
 interface ManifestDoc {
   kind?: string;
@@ -56,6 +58,23 @@ export function appManifestsFromTarget(target: Target, part: SubjectPart): { fol
     if (kept.length) files[posix.basename(file.path)] = kept.map((obj) => stringify(obj)).join('---\n');
   }
   return { folder, files };
+}
+
+/** The Deployment of that name among the target's app manifests, as git would declare it (P3L-SELF-HEAL's fallback). */
+export function declaredDeployment(
+  target: Target,
+  part: SubjectPart,
+  name: string,
+): { manifest: DeploymentLike; from: string } | undefined {
+  const seed = appManifestsFromTarget(target, part);
+  for (const [file, text] of Object.entries(seed?.files ?? {})) {
+    for (const doc of parseAllDocuments(text)) {
+      const object = doc.toJS() as (DeploymentLike & { kind?: string }) | null;
+      if (object?.kind === 'Deployment' && object.metadata?.name === name)
+        return { manifest: object, from: `${seed!.folder}/${file} of the target` };
+    }
+  }
+  return undefined;
 }
 
 async function readTree(dir: string): Promise<Record<string, string>> {
@@ -138,14 +157,47 @@ export async function pushRoundToOrigin(
 
 export type Poll = (description: string, expectation: Expectation, options?: { timeoutMs?: number; phase?: string }) => Promise<PollResult>;
 
+/** What the loop needs of the booted part (K3dArgoCd is one; self-tests give a fake). */
+export interface GitOpsCluster {
+  readonly part: SubjectPart;
+  readonly cluster?: string;
+  readonly kube: KubeAccess;
+  readonly kubectlArgs: string[];
+  appRoute: string;
+  appAnswer(namespace?: string, path?: string): Promise<HttpAnswer>;
+  /** Evidence written when a check fails (the git server's request log). */
+  addEvidence?(source: EvidenceSource): void;
+}
+
 export interface GitOpsLoopOptions {
-  driver: K3dArgoCd;
+  driver: GitOpsCluster;
   target: Target;
   runner: CommandRunner;
   log: BootLog;
   always: CleanupStack;
   env?: Record<string, string | undefined>;
 }
+
+/** The cluster cannot reach the suite's git server: the host's doing (a firewall), not the student's. */
+export class GitServerUnreachable extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'GitServerUnreachable';
+  }
+}
+
+/** A detached-teardown step: the same JSON patch with kubectl (teardown-handover.ts). */
+function kubectlJsonPatch(kubectlArgs: string[], namespace: string, resource: string, name: string, ops: JsonPatchOp[]): DetachedStep {
+  return {
+    kind: 'run',
+    cmd: 'kubectl',
+    args: [...kubectlArgs, '-n', namespace, 'patch', resource, name, '--type', 'json', '-p', JSON.stringify(ops)],
+    timeoutMs: 60_000,
+  };
+}
+
+/** git's own words when it cannot reach a server ("fatal: unable to access '…': Failed to connect …"). */
+const GIT_UNREACHABLE = /unable to access|could not resolve host|failed to connect|connection (refused|timed out)|timed out/i;
 
 export class GitOpsLoop {
   readonly app: ApplicationLike;
@@ -157,10 +209,22 @@ export class GitOpsLoop {
   private readonly options: GitOpsLoopOptions;
   private readonly server: GitServer;
   private readonly workspace: GitWorkspace;
+  private readonly original: ApplicationSource;
+  /** What to undo of the AppProject once the rounds are over (nothing when it already allowed the URL). */
+  private projectRestore?: { namespace: string; name: string; ops: JsonPatchOp[] };
+  private restored = false;
 
-  private constructor(options: GitOpsLoopOptions, app: ApplicationLike, server: GitServer, workspace: GitWorkspace, seededFrom: string) {
+  private constructor(
+    options: GitOpsLoopOptions,
+    app: ApplicationLike,
+    original: ApplicationSource,
+    server: GitServer,
+    workspace: GitWorkspace,
+    seededFrom: string,
+  ) {
     this.options = options;
     this.app = app;
+    this.original = original;
     this.namespace = app.metadata?.namespace ?? 'argocd';
     this.name = app.metadata?.name ?? '';
     this.server = server;
@@ -172,17 +236,20 @@ export class GitOpsLoop {
     return this.server.url(this.workspace.repo);
   }
 
-  /** Serves the seed at v1, points the Application at it and waits until the app answers v1 at that commit. */
+  /**
+   * Serves the seed at v1, checks that the cluster reaches the server, allows it in the Application's
+   * AppProject, points the Application at it and waits until the app answers v1 at that commit.
+   */
   static async start(options: GitOpsLoopOptions, poll: Poll): Promise<GitOpsLoop> {
     const { driver, log, always } = options;
     const app = pickApplication(await driver.kube.applications());
     if (!app) throw new Error('no Argo CD Application deploys to namespace dev');
     const source = singleSource(app);
     if (!source.ok) throw new Error(source.message);
-    const original: ApplicationSource = { ...source.source };
+    const original: ApplicationSource = structuredClone(source.source);
 
     const tmp = await mkdtemp(join(tmpdir(), 'iot-gitops-'));
-    always.push('remove the git server folder', () => rm(tmp, { recursive: true, force: true }));
+    always.push('remove the git server folder', () => rm(tmp, { recursive: true, force: true }), { kind: 'remove', path: tmp });
     let seed = appManifestsFromTarget(options.target, driver.part);
     let seededFrom = seed ? `${seed.folder}/ of the target` : '';
     if (!seed) {
@@ -205,13 +272,10 @@ export class GitOpsLoop {
           { env: options.env, timeoutMs: 30_000 },
         )
       ).stdout.trim() || undefined;
-    const server = await startGitServer({
-      root: join(tmp, 'srv'),
-      listen: listenAddressFor(gateway),
-      publicHost: 'host.k3d.internal',
-      env: options.env,
-    });
+    const listen = listenAddressFor(gateway);
+    const server = await startGitServer({ root: join(tmp, 'srv'), listen, publicHost: 'host.k3d.internal', env: options.env });
     always.push('stop the suite git server', () => server.close());
+    driver.addEvidence?.({ file: 'git-server-requests.txt', collect: async () => formatRequests(server.requests) });
     const workspace = await GitWorkspace.create({
       runner: options.runner,
       serverRoot: join(tmp, 'srv'),
@@ -223,22 +287,122 @@ export class GitOpsLoop {
     for (const [path, text] of Object.entries(seed.files)) atV1[path] = retag(text, 'v2', 'v1').text;
     await workspace.writeFiles(atV1);
 
-    const loop = new GitOpsLoop(options, app, server, workspace, seededFrom);
+    const loop = new GitOpsLoop(options, app, original, server, workspace, seededFrom);
     const v1 = await loop.commitAndPush('iot suite: app manifests at v1');
+    await loop.checkReachable(gateway, listen);
     log.note(
       `git server ${loop.repoUrl} serves ${seededFrom} at ${shortSha(v1)}; repointing ${appName(app)} (was ${original.repoURL} ${original.path ?? ''} @ ${original.targetRevision ?? 'HEAD'})`,
     );
 
-    always.push(`restore ${appName(app)} to ${original.repoURL}`, async () => {
-      await driver.kube.patchApplication(loop.namespace, loop.name, { spec: { source: original } });
-      await loop.refresh().catch(() => {});
-    });
-    await driver.kube.patchApplication(loop.namespace, loop.name, {
-      spec: { source: { repoURL: loop.repoUrl, path: '.', targetRevision: workspace.branch } },
-    });
-    await loop.refresh();
-    await poll(`${appName(app)} synced to the suite's repository at v1 (${shortSha(v1)})`, loop.answers(v1, 'v1'), { phase: 'seed' });
+    // Exact: the source as it was, field for field (an Application without targetRevision gets none back).
+    const restoreSource: JsonPatchOp[] = [{ op: 'replace', path: '/spec/source', value: original }];
+    always.push(
+      `restore ${appName(app)} to ${original.repoURL}`,
+      () => loop.restore(),
+      kubectlJsonPatch(driver.kubectlArgs, loop.namespace, 'applications.argoproj.io', loop.name, restoreSource),
+    );
+    try {
+      await loop.allowInProject();
+      await driver.kube.patchApplication(loop.namespace, loop.name, {
+        spec: { source: { repoURL: loop.repoUrl, path: '.', targetRevision: workspace.branch } },
+      });
+      await loop.refresh();
+      await poll(`${appName(app)} synced to the suite's repository at v1 (${shortSha(v1)})`, loop.answers(v1, 'v1'), { phase: 'seed' });
+    } catch (error) {
+      // The caller never gets this loop: put the Application back now, not at teardown.
+      await loop.restore().catch(() => {});
+      throw error;
+    }
     return loop;
+  }
+
+  /**
+   * Asks from inside the cluster, the way Argo CD will: `git ls-remote` in the argocd-repo-server pod. When git
+   * there cannot reach the server, the round would only time out and blame the Application.
+   */
+  private async checkReachable(gateway: string | undefined, listen: string): Promise<void> {
+    const { driver, runner, env, log } = this.options;
+    const pods = await driver.kube.pods('argocd', 'app.kubernetes.io/name=argocd-repo-server');
+    const pod = pods.find((p) => p.status?.phase === 'Running')?.metadata?.name;
+    if (!pod) {
+      log.note('no running argocd-repo-server pod to test the git server from; repointing without the test');
+      return;
+    }
+    const result = await runner.run(
+      'kubectl',
+      [...driver.kubectlArgs, '-n', 'argocd', 'exec', pod, '--', 'git', 'ls-remote', this.repoUrl],
+      {
+        env,
+        timeoutMs: 90_000,
+      },
+    );
+    if (result.exitCode === 0) {
+      log.note(`argocd-repo-server (${pod}) reaches ${this.repoUrl}`);
+      return;
+    }
+    const said = (result.stderr || result.stdout).trim();
+    if (!GIT_UNREACHABLE.test(said)) {
+      log.note(
+        `could not test the git server from ${pod} (${said.split('\n')[0] || `exit ${result.exitCode}`}); repointing without the test`,
+      );
+      return;
+    }
+    throw new GitServerUnreachable(
+      `the cluster cannot reach the suite's git server: \`git ls-remote ${this.repoUrl}\` in argocd-repo-server (${pod}) says: ${said.split('\n').at(-1)}. ` +
+        `The server listens on ${listen}:${this.server.port}${gateway ? ` (the gateway of Docker network k3d-${driver.cluster} is ${gateway})` : ''}; ` +
+        `a host firewall probably drops what the Docker network sends to that port: allow it (for example \`sudo ufw allow in on <the k3d bridge> to any port ${this.server.port} proto tcp\`, or \`sudo iptables -I INPUT -i br-+ -p tcp --dport ${this.server.port} -j ACCEPT\`), or run with IOT_P3_PUSH=1 to test through the Application's own repository`,
+    );
+  }
+
+  /** Lets the Application's AppProject deploy from the suite's repository for the rounds (undone by restore). */
+  private async allowInProject(): Promise<void> {
+    const { driver, always } = this.options;
+    const name = (this.app.spec as { project?: string } | undefined)?.project || 'default';
+    const project = await driver.kube.appProject(this.namespace, name);
+    if (!project) return;
+    const repos = project.spec?.sourceRepos;
+    if (repos?.includes('*') || repos?.includes(this.repoUrl)) return;
+    const restore: JsonPatchOp[] =
+      repos === undefined ? [{ op: 'remove', path: '/spec/sourceRepos' }] : [{ op: 'replace', path: '/spec/sourceRepos', value: repos }];
+    this.projectRestore = { namespace: this.namespace, name, ops: restore };
+    always.push(
+      `restore AppProject ${this.namespace}/${name} sourceRepos`,
+      () => this.restoreProject(),
+      kubectlJsonPatch(driver.kubectlArgs, this.namespace, 'appprojects.argoproj.io', name, restore),
+    );
+    await driver.kube.jsonPatchAppProject(this.namespace, name, [
+      repos === undefined
+        ? { op: 'add', path: '/spec/sourceRepos', value: [this.repoUrl] }
+        : { op: 'add', path: '/spec/sourceRepos/-', value: this.repoUrl },
+    ]);
+    this.options.log.note(`AppProject ${this.namespace}/${name} allows ${this.repoUrl} for the rounds`);
+  }
+
+  private async restoreProject(): Promise<void> {
+    const project = this.projectRestore;
+    if (!project) return;
+    this.projectRestore = undefined;
+    await this.options.driver.kube.jsonPatchAppProject(project.namespace, project.name, project.ops);
+  }
+
+  /**
+   * Points the Application back at its own repository, exactly as it was, and undoes the AppProject change.
+   * Called when the rounds are over or failed, before P3L-SELF-HEAL, and at teardown; only the first call acts.
+   */
+  async restore(): Promise<void> {
+    if (this.restored) return;
+    this.restored = true;
+    await this.options.driver.kube.jsonPatchApplication(this.namespace, this.name, [
+      { op: 'replace', path: '/spec/source', value: this.original },
+    ]);
+    await this.restoreProject();
+    await this.refresh().catch(() => {});
+    this.options.log.note(`${appName(this.app)} points at ${this.original.repoURL} again`);
+  }
+
+  /** The git server's requests, one per line: what the cluster (and the suite) asked of it. */
+  requestLog(): string {
+    return formatRequests(this.server.requests);
   }
 
   private async commitAndPush(message: string): Promise<string> {

@@ -9,10 +9,11 @@ import type { SubjectPart } from '../../target/layout.ts';
 import { runPhase, type BootLog } from '../boot.ts';
 import { CommandError, callerLocation, runChecked, type CommandRunner } from '../command-runner.ts';
 import { kubernetesEvidence, type EvidenceSource } from '../evidence.ts';
-import { probe, type HttpAnswer } from '../http-probe.ts';
+import { answeredVersion, excerpt, probe, type HttpAnswer } from '../http-probe.ts';
 import { kubeAccessFromKubeconfig, type KubeAccess } from '../kube-access.ts';
 import type { BootContext, PartDriver } from '../part-session.ts';
 import { isListening, startPortForward, type PortForward } from '../port-forward.ts';
+import { portTaken } from '../host-collisions.ts';
 import { clusterNamesIn, planScripts, type PlannedScript, type ScriptPlan } from '../setup-scripts.ts';
 import type { CleanupStack } from '../teardown.ts';
 import type { ServiceLike } from '../workload-checks.ts';
@@ -29,11 +30,23 @@ export interface K3dArgoCdOptions {
   /** For the bonus: Part 3's scripts, run first when no bonus script creates a cluster. */
   before?: ScriptPlan;
   env?: Record<string, string | undefined>;
+  /** The app's host port (8888; self-tests use another). */
+  appPort?: number;
+  /** An API already at hand instead of the booted cluster's, and where cleanups go (self-tests). */
+  kube?: KubeAccess;
+  always?: CleanupStack;
 }
 
 export function partPlan(target: Target, part: SubjectPart, override: string[] = []): ScriptPlan {
   const root = target.layout.parts[part].roots[0] ?? part;
   return planScripts(target.filesOf(part), root, override);
+}
+
+/** The part's own steps; for the bonus, Part 3's first when no bonus step creates a cluster. */
+export function bootPlan(target: Target, part: 'p3' | 'bonus', override?: string[], before?: ScriptPlan): ScriptPlan {
+  const own = partPlan(target, part, override);
+  if (!before || own.createsCluster) return own;
+  return { run: [...before.run, ...own.run], skipped: [...before.skipped, ...own.skipped], createsCluster: before.createsCluster };
 }
 
 export class K3dArgoCd implements PartDriver {
@@ -51,6 +64,8 @@ export class K3dArgoCd implements PartDriver {
   private readonly log: BootLog;
   private readonly env: Record<string, string | undefined>;
   private kubeValue?: KubeAccess;
+  private readonly appPort: number;
+  private readonly extraEvidence: EvidenceSource[] = [];
   private forward?: PortForward;
   private tmp?: string;
   private always?: CleanupStack;
@@ -61,15 +76,10 @@ export class K3dArgoCd implements PartDriver {
     this.runner = options.runner;
     this.log = options.log;
     this.env = options.env ?? process.env;
-    const own = partPlan(options.target, options.part, options.override);
-    const needsBase = options.before && !own.createsCluster;
-    this.plan = needsBase
-      ? {
-          run: [...options.before!.run, ...own.run],
-          skipped: [...options.before!.skipped, ...own.skipped],
-          createsCluster: options.before!.createsCluster,
-        }
-      : own;
+    this.plan = bootPlan(options.target, options.part, options.override, options.before);
+    this.appPort = options.appPort ?? APP_PORT;
+    this.kubeValue = options.kube;
+    this.always = options.always;
   }
 
   async clusterNames(): Promise<string[]> {
@@ -92,6 +102,18 @@ export class K3dArgoCd implements PartDriver {
       );
     }
     const before = new Set(await this.clusterNames());
+    const named = this.plannedClusters();
+    // Registered before the scripts run, so that a teardown handed over in the middle of a script (Ctrl-C)
+    // deletes the cluster it was creating; in process, only a cluster that exists and was not there before.
+    for (const name of named.filter((n) => !before.has(n))) {
+      ctx.cleanup.push(
+        `k3d cluster delete ${name}`,
+        async () => {
+          if ((await this.clusterNames()).includes(name)) await this.deleteCluster(name);
+        },
+        { kind: 'run', cmd: 'k3d', args: ['cluster', 'delete', name], timeoutMs: 300_000 },
+      );
+    }
     for (const script of this.plan.run) {
       try {
         await runPhase(`script ${script.path}`, ctx.budgetMs, ctx.timings, (signal) => this.runScript(script, ctx.log, signal), {
@@ -102,11 +124,16 @@ export class K3dArgoCd implements PartDriver {
           (n) => !before.has(n) && !this.created.includes(n),
         )) {
           this.created.push(name);
-          ctx.cleanup.push(`k3d cluster delete ${name}`, () => this.deleteCluster(name));
+          if (named.includes(name)) continue;
+          ctx.cleanup.push(`k3d cluster delete ${name}`, () => this.deleteCluster(name), {
+            kind: 'run',
+            cmd: 'k3d',
+            args: ['cluster', 'delete', name],
+            timeoutMs: 300_000,
+          });
         }
       }
     }
-    const named = this.plan.run.flatMap((s) => s.scripts.flatMap((path) => clusterNamesIn(this.target.file(path)?.text ?? '')));
     const existing = await this.clusterNames();
     this.cluster = this.created[0] ?? named.find((n) => existing.includes(n)) ?? (existing.length === 1 ? existing[0] : undefined);
     if (!this.cluster)
@@ -114,6 +141,18 @@ export class K3dArgoCd implements PartDriver {
     if (!this.created.includes(this.cluster))
       ctx.log.note(`using the existing cluster ${this.cluster}: it was there before the run and is not deleted at teardown`);
     await this.writeKubeconfig(ctx.always);
+  }
+
+  /** Clusters the planned scripts create: `k3d cluster create NAME`, or the name in the part's k3d config file. */
+  plannedClusters(): string[] {
+    const fromScripts = this.plan.run.flatMap((s) => s.scripts.flatMap((path) => clusterNamesIn(this.target.file(path)?.text ?? '')));
+    const parts: SubjectPart[] = this.part === 'bonus' ? ['bonus', 'p3'] : ['p3'];
+    const fromConfigs = parts
+      .flatMap((part) => this.target.filesOf(part))
+      .filter((f) => /\.ya?ml$/.test(f.path) && /^apiVersion:\s*k3d\.io\//m.test(f.text ?? ''))
+      .map((f) => /^metadata:\s*\n\s+name:\s*["']?([A-Za-z0-9][\w-]*)/m.exec(f.text ?? '')?.[1])
+      .filter((name): name is string => !!name);
+    return [...new Set([...fromScripts, ...fromConfigs])];
   }
 
   /**
@@ -125,11 +164,19 @@ export class K3dArgoCd implements PartDriver {
     const cwd = join(this.target.root, script.cwd);
     const [cmd, args] = script.program === 'make' ? ['make', script.args] : ['bash', [join(this.target.root, script.path), ...script.args]];
     const shown = [script.program, script.program === 'make' ? '' : script.path, ...script.args].filter(Boolean).join(' ');
+    // A step is done once its port listens: something already listening there (a port-forward an earlier run
+    // left) would end the step before it started.
+    const taken = script.holdsPort ? await portTaken(script.holdsPort, { runner: this.runner, env: this.env }) : undefined;
+    if (taken) throw new Error(`${shown} cannot start: it is done once port ${script.holdsPort} listens, and ${taken}`);
     log.note(
       `${shown} (from ${script.cwd}: ${script.why})${script.holdsPort ? `; done once port ${script.holdsPort} listens (it ends in a foreground kubectl port-forward)` : ''}`,
     );
     const started = this.runner.start(cmd, args, { cwd, env: this.env, signal, onLine: log.sink(posix.basename(script.path)) });
-    this.always?.push(`end what ${shown} left running`, async () => started.stop());
+    this.always?.push(
+      `end what ${shown} left running`,
+      async () => started.stop(),
+      started.pid ? { kind: 'kill-group', pid: started.pid } : undefined,
+    );
     const exited = started.exited.then((result) => ({ result }));
     const settled = new AbortController();
     const outcome = script.holdsPort
@@ -166,7 +213,7 @@ export class K3dArgoCd implements PartDriver {
     await chmod(this.kubeconfigFile, 0o600);
     this.kubeValue = kubeAccessFromKubeconfig(result.stdout);
     const tmp = this.tmp;
-    cleanup.push('remove the temporary kubeconfig', () => rm(tmp, { recursive: true, force: true }));
+    cleanup.push('remove the temporary kubeconfig', () => rm(tmp, { recursive: true, force: true }), { kind: 'remove', path: tmp });
   }
 
   get kube(): KubeAccess {
@@ -200,20 +247,41 @@ export class K3dArgoCd implements PartDriver {
   }
 
   /**
-   * GET the app on port 8888: on localhost when the cluster publishes it (k3d -p 8888:8888@loadbalancer),
-   * otherwise through a kubectl port-forward to its Service, restarted when a rollout replaced the pod.
+   * GET the app on port 8888 of this host, where the cluster publishes it (k3d -p 8888:8888@loadbalancer). What
+   * answers there may not be the app (another process, a stale port-forward): unless it is a 200 naming a
+   * version, the answer comes from a kubectl port-forward to the app's Service instead, restarted when a
+   * rollout replaced the pod. appRoute says which route answered, and why.
    */
   async appAnswer(namespace = 'dev', path = '/'): Promise<HttpAnswer> {
+    let local: HttpAnswer | undefined;
+    let why: string;
     try {
-      const answer = await probe(`http://127.0.0.1:${APP_PORT}${path}`, { timeoutMs: 5_000 });
-      this.appRoute = `localhost:${APP_PORT}`;
-      return answer;
+      local = await probe(`http://127.0.0.1:${this.appPort}${path}`, { timeoutMs: 5_000 });
+      if (local.status === 200 && answeredVersion(local.body)) {
+        this.appRoute = `localhost:${this.appPort}`;
+        return local;
+      }
+      why = `localhost:${this.appPort} answered HTTP ${local.status}${local.status === 200 ? ' naming no version' : ''}: ${excerpt(local.body, 60)}`;
     } catch {
-      // nothing published on the host: forward
+      why = `nothing answers on localhost:${this.appPort}`;
     }
+    try {
+      const forwarded = await this.forwardedAnswer(namespace, path);
+      this.appRoute = `kubectl port-forward svc/${this.forwardedService} (${why})`;
+      return forwarded;
+    } catch (error) {
+      if (!local) throw error;
+      this.appRoute = `localhost:${this.appPort} (no port-forward either: ${(error as Error).message.split('\n')[0]})`;
+      return local;
+    }
+  }
+
+  private forwardedService = '';
+
+  private async forwardedAnswer(namespace: string, path: string): Promise<HttpAnswer> {
     if (!this.forward?.alive()) {
       const service = K3dArgoCd.serviceFor(await this.kube.services(namespace), APP_PORT);
-      if (!service) throw new Error(`nothing answers on localhost:${APP_PORT} and namespace ${namespace} has no Service to forward to`);
+      if (!service) throw new Error(`namespace ${namespace} has no Service to forward to`);
       const port = service.spec?.ports?.find((p) => p.port === APP_PORT)?.port ?? service.spec?.ports?.[0]?.port ?? APP_PORT;
       this.forward = await startPortForward({
         kubectlArgs: this.kubectlArgs,
@@ -222,11 +290,16 @@ export class K3dArgoCd implements PartDriver {
         remotePort: port,
         env: this.env,
       });
+      this.forwardedService = service.metadata?.name ?? '';
       const forward = this.forward;
-      this.always?.push('stop kubectl port-forward', () => forward.stop());
-      this.appRoute = `kubectl port-forward svc/${service.metadata?.name} (nothing on localhost:${APP_PORT})`;
+      this.always?.push('stop kubectl port-forward', () => forward.stop(), forward.pid ? { kind: 'kill', pid: forward.pid } : undefined);
     }
     return probe(`${this.forward.url.replace(/\/$/, '')}${path}`, { timeoutMs: 5_000 });
+  }
+
+  /** More evidence for a failing check (the git server's request log). */
+  addEvidence(source: EvidenceSource): void {
+    this.extraEvidence.push(source);
   }
 
   evidence(): EvidenceSource[] {
@@ -236,6 +309,7 @@ export class K3dArgoCd implements PartDriver {
         collect: async () => (await this.runner.run('k3d', ['cluster', 'list'], { env: this.env, timeoutMs: 60_000 })).stdout,
       },
       ...(this.kubeconfigFile ? kubernetesEvidence((args) => this.kubectl(args), { argocd: true }) : []),
+      ...this.extraEvidence,
     ];
   }
 

@@ -50,17 +50,29 @@ export class VagrantCluster implements PartDriver {
 
   async boot(ctx: BootContext): Promise<void> {
     // Registered before `vagrant up`: a half-created machine is destroyed too.
-    ctx.cleanup.push(`vagrant destroy -f (${this.vagrantfile})`, () => this.destroy());
-    ctx.log.note(`vagrant up in ${this.folder}`);
+    // Detached, it is retried: after Ctrl-C, the interrupted `vagrant up` may still hold the machine's lock.
+    ctx.cleanup.push(`vagrant destroy -f (${this.vagrantfile})`, () => this.destroy(), {
+      kind: 'run',
+      cmd: 'vagrant',
+      args: ['destroy', '-f'],
+      cwd: this.folder,
+      timeoutMs: 600_000,
+      retries: 6,
+      retryDelayMs: 10_000,
+    });
+    ctx.log.note(`vagrant up --no-parallel in ${this.folder}`);
+    // --no-parallel: vagrant-libvirt boots every machine at once by default, and a worker whose script joins the
+    // server at once (most student Vagrantfiles) then fails; VirtualBox boots one at a time anyway.
     this.upResult = await runPhase(
       'vagrant up',
       ctx.budgetMs,
       ctx.timings,
-      (signal) => this.runner.run('vagrant', ['up'], { cwd: this.folder, env: this.env, signal, onLine: ctx.log.sink() }),
+      (signal) => this.runner.run('vagrant', ['up', '--no-parallel'], { cwd: this.folder, env: this.env, signal, onLine: ctx.log.sink() }),
       { signal: ctx.signal },
     );
     this.machines = await runPhase('vagrant status', 120_000, ctx.timings, () => this.status(), { signal: ctx.signal });
-    if (this.upResult.exitCode !== 0) throw new CommandError(this.upResult, callerLocation(), `vagrant up in ${this.vagrantfile}`);
+    if (this.upResult.exitCode !== 0)
+      throw new CommandError(this.upResult, callerLocation(), `vagrant up --no-parallel in ${this.vagrantfile}`);
   }
 
   async status(): Promise<VagrantMachineState[]> {
