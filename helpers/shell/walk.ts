@@ -202,11 +202,16 @@ export class Walker {
     for (const redirect of stmt.redirs) {
       if (redirect.heredoc) {
         const word = expandText(redirect.heredoc.parts, redirect.heredoc.raw, expander);
+        const line = redirect.heredoc.line ?? redirect.pos.line + 1;
         command.heredoc = word.value;
-        this.stdinTexts.set(command, { word, line: redirect.heredoc.line ?? redirect.pos.line + 1 });
+        const at = this.lineOf(line);
+        if (at !== undefined) command.heredocLine = at;
+        this.stdinTexts.set(command, { word, line });
       } else if (redirect.op === '<<<' && redirect.target) {
         const word = expandWord(redirect.target, expander);
         command.heredoc = `${word.value}\n`;
+        const at = this.lineOf(redirect.pos.line);
+        if (at !== undefined) command.heredocLine = at;
         this.stdinTexts.set(command, { word: { ...word, value: command.heredoc }, line: redirect.pos.line });
       } else if (redirect.op === '<' && (!redirect.fd || redirect.fd === '0') && redirect.target) {
         this.stdinFiles.set(command, expandWord(redirect.target, expander));
