@@ -370,15 +370,19 @@ export function makeGitopsChecks(sources: GitopsSources): StaticChecks {
         const auto = autoSync(app);
         const amended = app.amendedBy.length ? `, as changed by ${app.amendedBy.map(where).join(', ')}` : '';
         if (auto?.on) return pass(id, `${describeApp(app)} syncs automatically (syncPolicy.automated${amended})`, [app.syncPolicyLocation]);
-        const fix =
-          app.via === 'manifest'
+        const rejected = !('automated' in app.syncPolicy) ? app.rejectedPolicies.at(-1) : undefined;
+        const fix = rejected
+          ? rejected.unresolved.length
+            ? `define ${rejected.unresolved.join(', ')} where the grader can read it (a constant assignment in the script or a file it sources, or .env), or write --sync-policy automated at ${where(rejected.location)}`
+            : `write --sync-policy automated (or its aliases auto, automatic, in lower case) at ${where(rejected.location)}`
+          : app.via === 'manifest'
             ? `write under spec: syncPolicy: { automated: { prune: true, selfHeal: true } } in ${app.location.file}`
             : `add --sync-policy automated to the \`argocd app create\` at ${where(app.location)}`;
         return fail(
           id,
           `${describeApp(app)} does not sync automatically${auto?.offBecause ? `: ${auto.offBecause}` : ': it has no automated sync policy, so Argo CD waits for a manual sync'}${amended}`,
           fix,
-          [app.syncPolicyLocation],
+          rejected ? [rejected.location] : [app.syncPolicyLocation],
         );
       }),
 
