@@ -41,7 +41,7 @@ function placeholderProblem(what: string, field: Field): Problem {
   const names = field.unresolved.join(', ');
   return {
     message: `${what} at ${where(field.location)} holds ${names}, which nothing resolves`,
-    fix: `define ${names} where the grader can read it (a constant assignment in the script, the Vagrant provisioner's env:, or .env at the repository root or the part's root), or write the value itself`,
+    fix: `define ${names} where the grader can read it (a constant assignment in the script or in a file it sources by a constant relative path, the Vagrant provisioner's env:, or .env at the repository root or the part's root), or write the value itself`,
     location: field.location,
   };
 }

@@ -16,6 +16,11 @@ import type { Location } from '../checks/result.ts';
 export interface PartFiles {
   /** The file of the part a path names, relative to the target root; undefined when it is not one. */
   resolve(path: string): string | undefined;
+  /**
+   * The file a `source`/`.` names: a file of the part, else any file inside the repository (a
+   * shared settings file); undefined when it is none. The file is read, never run.
+   */
+  resolveSourced?(path: string): string | undefined;
   read(path: string): string | undefined;
 }
 
@@ -356,7 +361,12 @@ export class Walker {
   private callScript(target: Word, args: Word[], sourced: boolean, command: ShellCommand, scope: Scope): void {
     if (target.unresolved.length) return;
     const path = this.files.resolve(target.value);
-    if (!path) return;
+    if (!path) {
+      // A file outside the part is read for its variables only: it is no script of the part.
+      const shared = sourced ? this.files.resolveSourced?.(target.value) : undefined;
+      if (shared) this.source(shared, scope);
+      return;
+    }
     const vars: Record<string, string> = {};
     // What the called script sees: the exported variables (every one, when sourced), then what the command line gives it (`X=v ./s.sh`, `sudo X=v …`).
     const given = effective(command).env;
