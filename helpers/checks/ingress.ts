@@ -144,7 +144,7 @@ async function p2Manifests(ctx: GradingContext): Promise<CheckResult> {
     return fail(
       'P2-MANIFESTS',
       `${problems.length} problem${problems.length > 1 ? 's' : ''} the API server would reject: ${listed(problems.map((problem) => problem.text))}`,
-      'correct each field named (a misspelt field is dropped or rejected by the API server; `kubectl apply --dry-run=server -f` shows the same errors)',
+      `correct each field named (a misspelt field is dropped or rejected by the API server; \`kubectl apply --dry-run=server -f\` shows the same errors)${problems.some((problem) => /invalid (label|annotation) key/.test(problem.text)) ? '; write a label or annotation key as name or prefix/name, the prefix a lowercase DNS name such as app.kubernetes.io or iot.example.com' : ''}`,
       problems.map((problem) => problem.location),
     );
   const notBuilt = facts.builds.find((build) => build.notBuilt);
