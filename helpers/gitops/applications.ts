@@ -10,6 +10,9 @@ export interface AppSource {
   repoURL?: Field;
   path?: Field;
   chart?: Field;
+  targetRevision?: Field;
+  /** A manifest source's `helm:` (parameters, values, valuesObject), as plain data. */
+  helm?: Record<string, unknown>;
 }
 
 /** Automated sync as Argo CD reads it. */
@@ -96,11 +99,16 @@ export const isApplication = (object: ManifestObject): boolean =>
 
 function fromManifest(object: ManifestObject): ArgoApplication {
   const spec = isRecord(object.body.spec) ? object.body.spec : {};
-  const sourceAt = (path: Array<string | number>): AppSource => ({
-    repoURL: fieldOf(object, [...path, 'repoURL']),
-    path: fieldOf(object, [...path, 'path']),
-    chart: fieldOf(object, [...path, 'chart']),
-  });
+  const sourceAt = (path: Array<string | number>): AppSource => {
+    const helm = dig(object.body, ...path, 'helm');
+    return {
+      repoURL: fieldOf(object, [...path, 'repoURL']),
+      path: fieldOf(object, [...path, 'path']),
+      chart: fieldOf(object, [...path, 'chart']),
+      targetRevision: fieldOf(object, [...path, 'targetRevision']),
+      ...(isRecord(helm) ? { helm } : {}),
+    };
+  };
   const sources: AppSource[] = [];
   if (isRecord(spec.source)) sources.push(sourceAt(['spec', 'source']));
   if (Array.isArray(spec.sources)) spec.sources.forEach((_, index) => sources.push(sourceAt(['spec', 'sources', index])));
@@ -145,7 +153,7 @@ function fromCreate(args: ParsedArgs, command: ShellCommand): ArgoApplication {
     name: args.positionals[2]?.value ?? flag(args, '--name')?.value,
     via: 'argocd app create',
     location,
-    sources: [{ repoURL: field('--repo'), path: field('--path'), chart: field('--helm-chart') }],
+    sources: [{ repoURL: field('--repo'), path: field('--path'), chart: field('--helm-chart'), targetRevision: field('--revision') }],
     destination: { server: field('--dest-server'), name: field('--dest-name'), namespace: field('--dest-namespace') },
     syncPolicy: {},
     syncPolicyLocation: location,

@@ -7,7 +7,7 @@ import { autoSync, type AppSource, type ArgoApplication } from './applications.t
 import { PINNED_CHART, PINNED_REF, type ArgoInstall } from './argocd-install.ts';
 import { gitopsFacts, type GitopsFacts } from './facts.ts';
 import { where, type Field } from './field.ts';
-import { gitlabDeployments, localHostHints } from './gitlab.ts';
+import { gitlabDeployments, isGitLabChartSource, localHostHints, type GitLabDeployment } from './gitlab.ts';
 import { containerImages, isDockerHub, isPodOwner, parseImage, type ContainerImage } from './images.ts';
 import { createdNamespaces } from './namespaces.ts';
 import { makefileStepNote } from '../shell/makefile-steps.ts';
@@ -487,8 +487,8 @@ export function makeGitopsChecks(sources: GitopsSources): StaticChecks {
       const id = 'B-GITLAB';
       const missing = absent(ctx, 'bonus', id);
       if (missing) return missing;
-      const { scripts, objects, releases, applies } = await facts(ctx, 'bonus');
-      const deployments = gitlabDeployments(scripts, objects, releases, applies);
+      const { scripts, objects, releases, toolReleases, applies } = await facts(ctx, 'bonus');
+      const deployments = gitlabDeployments(scripts, objects, [...releases, ...toolReleases], applies);
       if (!deployments.length) {
         const hidden = await hiddenInBrokenYaml(ctx, 'bonus', id, GITLAB_TEXT, "GitLab's deployment");
         if (hidden) return hidden;
@@ -496,7 +496,7 @@ export function makeGitopsChecks(sources: GitopsSources): StaticChecks {
       if (!deployments.length)
         return fail(
           id,
-          'the bonus part does not deploy GitLab: no Helm install of the gitlab/gitlab chart and no workload running a gitlab/gitlab-ce or gitlab/gitlab-ee image',
+          "the bonus part does not deploy GitLab: no Helm install of the gitlab/gitlab chart (helm, Terraform's helm_release or an Argo CD Application of the chart) and no workload running a gitlab/gitlab-ce or gitlab/gitlab-ee image",
           `deploy GitLab into namespace gitlab from a script in ${folderOf(ctx, 'bonus', 'scripts')}/: \`helm upgrade --install gitlab gitlab/gitlab -n gitlab --create-namespace …\` (or manifests running gitlab/gitlab-ce in namespace gitlab)`,
           [{ file: folderOf(ctx, 'bonus', 'scripts') }],
         );
@@ -511,12 +511,24 @@ export function makeGitopsChecks(sources: GitopsSources): StaticChecks {
               fix: 'deploy GitLab into the cluster, in namespace gitlab (Helm chart gitlab/gitlab, or manifests)',
               location: deployment.location,
             };
+          if (deployment.namespace?.unresolved.length && deployment.via === 'terraform')
+            return {
+              message: `the namespace of ${deployment.what} at ${where(deployment.namespace.location)} is ${deployment.namespace.unresolved.join(', ')}, which nothing in the part sets`,
+              fix: `write namespace = "gitlab" in the helm_release, or give the variable a default (or a value in terraform.tfvars)`,
+              location: deployment.namespace.location,
+            };
           if (deployment.namespace?.unresolved.length)
             return placeholderProblem(`the namespace of ${deployment.what}`, deployment.namespace);
+          const fixes: Record<NonNullable<GitLabDeployment['via']>, string> = {
+            helm: 'add -n gitlab --create-namespace to the helm command',
+            HelmChart: 'set spec.targetNamespace: gitlab on the HelmChart',
+            terraform: 'set namespace = "gitlab" and create_namespace = true in the helm_release',
+            Application: 'set spec.destination.namespace: gitlab (with CreateNamespace=true in syncPolicy.syncOptions) on the Application',
+          };
           return {
             message: `${deployment.what} (${where(deployment.location)}) deploys GitLab into namespace ${deployment.namespace?.value ?? 'default (nothing sets one)'}, not gitlab`,
-            fix: deployment.what.startsWith('the Helm chart')
-              ? 'add -n gitlab --create-namespace to the helm command'
+            fix: deployment.via
+              ? fixes[deployment.via]
               : 'put GitLab in namespace gitlab (metadata.namespace: gitlab, or -n gitlab on the kubectl apply)',
             location: deployment.location,
           };
@@ -540,12 +552,13 @@ export function makeGitopsChecks(sources: GitopsSources): StaticChecks {
           `add an Application to ${folderOf(ctx, 'bonus', 'confs')}/ whose repoURL is the local GitLab's repository (e.g. http://gitlab-webservice-default.gitlab.svc:8181/root/<repository>.git)`,
           [{ file: folderOf(ctx, 'bonus', 'confs') }],
         );
-      const hints = localHostHints(bonus);
+      const hints = localHostHints({ ...bonus, releases: [...bonus.releases, ...bonus.toolReleases] });
       const problems: Problem[] = [];
       for (const app of bonus.apps) {
         for (const source of app.sources) {
           const url = source.repoURL;
-          if (!url) continue;
+          // The Application that installs GitLab's chart is not the one that reads the app from GitLab.
+          if (!url || isGitLabChartSource(source)) continue;
           // A placeholder outside the host (credentials, path) does not hide which server is read.
           const host = url.unresolved.length ? hostBesidePlaceholders(url.value, url.unresolved) : hostOf(url.value);
           if (url.unresolved.length && !host) {
@@ -571,7 +584,9 @@ export function makeGitopsChecks(sources: GitopsSources): StaticChecks {
       }
       if (!problems.length)
         problems.push({
-          message: 'no Application of the bonus part has a repoURL',
+          message: bonus.apps.every((app) => app.sources.length && app.sources.every(isGitLabChartSource))
+            ? "the bonus part's only Argo CD Application installs GitLab's chart: no Application reads the app's manifests from the local GitLab"
+            : 'no Application of the bonus part has a repoURL',
           fix: 'set spec.source.repoURL to the repository in the local GitLab',
           location: bonus.apps[0]!.location,
         });

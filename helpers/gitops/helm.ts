@@ -8,7 +8,8 @@ import { flag, parseTool, switchOn } from './argv.ts';
 import { dig, fieldOf, fieldOfWord, isRecord, type Field } from './field.ts';
 
 export interface HelmRelease {
-  via: 'helm' | 'HelmChart';
+  /** `helm install|upgrade`, a K3s HelmChart object, Terraform's helm_release, an Argo CD Application of a chart. */
+  via: 'helm' | 'HelmChart' | 'terraform' | 'Application';
   /** The release (or HelmChart object) name. */
   name?: string;
   /** As given: 'argo/argo-cd', 'oci://…/argo-cd', 'argo-cd' with a repo, an archive path. */
@@ -22,7 +23,7 @@ export interface HelmRelease {
   sets: Map<string, Field>;
   /** Values files given with -f/--values, as written. */
   valuesFiles: string[];
-  /** A HelmChart's spec.valuesContent, read as YAML. */
+  /** Values given inline, as plain data: a HelmChart's spec.valuesContent, helm_release values, an Application's helm values. */
   values?: unknown;
   location: Location;
 }
