@@ -6,10 +6,9 @@ import type { ManifestObject } from '../manifests/model.ts';
 import type { ScriptFacts, ShellCommand } from '../shell/model.ts';
 import { applyOf, type KubectlApply } from './applies.ts';
 import { flag, parseTool, unwrap } from './argv.ts';
-import { parse } from 'yaml';
 import { syncOptions, type AppSource, type ArgoApplication } from './applications.ts';
 import { dig, fieldOf, isRecord, type Field } from './field.ts';
-import type { HelmRelease } from './helm.ts';
+import { valuesOfText, type HelmRelease } from './helm.ts';
 import { containerImages, isDockerHub, parseImage } from './images.ts';
 import { isLocalAddress, type LocalHostHints } from './repo-url.ts';
 
@@ -84,7 +83,7 @@ export function applicationCharts(apps: readonly ArgoApplication[]): HelmRelease
       for (const parameter of Array.isArray(parameters) ? parameters : [])
         if (isRecord(parameter) && typeof parameter.name === 'string' && parameter.value !== undefined)
           sets.set(parameter.name, { value: String(parameter.value), location: source.chart.location, unresolved: [] });
-      const inline = typeof source.helm?.values === 'string' ? parseValues(source.helm.values) : undefined;
+      const inline = typeof source.helm?.values === 'string' ? valuesOfText(source.helm.values) : undefined;
       releases.push({
         via: 'Application',
         name: app.name,
@@ -101,14 +100,6 @@ export function applicationCharts(apps: readonly ArgoApplication[]): HelmRelease
     }
   }
   return releases;
-}
-
-function parseValues(text: string): unknown {
-  try {
-    return parse(text);
-  } catch {
-    return undefined;
-  }
 }
 
 /** An Application source that installs GitLab's chart: it is not where the app's manifests come from. */

@@ -99,7 +99,11 @@ export function helmReleases(scripts: readonly ScriptFacts[], objects: readonly 
 
 function valuesContentOf(object: ManifestObject): unknown {
   const text = dig(object.body, 'spec', 'valuesContent');
-  if (typeof text !== 'string') return undefined;
+  return typeof text === 'string' ? valuesOfText(text) : undefined;
+}
+
+/** Helm values written as YAML text (valuesContent, an Application's helm.values, a helm_release's values); undefined when they do not parse. */
+export function valuesOfText(text: string): unknown {
   try {
     return parse(text);
   } catch {

@@ -4,14 +4,13 @@
 // path.module, and file/jsondecode/yamldecode of files of the repository (read through the target:
 // inside the repository, no symlink out). What stays unknown is named as a placeholder.
 import { posix } from 'node:path';
-import { parse as parseYamlText } from 'yaml';
 import type { Location } from '../checks/result.ts';
 import type { SubjectPart } from '../target/layout.ts';
 import type { Target } from '../target/repository.ts';
 import type { Field } from './field.ts';
 import { isRecord } from './field.ts';
 import { type HclBlock, type HclExpr, type HclFile, parseHcl } from './hcl.ts';
-import type { HelmRelease } from './helm.ts';
+import { valuesOfText, type HelmRelease } from './helm.ts';
 
 interface Module {
   /** The folder of the module's .tf files, relative to the target root. */
@@ -104,7 +103,7 @@ function releaseOf(target: Target, module: Module, file: string, block: HclBlock
       for (const item of items) if (isRecord(item)) addSet(item.name, { value: item.value, unresolved: [] }, setList.line, setList.text);
   }
   const values = evaluate(target, module, block.attributes.get('values') ?? { line: 0, text: '', kind: 'tuple', items: [] }, 0).value;
-  const documents = (Array.isArray(values) ? values : []).flatMap((text) => (typeof text === 'string' ? [parseYamlValue(text)] : []));
+  const documents = (Array.isArray(values) ? values : []).flatMap((text) => (typeof text === 'string' ? [valuesOfText(text)] : []));
   const createNamespace = evaluate(target, module, block.attributes.get('create_namespace') ?? literal(false), 0).value;
   return {
     via: 'terraform',
@@ -232,7 +231,7 @@ function call(target: Target, module: Module, expr: Extract<HclExpr, { kind: 'ca
         ? { value: parseJson(first), unresolved: [] }
         : unknownValue(expr.text);
     case 'yamldecode':
-      return typeof first === 'string' ? { value: parseYamlValue(first), unresolved: [] } : unknownValue(expr.text);
+      return typeof first === 'string' ? { value: valuesOfText(first), unresolved: [] } : unknownValue(expr.text);
     case 'trimspace':
       return typeof first === 'string' ? { value: first.trim(), unresolved: [] } : unknownValue(expr.text);
     case 'lower':
@@ -260,14 +259,6 @@ function steps(value: Value, path: Array<string | number>, text: string): Value 
 function parseJson(text: string): unknown {
   try {
     return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-}
-
-function parseYamlValue(text: string): unknown {
-  try {
-    return parseYamlText(text);
   } catch {
     return undefined;
   }
