@@ -348,7 +348,7 @@ export function makeGitopsChecks(sources: GitopsSources): StaticChecks {
       if (!verdicts.length)
         return fail(
           id,
-          `no Argo CD Application in ${ctx.target.layout.parts.p3.roots.join(', ')}: no Application manifest (apiVersion argoproj.io/v1alpha1, kind Application) and no \`argocd app create\`${setNote}`,
+          `no Argo CD Application in ${ctx.target.layout.parts.p3.roots.join(', ')}: no Application manifest (apiVersion argoproj.io/v1alpha1, kind Application: in a YAML file, or a heredoc a script applies) and no \`argocd app create\`${setNote}`,
           `add an Application manifest to ${folderOf(ctx, 'p3', 'confs')}/ with spec.source (repoURL https://github.com/<owner>/<repository>.git, path) and spec.destination (server ${IN_CLUSTER_SERVER}, namespace dev), and apply it from a script`,
           [{ file: folderOf(ctx, 'p3', 'confs') }],
         );
