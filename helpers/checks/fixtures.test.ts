@@ -1,10 +1,10 @@
-// The fixtures prove the checks: the passing repository passes everything, and each failing
-// fixture fails exactly the check it is named after (others pass or skip).
+// The fixtures prove the checks: the passing repository and each passing variant pass everything,
+// and each failing fixture fails exactly the check it is named after (others pass or skip).
 import { afterAll, describe, expect, test } from 'vitest';
 import { CATALOG } from '../catalog/checks.ts';
 import { readConfig } from '../config/env.ts';
 import { gradeStatic, STATIC_IDS } from './grade.ts';
-import { failingFixtures, materialize, removeMaterialized } from './fixtures.ts';
+import { failingFixtures, materialize, passingVariants, removeMaterialized } from './fixtures.ts';
 import type { CheckResult } from './result.ts';
 
 const GRADING_DATE = '2026-11-26';
@@ -32,6 +32,21 @@ test('the passing repository passes every static check; bonus checks skip (it ha
 
 test('the passing repository with a bonus part passes every static check, bonus included', async () => {
   expect(summary(await grade('passing-bonus'))).toEqual([]);
+});
+
+const variants = await passingVariants();
+
+describe.concurrent('passing variants', () => {
+  for (const variant of variants) {
+    test(`${variant.name} passes every static check: ${variant.manifest.why}`, async () => {
+      const results = await grade(variant.name);
+      expect(summary(results)).toEqual([]);
+      for (const [id, text] of Object.entries(variant.manifest.shows ?? {})) {
+        const result = results.find((r) => r.id === id);
+        expect(`${id}: ${result?.status}: ${result?.message}`).toContain(text);
+      }
+    });
+  }
 });
 
 const fixtures = await failingFixtures();

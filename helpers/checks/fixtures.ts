@@ -1,5 +1,7 @@
 // Synthetic repositories of suites/fixtures: `passing/` passes every static check; each folder of
-// `failing/` is an overlay on a base (passing/ unless it says otherwise) that breaks one check.
+// `failing/` is an overlay on a base (passing/ unless it says otherwise) that breaks one check;
+// each folder of `passing-variants/` is an overlay written another way students write it, which
+// still passes every check.
 import { chmod, cp, mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -25,6 +27,8 @@ export interface FixtureManifest {
   secrets?: Record<string, SecretKind>;
   /** The check that must fail; default: the folder name up to "--". */
   expect?: string;
+  /** Passing variants: text each named check's message must hold, to show it graded the variant's form. */
+  shows?: Record<string, string>;
 }
 
 export type SecretKind = 'k3s-token' | 'kubeconfig' | 'private-key';
@@ -55,13 +59,16 @@ export interface Fixture {
   expectedFailure: string;
 }
 
-export async function failingFixtures(): Promise<Fixture[]> {
-  const root = join(FIXTURES_DIR, 'failing');
+export const failingFixtures = (): Promise<Fixture[]> => fixturesIn('failing');
+export const passingVariants = (): Promise<Fixture[]> => fixturesIn('passing-variants');
+
+async function fixturesIn(folder: string): Promise<Fixture[]> {
+  const root = join(FIXTURES_DIR, folder);
   const names = (await readdir(root, { withFileTypes: true }))
     .filter((entry) => entry.isDirectory())
     .map((entry) => entry.name)
     .sort();
-  return Promise.all(names.map((name) => readFixture(`failing/${name}`)));
+  return Promise.all(names.map((name) => readFixture(`${folder}/${name}`)));
 }
 
 export async function readFixture(relative: string): Promise<Fixture> {

@@ -53,7 +53,7 @@ test('the passing repository passes every check, loading and validating its mani
   const results = await gradeFixture('passing');
   expect(statuses(results), JSON.stringify(results, null, 1)).toEqual(all('pass'));
   expect(results['P2-INGRESS-HOSTS'].message).toBe(
-    'app1.com → Service app1 (p2/confs/apps.yaml:121), app2.com → Service app2 (p2/confs/apps.yaml:131)',
+    'app1.com → Service app1 (p2/confs/apps.yaml:116), app2.com → Service app2 (p2/confs/apps.yaml:126)',
   );
   expect(results['P2-APP2-REPLICAS'].message).toBe('Deployment app2 behind app2.com has spec.replicas: 3 (p2/confs/apps.yaml:40)');
 });
@@ -102,7 +102,12 @@ describe('failing fixtures break their check only (others pass or skip, naming t
     [
       'P2-INGRESS-DEFAULT',
       { 'P2-INGRESS-DEFAULT': 'fail', 'P2-THREE-APPS': 'skip' },
-      /^no Ingress routes requests for other hosts: none has spec\.defaultBackend or a rule without host \(p2\/confs\/apps\.yaml:105\)$/,
+      /^no Ingress routes requests for other hosts: none has a rule without host, and no Ingress without rules has spec\.defaultBackend \(p2\/confs\/apps\.yaml:105\)$/,
+    ],
+    [
+      'P2-INGRESS-DEFAULT--beside-rules',
+      { 'P2-INGRESS-DEFAULT': 'fail', 'P2-THREE-APPS': 'skip' },
+      /^spec\.defaultBackend of Ingress apps \(p2\/confs\/apps\.yaml:110\) is ignored: Traefik, K3s's ingress controller, only uses spec\.defaultBackend on an Ingress that has no rules/,
     ],
     [
       'P2-BACKENDS',
@@ -189,7 +194,7 @@ describe('edge cases', () => {
   test('the legacy Ingress form routes, and only P2-MANIFESTS fails for its removed apiVersion', async () => {
     const legacy =
       (await apps()).split('---\napiVersion: networking.k8s.io/v1')[0] +
-      '---\napiVersion: extensions/v1beta1\nkind: Ingress\nmetadata:\n  name: apps\nspec:\n  backend:\n    serviceName: app3\n    servicePort: 80\n  rules:\n    - host: app1.com\n      http:\n        paths:\n          - backend:\n              serviceName: app1\n              servicePort: 80\n    - host: app2.com\n      http:\n        paths:\n          - path: /\n            backend:\n              serviceName: app2\n              servicePort: web\n';
+      '---\napiVersion: extensions/v1beta1\nkind: Ingress\nmetadata:\n  name: apps\nspec:\n  rules:\n    - host: app1.com\n      http:\n        paths:\n          - backend:\n              serviceName: app1\n              servicePort: 80\n    - host: app2.com\n      http:\n        paths:\n          - path: /\n            backend:\n              serviceName: app2\n              servicePort: web\n    - http:\n        paths:\n          - path: /\n            backend:\n              serviceName: app3\n              servicePort: 80\n';
     const results = await runAll(await contextWith({ 'p2/confs/apps.yaml': legacy }));
     expect(statuses(results)).toEqual(all('pass', { 'P2-MANIFESTS': 'fail' }));
     expect(results['P2-MANIFESTS'].message).toMatch(

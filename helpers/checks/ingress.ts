@@ -7,11 +7,13 @@ import type { GradingContext, StaticChecks } from './context.ts';
 import { SUBJECT_PARTS, type SubjectPart } from '../target/layout.ts';
 import {
   defaultRoute,
+  ignoredDefaultBackends,
   ingressRoutes,
   isIngress,
   namespaceOf,
   resolveBackend,
   routeForHost,
+  servedRoutes,
   type BackendResolution,
   type Route,
 } from '../manifests/ingress-graph.ts';
@@ -142,7 +144,7 @@ async function p2Manifests(ctx: GradingContext): Promise<CheckResult> {
     return fail(
       'P2-MANIFESTS',
       `${problems.length} problem${problems.length > 1 ? 's' : ''} the API server would reject: ${listed(problems.map((problem) => problem.text))}`,
-      'correct each field named (a misspelt field is dropped or rejected by the API server; `kubectl apply --dry-run=server -f` shows the same errors)',
+      `correct each field named (a misspelt field is dropped or rejected by the API server; \`kubectl apply --dry-run=server -f\` shows the same errors)${problems.some((problem) => /invalid (label|annotation) key/.test(problem.text)) ? '; write a label or annotation key as name or prefix/name, the prefix a lowercase DNS name such as app.kubernetes.io or iot.example.com' : ''}`,
       problems.map((problem) => problem.location),
     );
   const notBuilt = facts.builds.find((build) => build.notBuilt);
@@ -222,14 +224,24 @@ async function p2IngressDefault(ctx: GradingContext): Promise<CheckResult> {
   const p2 = await partTwo(ctx);
   if (p2.ingresses.length === 0) return skip(id, p2.incompleteBecause ?? 'skipped: P2-INGRESS-HOSTS failed (the part has no Ingress)');
   const route = defaultRoute(p2.routes);
-  if (!route)
+  const ignored = ignoredDefaultBackends(p2.routes);
+  if (!route) {
+    if (ignored.length)
+      return failOrSkip(
+        p2,
+        id,
+        `${listed(ignored.map((backend) => `spec.defaultBackend of Ingress ${backend.ingress.name ?? ''} (${at(backend.location)})`))} ${ignored.length > 1 ? 'are' : 'is'} ignored: Traefik, K3s's ingress controller, only uses spec.defaultBackend on an Ingress that has no rules, so requests for other hosts get its 404 page`,
+        `route other hosts with a rule that has no host, in the Ingress's rules: ${hostlessRule(ignored[0].backend?.service, ignored[0].backend?.port)} (or move spec.defaultBackend to a separate Ingress that has no rules)`,
+        ignored.map((backend) => backend.location),
+      );
     return failOrSkip(
       p2,
       id,
-      `no Ingress routes requests for other hosts: none has spec.defaultBackend or a rule without host (${p2.ingresses.map((ingress) => at(ingress.location)).join(', ')})`,
-      "add `spec.defaultBackend: {service: {name: <app3's Service>, port: {number: 80}}}` to the Ingress, or a rule with no host and path / to app3's Service",
+      `no Ingress routes requests for other hosts: none has a rule without host, and no Ingress without rules has spec.defaultBackend (${p2.ingresses.map((ingress) => at(ingress.location)).join(', ')})`,
+      `add a rule with no host to the Ingress's rules: ${hostlessRule()} (or a separate Ingress with no rules and spec.defaultBackend)`,
       p2.ingresses.map((ingress) => ingress.location),
     );
+  }
   if (!route.backend)
     return fail(id, `${at(route.location)}: ${describeRoute(route)} has no Service backend`, 'give it service.name and service.port', [
       route.location,
@@ -245,8 +257,17 @@ async function p2IngressDefault(ctx: GradingContext): Promise<CheckResult> {
       'route other hosts to a third Service (app3), distinct from those of app1.com and app2.com',
       [route.location],
     );
-  return pass(id, `other hosts → Service ${route.backend.service} (${describeRoute(route)}, ${at(route.location)})`, [route.location]);
+  const unused = ignored.length
+    ? `; the spec.defaultBackend at ${listed(ignored.map((backend) => at(backend.location)))} is ignored by Traefik, as its Ingress has rules`
+    : '';
+  return pass(id, `other hosts → Service ${route.backend.service} (${describeRoute(route)}, ${at(route.location)})${unused}`, [
+    route.location,
+  ]);
 }
+
+/** The rule that routes every other host, as a student writes it into the Ingress's rules. */
+const hostlessRule = (service = "<app3's Service>", port: number | string = 80): string =>
+  `\`- http: {paths: [{path: /, pathType: Prefix, backend: {service: {name: ${service}, port: {${typeof port === 'number' ? 'number' : 'name'}: ${port}}}}}]}\``;
 
 // ---- P2-BACKENDS --------------------------------------------------------------------------------
 
@@ -255,7 +276,8 @@ async function p2Backends(ctx: GradingContext): Promise<CheckResult> {
   const missing = partMissing(ctx, id);
   if (missing) return missing;
   const p2 = await partTwo(ctx);
-  const routes = p2.routes.filter((route) => route.backend);
+  // A default backend Traefik ignores routes nothing: P2-INGRESS-DEFAULT owns it.
+  const routes = servedRoutes(p2.routes).filter((route) => route.backend);
   if (routes.length === 0) return skip(id, p2.incompleteBecause ?? 'skipped: P2-INGRESS-HOSTS failed (no Ingress routes to a Service)');
   const seen = new Set<string>();
   const problems: Array<{ text: string; fix: string; location: Location }> = [];

@@ -191,7 +191,7 @@ function agentProblems(install: K3sInstall): string[] {
   if (!url) problems.push('it names no server to join (K3S_URL, --server or server: in a K3s config file)');
   else if (url.unresolved.length)
     problems.push(
-      `${urlSource} is ${url.value}, and nothing sets ${list(url.unresolved)} (not the provisioner's env: or args:, the script, nor .env)`,
+      `${urlSource} is ${url.value}, and nothing sets ${list(url.unresolved)} (not the provisioner's env: or args:, the script or a file it sources, nor .env)`,
     );
   else if (url.value.replace(/\/+$/, '') !== SERVER_URL) problems.push(`${urlSource} is ${url.value}, not ${SERVER_URL}`);
   if (!install.tokenFrom)
@@ -215,7 +215,7 @@ function nodeIpProblem(machine: VagrantMachine, install: K3sInstall): string | u
   for (const flag of ['node-ip', 'flannel-iface']) {
     const names = variables(flag);
     if (names.length)
-      return `${installAt(install)} sets --${flag} to ${String(install.flags[flag])}, and nothing sets ${list(names)} (not the provisioner's env: or args:, the script, nor .env)`;
+      return `${installAt(install)} sets --${flag} to ${String(install.flags[flag])}, and nothing sets ${list(names)} (not the provisioner's env: or args:, the script or a file it sources, nor .env)`;
   }
   if (typeof nodeIp === 'string' && !(install.flagUnresolved?.['node-ip'] ?? []).length) {
     const ips = privateIps(machine);

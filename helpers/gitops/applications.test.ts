@@ -85,4 +85,42 @@ describe('argocd app create and later changes', () => {
   test('argocd app create -f file is the manifest, not a second Application', () => {
     expect(applicationsOf([script('s.sh', ['argocd app create -f app.yaml'])], [])).toEqual([]);
   });
+
+  // Argo CD's CLI compares the value as written: argoproj/argo-cd cmd/util/app.go, SetAppSpecOptions,
+  // case "sync-policy": "automated", "automatic", "auto" set automated sync; "none" (and "manual" in
+  // newer releases) clear it; anything else is log.Fatalf("Invalid sync-policy: %s").
+  const create = (policy: string): string =>
+    `argocd app create playground --repo https://github.com/wil42/wil-iot.git --path app --dest-server https://kubernetes.default.svc --dest-namespace dev ${policy}`;
+
+  test('--sync-policy auto and automatic are aliases of automated, on create and on set', () => {
+    for (const policy of ['automated', 'auto', 'automatic', '--sync-policy=auto'].map((value) =>
+      value.startsWith('-') ? value : `--sync-policy ${value}`,
+    )) {
+      const [created] = applicationsOf([script('s.sh', [create(policy)])], []);
+      expect(`${policy}: ${autoSync(created!)?.on}`).toBe(`${policy}: true`);
+      const [set] = applicationsOf([script('s.sh', [create(''), `argocd app set playground ${policy}`])], []);
+      expect(`${policy} (set): ${autoSync(set!)?.on}`).toBe(`${policy} (set): true`);
+    }
+    const [manual] = applicationsOf([script('s.sh', [create('--sync-policy auto'), 'argocd app set playground --sync-policy manual'])], []);
+    expect(autoSync(manual!)).toBeUndefined();
+  });
+
+  test('a value argocd refuses (Automatic, true) or a placeholder: no automated sync, and the reason names the command', () => {
+    const [upper] = applicationsOf([script('s.sh', [create('--sync-policy Automatic --auto-prune --self-heal')])], []);
+    expect(autoSync(upper!)).toMatchObject({
+      on: false,
+      offBecause:
+        '`--sync-policy Automatic` (s.sh:1) is not a value argocd accepts (automated, auto, automatic or none, written in lower case): `argocd app create` stops with "Invalid sync-policy: Automatic", so the Application is not created',
+    });
+    const [unset] = applicationsOf([script('s.sh', [create('--sync-policy $POLICY')])], []);
+    expect(autoSync(unset!)?.offBecause).toBe('the --sync-policy value at s.sh:1 holds $POLICY, which nothing resolves');
+    // A refused create made no Application: a later `argocd app set` has nothing to change. A refused set changes nothing.
+    const [refused] = applicationsOf(
+      [script('s.sh', [create('--sync-policy true'), 'argocd app set playground --sync-policy automated'])],
+      [],
+    );
+    expect(autoSync(refused!)?.on).toBe(false);
+    const [kept] = applicationsOf([script('s.sh', [create('--sync-policy auto'), 'argocd app set playground --sync-policy Manual'])], []);
+    expect(autoSync(kept!)?.on).toBe(true);
+  });
 });

@@ -3,13 +3,16 @@
 import type { Location } from '../checks/result.ts';
 import type { ManifestObject } from '../manifests/model.ts';
 import type { ScriptFacts, ShellCommand } from '../shell/model.ts';
-import { flag, parseTool, switchOn, type ParsedArgs } from './argv.ts';
+import { flag, parseTool, placeholdersIn, switchOn, type ParsedArgs } from './argv.ts';
 import { dig, fieldOf, fieldOfWord, isRecord, type Field } from './field.ts';
 
 export interface AppSource {
   repoURL?: Field;
   path?: Field;
   chart?: Field;
+  targetRevision?: Field;
+  /** A manifest source's `helm:` (parameters, values, valuesObject), as plain data. */
+  helm?: Record<string, unknown>;
 }
 
 /** Automated sync as Argo CD reads it. */
@@ -36,10 +39,24 @@ export interface ArgoApplication {
   syncPolicyLocation: Location;
   /** Commands that changed the sync policy after creation. */
   amendedBy: Location[];
+  /** `--sync-policy` values argocd refuses (or that hold a placeholder), in the order written. */
+  rejectedPolicies: RejectedPolicy[];
+}
+
+/** A `--sync-policy` value the grader cannot count: argocd refuses it, or a placeholder hides it. */
+export interface RejectedPolicy {
+  value: string;
+  unresolved: string[];
+  /** The command that gives it (argocd app create or set). */
+  location: Location;
+  verb: 'create' | 'set';
 }
 
 export function autoSync(app: ArgoApplication): AutoSync | undefined {
-  if (!('automated' in app.syncPolicy)) return undefined;
+  if (!('automated' in app.syncPolicy)) {
+    const rejected = app.rejectedPolicies.at(-1);
+    return rejected ? { on: false, prune: false, selfHeal: false, offBecause: rejectedBecause(rejected) } : undefined;
+  }
   const automated = app.syncPolicy.automated;
   if (automated === null || automated === undefined)
     return {
@@ -82,11 +99,16 @@ export const isApplication = (object: ManifestObject): boolean =>
 
 function fromManifest(object: ManifestObject): ArgoApplication {
   const spec = isRecord(object.body.spec) ? object.body.spec : {};
-  const sourceAt = (path: Array<string | number>): AppSource => ({
-    repoURL: fieldOf(object, [...path, 'repoURL']),
-    path: fieldOf(object, [...path, 'path']),
-    chart: fieldOf(object, [...path, 'chart']),
-  });
+  const sourceAt = (path: Array<string | number>): AppSource => {
+    const helm = dig(object.body, ...path, 'helm');
+    return {
+      repoURL: fieldOf(object, [...path, 'repoURL']),
+      path: fieldOf(object, [...path, 'path']),
+      chart: fieldOf(object, [...path, 'chart']),
+      targetRevision: fieldOf(object, [...path, 'targetRevision']),
+      ...(isRecord(helm) ? { helm } : {}),
+    };
+  };
   const sources: AppSource[] = [];
   if (isRecord(spec.source)) sources.push(sourceAt(['spec', 'source']));
   if (Array.isArray(spec.sources)) spec.sources.forEach((_, index) => sources.push(sourceAt(['spec', 'sources', index])));
@@ -105,10 +127,21 @@ function fromManifest(object: ManifestObject): ArgoApplication {
     syncPolicy,
     syncPolicyLocation: { file: object.location.file, line: object.lineOf(['spec', 'syncPolicy']) ?? object.location.line },
     amendedBy: [],
+    rejectedPolicies: [],
   };
 }
 
+// argocd's own values, compared as written (cmd/util/app.go, SetAppSpecOptions, case "sync-policy"):
+// "auto" and "automatic" are aliases of "automated"; "manual" (newer releases) of "none". Anything
+// else stops the command with "Invalid sync-policy".
 const AUTOMATED_POLICIES = new Set(['automated', 'automatic', 'auto']);
+const MANUAL_POLICIES = new Set(['none', 'manual']);
+
+function rejectedBecause(rejected: RejectedPolicy): string {
+  const at = `${rejected.location.file}:${rejected.location.line ?? '?'}`;
+  if (rejected.unresolved.length) return `the --sync-policy value at ${at} holds ${rejected.unresolved.join(', ')}, which nothing resolves`;
+  return `\`--sync-policy ${rejected.value}\` (${at}) is not a value argocd accepts (automated, auto, automatic or none, written in lower case): \`argocd app ${rejected.verb}\` stops with "Invalid sync-policy: ${rejected.value}"${rejected.verb === 'create' ? ', so the Application is not created' : ''}`;
+}
 
 function fromCreate(args: ParsedArgs, command: ShellCommand): ArgoApplication {
   const location = command.location;
@@ -120,24 +153,29 @@ function fromCreate(args: ParsedArgs, command: ShellCommand): ArgoApplication {
     name: args.positionals[2]?.value ?? flag(args, '--name')?.value,
     via: 'argocd app create',
     location,
-    sources: [{ repoURL: field('--repo'), path: field('--path'), chart: field('--helm-chart') }],
+    sources: [{ repoURL: field('--repo'), path: field('--path'), chart: field('--helm-chart'), targetRevision: field('--revision') }],
     destination: { server: field('--dest-server'), name: field('--dest-name'), namespace: field('--dest-namespace') },
     syncPolicy: {},
     syncPolicyLocation: location,
     amendedBy: [],
+    rejectedPolicies: [],
   };
-  applyPolicyFlags(app, args);
+  applyPolicyFlags(app, args, command, 'create');
   return app;
 }
 
 /** --sync-policy, --self-heal, --auto-prune, --sync-option as `argocd app create|set` apply them. */
-function applyPolicyFlags(app: ArgoApplication, args: ParsedArgs): boolean {
+function applyPolicyFlags(app: ArgoApplication, args: ParsedArgs, command: ShellCommand, verb: RejectedPolicy['verb']): boolean {
   let changed = false;
-  const policy = flag(args, '--sync-policy')?.value.toLowerCase();
+  const policy = flag(args, '--sync-policy');
   if (policy !== undefined) {
     changed = true;
-    if (AUTOMATED_POLICIES.has(policy)) app.syncPolicy.automated = isRecord(app.syncPolicy.automated) ? app.syncPolicy.automated : {};
-    else if (policy === 'none' || policy === 'manual') delete app.syncPolicy.automated;
+    const unresolved = placeholdersIn(policy.value, policy.unresolved);
+    if (!unresolved.length && AUTOMATED_POLICIES.has(policy.value))
+      app.syncPolicy.automated = isRecord(app.syncPolicy.automated) ? app.syncPolicy.automated : {};
+    else if (!unresolved.length && MANUAL_POLICIES.has(policy.value)) delete app.syncPolicy.automated;
+    // The other flags are still read: one root cause (this value) makes one failure (P3-AUTOSYNC).
+    else app.rejectedPolicies.push({ value: policy.value, unresolved, location: command.location, verb });
   }
   for (const [name, key] of [
     ['--self-heal', 'selfHeal'],
@@ -161,10 +199,12 @@ function amend(apps: ArgoApplication[], command: ShellCommand): void {
   if (argocd) {
     const [noun, verb, name] = argocd.positionals.map((word) => word.value);
     if (noun !== 'app' && noun !== 'application' && noun !== 'apps') return;
-    for (const app of apps.filter((candidate) => candidate.name !== undefined && candidate.name === name)) {
+    // An `argocd app create` that argocd refused created nothing for a later command to change.
+    const created = (app: ArgoApplication): boolean => !app.rejectedPolicies.some((rejected) => rejected.verb === 'create');
+    for (const app of apps.filter((candidate) => candidate.name !== undefined && candidate.name === name && created(candidate))) {
       const changed =
         verb === 'set'
-          ? applyPolicyFlags(app, argocd)
+          ? applyPolicyFlags(app, argocd, command, 'set')
           : verb === 'patch'
             ? applyPatch(app, flag(argocd, '--patch')?.value, flag(argocd, '--type')?.value ?? 'json')
             : false;

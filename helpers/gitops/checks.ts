@@ -7,7 +7,7 @@ import { autoSync, type AppSource, type ArgoApplication } from './applications.t
 import { PINNED_CHART, PINNED_REF, type ArgoInstall } from './argocd-install.ts';
 import { gitopsFacts, type GitopsFacts } from './facts.ts';
 import { where, type Field } from './field.ts';
-import { gitlabDeployments, localHostHints } from './gitlab.ts';
+import { gitlabDeployments, isGitLabChartSource, localHostHints, type GitLabDeployment } from './gitlab.ts';
 import { containerImages, isDockerHub, isPodOwner, parseImage, type ContainerImage } from './images.ts';
 import { createdNamespaces } from './namespaces.ts';
 import { makefileStepNote } from '../shell/makefile-steps.ts';
@@ -41,7 +41,7 @@ function placeholderProblem(what: string, field: Field): Problem {
   const names = field.unresolved.join(', ');
   return {
     message: `${what} at ${where(field.location)} holds ${names}, which nothing resolves`,
-    fix: `define ${names} where the grader can read it (a constant assignment in the script, the Vagrant provisioner's env:, or .env at the repository root or the part's root), or write the value itself`,
+    fix: `define ${names} where the grader can read it (a constant assignment in the script or in a file it sources by a constant relative path, the Vagrant provisioner's env:, or .env at the repository root or the part's root), or write the value itself`,
     location: field.location,
   };
 }
@@ -348,7 +348,7 @@ export function makeGitopsChecks(sources: GitopsSources): StaticChecks {
       if (!verdicts.length)
         return fail(
           id,
-          `no Argo CD Application in ${ctx.target.layout.parts.p3.roots.join(', ')}: no Application manifest (apiVersion argoproj.io/v1alpha1, kind Application) and no \`argocd app create\`${setNote}`,
+          `no Argo CD Application in ${ctx.target.layout.parts.p3.roots.join(', ')}: no Application manifest (apiVersion argoproj.io/v1alpha1, kind Application: in a YAML file, or a heredoc a script applies) and no \`argocd app create\`${setNote}`,
           `add an Application manifest to ${folderOf(ctx, 'p3', 'confs')}/ with spec.source (repoURL https://github.com/<owner>/<repository>.git, path) and spec.destination (server ${IN_CLUSTER_SERVER}, namespace dev), and apply it from a script`,
           [{ file: folderOf(ctx, 'p3', 'confs') }],
         );
@@ -370,15 +370,19 @@ export function makeGitopsChecks(sources: GitopsSources): StaticChecks {
         const auto = autoSync(app);
         const amended = app.amendedBy.length ? `, as changed by ${app.amendedBy.map(where).join(', ')}` : '';
         if (auto?.on) return pass(id, `${describeApp(app)} syncs automatically (syncPolicy.automated${amended})`, [app.syncPolicyLocation]);
-        const fix =
-          app.via === 'manifest'
+        const rejected = !('automated' in app.syncPolicy) ? app.rejectedPolicies.at(-1) : undefined;
+        const fix = rejected
+          ? rejected.unresolved.length
+            ? `define ${rejected.unresolved.join(', ')} where the grader can read it (a constant assignment in the script or a file it sources, or .env), or write --sync-policy automated at ${where(rejected.location)}`
+            : `write --sync-policy automated (or its aliases auto, automatic, in lower case) at ${where(rejected.location)}`
+          : app.via === 'manifest'
             ? `write under spec: syncPolicy: { automated: { prune: true, selfHeal: true } } in ${app.location.file}`
             : `add --sync-policy automated to the \`argocd app create\` at ${where(app.location)}`;
         return fail(
           id,
           `${describeApp(app)} does not sync automatically${auto?.offBecause ? `: ${auto.offBecause}` : ': it has no automated sync policy, so Argo CD waits for a manual sync'}${amended}`,
           fix,
-          [app.syncPolicyLocation],
+          rejected ? [rejected.location] : [app.syncPolicyLocation],
         );
       }),
 
@@ -483,8 +487,8 @@ export function makeGitopsChecks(sources: GitopsSources): StaticChecks {
       const id = 'B-GITLAB';
       const missing = absent(ctx, 'bonus', id);
       if (missing) return missing;
-      const { scripts, objects, releases, applies } = await facts(ctx, 'bonus');
-      const deployments = gitlabDeployments(scripts, objects, releases, applies);
+      const { scripts, objects, releases, toolReleases, applies } = await facts(ctx, 'bonus');
+      const deployments = gitlabDeployments(scripts, objects, [...releases, ...toolReleases], applies);
       if (!deployments.length) {
         const hidden = await hiddenInBrokenYaml(ctx, 'bonus', id, GITLAB_TEXT, "GitLab's deployment");
         if (hidden) return hidden;
@@ -492,7 +496,7 @@ export function makeGitopsChecks(sources: GitopsSources): StaticChecks {
       if (!deployments.length)
         return fail(
           id,
-          'the bonus part does not deploy GitLab: no Helm install of the gitlab/gitlab chart and no workload running a gitlab/gitlab-ce or gitlab/gitlab-ee image',
+          "the bonus part does not deploy GitLab: no Helm install of the gitlab/gitlab chart (helm, Terraform's helm_release or an Argo CD Application of the chart) and no workload running a gitlab/gitlab-ce or gitlab/gitlab-ee image",
           `deploy GitLab into namespace gitlab from a script in ${folderOf(ctx, 'bonus', 'scripts')}/: \`helm upgrade --install gitlab gitlab/gitlab -n gitlab --create-namespace …\` (or manifests running gitlab/gitlab-ce in namespace gitlab)`,
           [{ file: folderOf(ctx, 'bonus', 'scripts') }],
         );
@@ -507,12 +511,24 @@ export function makeGitopsChecks(sources: GitopsSources): StaticChecks {
               fix: 'deploy GitLab into the cluster, in namespace gitlab (Helm chart gitlab/gitlab, or manifests)',
               location: deployment.location,
             };
+          if (deployment.namespace?.unresolved.length && deployment.via === 'terraform')
+            return {
+              message: `the namespace of ${deployment.what} at ${where(deployment.namespace.location)} is ${deployment.namespace.unresolved.join(', ')}, which nothing in the part sets`,
+              fix: `write namespace = "gitlab" in the helm_release, or give the variable a default (or a value in terraform.tfvars)`,
+              location: deployment.namespace.location,
+            };
           if (deployment.namespace?.unresolved.length)
             return placeholderProblem(`the namespace of ${deployment.what}`, deployment.namespace);
+          const fixes: Record<NonNullable<GitLabDeployment['via']>, string> = {
+            helm: 'add -n gitlab --create-namespace to the helm command',
+            HelmChart: 'set spec.targetNamespace: gitlab on the HelmChart',
+            terraform: 'set namespace = "gitlab" and create_namespace = true in the helm_release',
+            Application: 'set spec.destination.namespace: gitlab (with CreateNamespace=true in syncPolicy.syncOptions) on the Application',
+          };
           return {
             message: `${deployment.what} (${where(deployment.location)}) deploys GitLab into namespace ${deployment.namespace?.value ?? 'default (nothing sets one)'}, not gitlab`,
-            fix: deployment.what.startsWith('the Helm chart')
-              ? 'add -n gitlab --create-namespace to the helm command'
+            fix: deployment.via
+              ? fixes[deployment.via]
               : 'put GitLab in namespace gitlab (metadata.namespace: gitlab, or -n gitlab on the kubectl apply)',
             location: deployment.location,
           };
@@ -536,12 +552,13 @@ export function makeGitopsChecks(sources: GitopsSources): StaticChecks {
           `add an Application to ${folderOf(ctx, 'bonus', 'confs')}/ whose repoURL is the local GitLab's repository (e.g. http://gitlab-webservice-default.gitlab.svc:8181/root/<repository>.git)`,
           [{ file: folderOf(ctx, 'bonus', 'confs') }],
         );
-      const hints = localHostHints(bonus);
+      const hints = localHostHints({ ...bonus, releases: [...bonus.releases, ...bonus.toolReleases] });
       const problems: Problem[] = [];
       for (const app of bonus.apps) {
         for (const source of app.sources) {
           const url = source.repoURL;
-          if (!url) continue;
+          // The Application that installs GitLab's chart is not the one that reads the app from GitLab.
+          if (!url || isGitLabChartSource(source)) continue;
           // A placeholder outside the host (credentials, path) does not hide which server is read.
           const host = url.unresolved.length ? hostBesidePlaceholders(url.value, url.unresolved) : hostOf(url.value);
           if (url.unresolved.length && !host) {
@@ -567,7 +584,9 @@ export function makeGitopsChecks(sources: GitopsSources): StaticChecks {
       }
       if (!problems.length)
         problems.push({
-          message: 'no Application of the bonus part has a repoURL',
+          message: bonus.apps.every((app) => app.sources.length && app.sources.every(isGitLabChartSource))
+            ? "the bonus part's only Argo CD Application installs GitLab's chart: no Application reads the app's manifests from the local GitLab"
+            : 'no Application of the bonus part has a repoURL',
           fix: 'set spec.source.repoURL to the repository in the local GitLab',
           location: bonus.apps[0]!.location,
         });

@@ -8,9 +8,11 @@ import { kubectlApplies, type KubectlApply } from './applies.ts';
 import { applicationsOf, type ArgoApplication } from './applications.ts';
 import { argoInstalls, type ArgoInstall } from './argocd-install.ts';
 import { isRecord } from './field.ts';
+import { applicationCharts } from './gitlab.ts';
 import { helmReleases, type HelmRelease } from './helm.ts';
 import { largeYamlObjects } from './large-copy.ts';
 import type { GitopsSources, KustomizationInfo } from './sources.ts';
+import { terraformReleases } from './terraform.ts';
 import { heredocObjects } from './yaml-objects.ts';
 
 export interface GitopsFacts {
@@ -22,6 +24,11 @@ export interface GitopsFacts {
   kustomizations: KustomizationInfo[];
   applies: KubectlApply[];
   releases: HelmRelease[];
+  /**
+   * Helm releases another tool installs: Terraform's helm_release in the part's .tf files, an Argo
+   * CD Application of GitLab's chart. The bonus checks count them (CHECKS.md, B-GITLAB).
+   */
+  toolReleases: HelmRelease[];
   installs: ArgoInstall[];
   apps: ArgoApplication[];
   /** YAML documents that are not Kubernetes objects (Helm values, tool configs), as plain data. */
@@ -38,6 +45,7 @@ export function gitopsFacts(ctx: GradingContext, sources: GitopsSources, part: S
     ]);
     const objects = [...partObjects, ...withoutDuplicates(heredocObjects(scripts), partObjects), ...largeObjects];
     const releases = helmReleases(scripts, objects);
+    const apps = applicationsOf(scripts, objects);
     return {
       scripts,
       objects,
@@ -45,8 +53,9 @@ export function gitopsFacts(ctx: GradingContext, sources: GitopsSources, part: S
       kustomizations,
       applies: kubectlApplies(scripts),
       releases,
+      toolReleases: part === 'bonus' ? [...(await terraformReleases(ctx.target, part)), ...applicationCharts(apps)] : [],
       installs: argoInstalls({ scripts, objects, kustomizations }),
-      apps: applicationsOf(scripts, objects),
+      apps,
       configDocuments: await configDocuments(ctx, part),
     };
   });

@@ -51,7 +51,8 @@ export function script(file: string, lines: Array<string | [string, CommandOptio
     let previous: ShellCommand | undefined;
     const stages = line.split(' | ');
     stages.forEach((stage, stageIndex) => {
-      const command: ShellCommand = { env: {}, argv: words(stage, vars), location };
+      // A heredoc redirection (`<<EOF`) is not a word of the command, as the shell walker gives it.
+      const command: ShellCommand = { env: {}, argv: words(stage.replace(/\s*<<-?\S+/, ''), vars), location };
       if (previous) command.pipedFrom = previous;
       if (stageIndex === 0 && options.heredoc !== undefined) command.heredoc = options.heredoc;
       if (stageIndex === stages.length - 1 && options.writesTo !== undefined) command.writesTo = options.writesTo;

@@ -6,14 +6,16 @@ import type { ManifestObject } from '../manifests/model.ts';
 import type { ScriptFacts, ShellCommand } from '../shell/model.ts';
 import { applyOf, type KubectlApply } from './applies.ts';
 import { flag, parseTool, unwrap } from './argv.ts';
-import type { ArgoApplication } from './applications.ts';
+import { syncOptions, type AppSource, type ArgoApplication } from './applications.ts';
 import { dig, fieldOf, isRecord, type Field } from './field.ts';
-import type { HelmRelease } from './helm.ts';
+import { valuesOfText, type HelmRelease } from './helm.ts';
 import { containerImages, isDockerHub, parseImage } from './images.ts';
 import { isLocalAddress, type LocalHostHints } from './repo-url.ts';
 
 export interface GitLabDeployment {
   what: string;
+  /** How a Helm install of the chart is made. */
+  via?: HelmRelease['via'];
   /** Where it lands; undefined for the default namespace, or outside the cluster (docker run). */
   namespace?: Field;
   outsideCluster?: boolean;
@@ -21,6 +23,8 @@ export interface GitLabDeployment {
 }
 
 const GITLAB_CHART = /(^|\/)gitlab$|(^|\/)gitlab-\d[^/]*\.tgz$/;
+/** GitLab's chart repository, or its OCI registry. */
+const GITLAB_CHART_REPO = /(^|[/.@])charts\.gitlab\.io(\/|$)|registry\.gitlab\.com\/gitlab-org\/charts/;
 const GITLAB_IMAGES = ['gitlab/gitlab-ce', 'gitlab/gitlab-ee'];
 const isGitLabImage = (reference: string): boolean => GITLAB_IMAGES.some((repository) => isDockerHub(parseImage(reference), repository));
 
@@ -33,14 +37,13 @@ export function gitlabDeployments(
   const found: GitLabDeployment[] = [];
   for (const release of releases) {
     if (!GITLAB_CHART.test(release.chart.value)) continue;
-    found.push({
-      what:
-        release.via === 'helm'
-          ? `the Helm chart ${release.chart.value}`
-          : `the HelmChart object ${release.name ?? ''} (chart ${release.chart.value})`,
-      namespace: release.namespace,
-      location: release.location,
-    });
+    const what: Record<HelmRelease['via'], string> = {
+      helm: `the Helm chart ${release.chart.value}`,
+      HelmChart: `the HelmChart object ${release.name ?? ''} (chart ${release.chart.value})`,
+      terraform: `Terraform's helm_release ${release.name ?? ''} (chart ${release.chart.value})`,
+      Application: `the Argo CD Application ${release.name ?? ''} of the chart ${release.chart.value}`,
+    };
+    found.push({ what: what[release.via], via: release.via, namespace: release.namespace, location: release.location });
   }
   for (const object of objects) {
     const image = containerImages(object).find((container) => isGitLabImage(container.image.value));
@@ -64,6 +67,44 @@ export function gitlabDeployments(
   }
   return found;
 }
+
+/**
+ * GitLab's chart as an Argo CD Application installs it (`chart: gitlab` from charts.gitlab.io,
+ * into its destination namespace), read as a Helm release: its parameters are --set values, its
+ * values (or valuesObject) inline values.
+ */
+export function applicationCharts(apps: readonly ArgoApplication[]): HelmRelease[] {
+  const releases: HelmRelease[] = [];
+  for (const app of apps) {
+    for (const source of app.sources) {
+      if (!source.chart || !isGitLabChartSource(source)) continue;
+      const sets = new Map<string, Field>();
+      const parameters = source.helm?.parameters;
+      for (const parameter of Array.isArray(parameters) ? parameters : [])
+        if (isRecord(parameter) && typeof parameter.name === 'string' && parameter.value !== undefined)
+          sets.set(parameter.name, { value: String(parameter.value), location: source.chart.location, unresolved: [] });
+      const inline = typeof source.helm?.values === 'string' ? valuesOfText(source.helm.values) : undefined;
+      releases.push({
+        via: 'Application',
+        name: app.name,
+        chart: source.chart,
+        repo: source.repoURL?.value,
+        namespace: app.destination.namespace,
+        version: source.targetRevision,
+        createNamespace: syncOptions(app).includes('CreateNamespace=true'),
+        sets,
+        valuesFiles: [],
+        values: source.helm?.valuesObject ?? inline,
+        location: app.location,
+      });
+    }
+  }
+  return releases;
+}
+
+/** An Application source that installs GitLab's chart: it is not where the app's manifests come from. */
+export const isGitLabChartSource = (source: AppSource): boolean =>
+  source.chart !== undefined && GITLAB_CHART.test(source.chart.value) && GITLAB_CHART_REPO.test(source.repoURL?.value ?? '');
 
 export interface HintFacts {
   scripts: readonly ScriptFacts[];
@@ -152,7 +193,7 @@ function gitlabChartHosts(releases: readonly HelmRelease[], configDocuments: rea
     if (name) hosts.push(name);
   }
   for (const document of configDocuments) fromValues(document);
-  for (const release of gitlab) if (release.via === 'HelmChart') fromValues(release.values);
+  for (const release of gitlab) if (release.values !== undefined) fromValues(release.values);
   // The chart's default domain, when nothing sets one.
   if (!hosts.length) hosts.push('gitlab.example.com');
   return hosts;

@@ -8,7 +8,8 @@ import { flag, parseTool, switchOn } from './argv.ts';
 import { dig, fieldOf, fieldOfWord, isRecord, type Field } from './field.ts';
 
 export interface HelmRelease {
-  via: 'helm' | 'HelmChart';
+  /** `helm install|upgrade`, a K3s HelmChart object, Terraform's helm_release, an Argo CD Application of a chart. */
+  via: 'helm' | 'HelmChart' | 'terraform' | 'Application';
   /** The release (or HelmChart object) name. */
   name?: string;
   /** As given: 'argo/argo-cd', 'oci://…/argo-cd', 'argo-cd' with a repo, an archive path. */
@@ -22,7 +23,7 @@ export interface HelmRelease {
   sets: Map<string, Field>;
   /** Values files given with -f/--values, as written. */
   valuesFiles: string[];
-  /** A HelmChart's spec.valuesContent, read as YAML. */
+  /** Values given inline, as plain data: a HelmChart's spec.valuesContent, helm_release values, an Application's helm values. */
   values?: unknown;
   location: Location;
 }
@@ -98,7 +99,11 @@ export function helmReleases(scripts: readonly ScriptFacts[], objects: readonly 
 
 function valuesContentOf(object: ManifestObject): unknown {
   const text = dig(object.body, 'spec', 'valuesContent');
-  if (typeof text !== 'string') return undefined;
+  return typeof text === 'string' ? valuesOfText(text) : undefined;
+}
+
+/** Helm values written as YAML text (valuesContent, an Application's helm.values, a helm_release's values); undefined when they do not parse. */
+export function valuesOfText(text: string): unknown {
   try {
     return parse(text);
   } catch {

@@ -4,7 +4,7 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { afterAll, expect, test } from 'vitest';
+import { afterAll, describe, expect, test } from 'vitest';
 import { GradingContext } from '../checks/context.ts';
 import { gitopsChecks } from '../checks/gitops.ts';
 import type { CheckResult } from '../checks/result.ts';
@@ -151,4 +151,78 @@ test('GitLab and its Application in a YAML file that does not parse: the bonus c
   });
   expect(unrelated['B-GITLAB']!.status).toBe('fail');
   expect(unrelated['B-ARGOCD-GITLAB']!.status).toBe('fail');
+});
+
+describe('an Application a script applies from a heredoc counts as a manifest', () => {
+  const application = (repo: string, extra = '') => [
+    'apiVersion: argoproj.io/v1alpha1',
+    'kind: Application',
+    'metadata:',
+    '  name: playground',
+    'spec:',
+    '  project: default',
+    '  source:',
+    `    repoURL: ${repo}`,
+    `    path: app${extra}`,
+    '  destination:',
+    '    server: https://kubernetes.default.svc',
+    '    namespace: dev',
+    '  syncPolicy:',
+    '    automated: {prune: true, selfHeal: true}',
+    '    syncOptions: [CreateNamespace=true]',
+  ];
+  const install =
+    'kubectl create namespace argocd\nkubectl apply -n argocd -f https://raw.githubusercontent.com/argoproj/argo-cd/v3.1.5/manifests/install.yaml';
+
+  test('a command over several lines: positions point at the heredoc lines of the script; the schema is checked', async () => {
+    const results = await grade({
+      'p3/scripts/setup.sh': [
+        '#!/bin/bash',
+        install,
+        'kubectl apply -n argocd \\',
+        '  -f - <<EOF',
+        ...application('https://github.com/wil42/wil-iot.git', '\n    targetRevison: main'),
+        'EOF',
+        '',
+      ].join('\n'),
+    });
+    // Line 6 is the heredoc's first line (apiVersion); targetRevison is on line 15.
+    expect(results['P3-APPLICATION']).toMatchObject({
+      status: 'fail',
+      message: expect.stringContaining(
+        'the Application playground (p3/scripts/setup.sh:6) is not schema-valid: p3/scripts/setup.sh:15: spec.source.targetRevison: unknown field',
+      ),
+      locations: [{ file: 'p3/scripts/setup.sh', line: 15 }],
+    });
+  });
+
+  test('cat <<EOF | kubectl apply -f -, envsubst of a quoted heredoc, -f /dev/stdin: placeholders resolved as in the script', async () => {
+    const forms = {
+      cat: ['REPO=https://github.com/wil42/wil-iot.git', 'cat <<EOF | kubectl apply -f -', ...application('${REPO}'), 'EOF'],
+      envsubst: [
+        'export REPO=https://github.com/wil42/wil-iot.git',
+        "envsubst <<'EOF' | kubectl apply -f -",
+        ...application('${REPO}'),
+        'EOF',
+      ],
+      devStdin: ['REPO=https://github.com/wil42/wil-iot.git', 'kubectl apply -f /dev/stdin <<EOF', ...application('$REPO'), 'EOF'],
+    };
+    for (const [form, lines] of Object.entries(forms)) {
+      const results = await grade({ 'p3/scripts/setup.sh': ['#!/bin/bash', install, ...lines, ''].join('\n') });
+      expect(`${form}: ${results['P3-APPLICATION']!.status}: ${results['P3-APPLICATION']!.message}`).toBe(
+        `${form}: pass: the Application playground (p3/scripts/setup.sh:6) deploys https://github.com/wil42/wil-iot.git, path app, into namespace dev of the in-cluster API`,
+      );
+      expect(results['P3-AUTOSYNC']!.status).toBe('pass');
+    }
+  });
+
+  test('a placeholder nothing sets fails P3-APPLICATION, naming it', async () => {
+    const results = await grade({
+      'p3/scripts/setup.sh': ['#!/bin/bash', install, 'kubectl apply -f - <<EOF', ...application('${REPO_URL}'), 'EOF', ''].join('\n'),
+    });
+    expect(results['P3-APPLICATION']).toMatchObject({
+      status: 'fail',
+      message: expect.stringContaining('repoURL at p3/scripts/setup.sh:12 holds ${REPO_URL}, which nothing resolves'),
+    });
+  });
 });

@@ -3,8 +3,10 @@
 // heredoc piped to `kubectl apply -f -`.
 import { objectsOfDocument } from '../manifests/documents.ts';
 import type { ManifestObject } from '../manifests/model.ts';
+import { substitute } from '../manifests/placeholders.ts';
 import { parseYaml } from '../manifests/yaml-files.ts';
-import type { ScriptFacts } from '../shell/model.ts';
+import { effective } from '../shell/invocation.ts';
+import type { ScriptFacts, ShellCommand } from '../shell/model.ts';
 import { parseTool } from './argv.ts';
 
 /** The objects of a YAML text; `firstLine` is the file line the text starts on. Unparsable documents are left out. */
@@ -37,26 +39,43 @@ export function heredocObjects(scripts: readonly ScriptFacts[]): ManifestObject[
       const verb = args?.positionals[0]?.value;
       if (!args || (verb !== 'apply' && verb !== 'create')) continue;
       for (const file of args.flags.get('--filename') ?? []) {
-        if (file.value === '-') {
-          const text = command.heredoc ?? command.pipedFrom?.heredoc;
-          const line = (command.heredoc ? command.location.line : command.pipedFrom?.location.line) ?? 0;
-          if (text) objects.push(...objectsOfText(text, command.location.file, line + 1));
+        if (file.value === '-' || file.value === '/dev/stdin') {
+          const stdin = stdinText(command);
+          if (stdin) objects.push(...objectsOfText(stdin.text, command.location.file, stdin.line));
           continue;
         }
         const written = writtenBefore(script, file.value, command.location.line ?? Infinity);
         if (!written || used.has(written)) continue;
         used.add(written);
-        objects.push(
-          ...objectsOfText(
-            written.content,
-            written.location.file,
-            (written.location.line ?? 0) + (writtenByHeredoc(script, written) ? 1 : 0),
-          ),
-        );
+        objects.push(...objectsOfText(written.content, written.location.file, writtenTextLine(script, written)));
       }
     }
   }
   return objects;
+}
+
+const MAX_PIPE = 8;
+
+/**
+ * The text a command reads on stdin, and the script line it starts on: its heredoc, or the heredoc
+ * a `cat`, `tee` or `envsubst` before it in the pipeline passes on (`cat <<EOF | kubectl apply -f -`,
+ * `envsubst <<'EOF' | kubectl apply -f -`); envsubst replaces the variables the script exported.
+ */
+function stdinText(command: ShellCommand, depth = 0): { text: string; line: number } | undefined {
+  if (command.heredoc !== undefined) return { text: command.heredoc, line: command.heredocLine ?? (command.location.line ?? 0) + 1 };
+  const from = command.pipedFrom;
+  if (!from || depth >= MAX_PIPE) return undefined;
+  const { argv, name } = effective(from);
+  if (!['cat', 'tee', 'envsubst'].includes(name) || argv.slice(1).some((word) => !word.value.startsWith('-') && word.value !== '-'))
+    return undefined;
+  const fed = stdinText(from, depth + 1);
+  if (!fed || name !== 'envsubst') return fed;
+  const exported = Object.fromEntries(
+    Object.entries(from.inheritedEnv ?? {})
+      .filter(([, word]) => !word.unresolved.length)
+      .map(([key, word]) => [key, word.value]),
+  );
+  return { ...fed, text: substitute(fed.text, exported) };
 }
 
 const lastSegment = (path: string): string | undefined => path.replace(/\/+$/, '').split('/').at(-1);
@@ -70,9 +89,13 @@ function writtenBefore(script: ScriptFacts, path: string, line: number): ScriptF
     .at(-1);
 }
 
-/** A heredoc's text starts on the line after its command; an echo's on the command's own line. */
-const writtenByHeredoc = (script: ScriptFacts, written: ScriptFacts['writtenFiles'][number]): boolean =>
-  script.commands.some(
-    (command) =>
-      command.location.line === written.location.line && (command.heredoc !== undefined || command.pipedFrom?.heredoc !== undefined),
-  );
+/** A heredoc's text starts on the line after its command's last line; an echo's on the command's own line. */
+function writtenTextLine(script: ScriptFacts, written: ScriptFacts['writtenFiles'][number]): number {
+  const line = written.location.line ?? 0;
+  for (const command of script.commands) {
+    if (command.location.line !== line) continue;
+    const fed = command.heredoc !== undefined ? command : command.pipedFrom?.heredoc !== undefined ? command.pipedFrom : undefined;
+    if (fed) return fed.heredocLine ?? line + 1;
+  }
+  return line;
+}

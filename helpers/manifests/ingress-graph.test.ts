@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { objectsOfDocument } from './documents.ts';
-import { defaultRoute, ingressRoutes, resolveBackend, routeForHost } from './ingress-graph.ts';
+import { defaultRoute, ignoredDefaultBackends, ingressRoutes, resolveBackend, routeForHost, servedRoutes } from './ingress-graph.ts';
 import type { ManifestObject } from './model.ts';
 import { parseYaml } from './yaml-files.ts';
 
@@ -77,7 +77,42 @@ spec:
     expect(routeForHost(routes, 'app2.com')?.backend?.service).toBe('app2');
     // Host names match case-insensitively; a route for /api only does not serve app2.com/.
     expect(routeForHost(routes, 'app1.com')?.backend?.service).toBe('app1');
-    expect(defaultRoute(routes)?.backend?.service).toBe('app3');
+    // Ingress two has rules, so Traefik ignores its defaultBackend: nothing routes other hosts.
+    expect(defaultRoute(routes)).toBeUndefined();
+    expect(ignoredDefaultBackends(routes).map((route) => route.location.line)).toEqual([17]);
+    expect(servedRoutes(routes).map((route) => route.backend?.service)).toEqual(['app1', 'api', 'app2']);
+  });
+
+  test('the defaultBackend of an Ingress without rules routes other hosts, beside the host rules of another Ingress', () => {
+    const routes = ingressRoutes(
+      objectsOf(`apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata: {name: hosts}
+spec:
+  rules:
+    - host: app1.com
+      http:
+        paths:
+          - path: /
+            pathType: Prefix
+            backend: {service: {name: app1, port: {number: 80}}}
+---
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata: {name: fallback}
+spec:
+  defaultBackend: {service: {name: app3, port: {number: 80}}}
+---
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata: {name: empty-rules}
+spec:
+  defaultBackend: {service: {name: other, port: {number: 80}}}
+  rules: []
+`),
+    );
+    expect(defaultRoute(routes)).toMatchObject({ source: 'default-backend', backend: { service: 'app3' }, location: { line: 17 } });
+    expect(ignoredDefaultBackends(routes)).toEqual([]);
   });
 
   test('the legacy serviceName/servicePort form (extensions/v1beta1, networking.k8s.io/v1beta1)', () => {
@@ -107,10 +142,12 @@ spec:
     );
     expect(routeForHost(routes, 'app1.com')?.backend).toEqual({ service: 'app1', port: 80 });
     expect(routeForHost(routes, 'app2.com')?.backend).toEqual({ service: 'app2', port: 'http' });
-    expect(defaultRoute(routes)?.backend).toEqual({ service: 'app3', port: 80 });
+    // The legacy spec.backend is the old name of spec.defaultBackend: beside rules, Traefik ignores it too.
+    expect(defaultRoute(routes)).toBeUndefined();
+    expect(ignoredDefaultBackends(routes)[0]?.backend).toEqual({ service: 'app3', port: 80 });
   });
 
-  test('a rule without host (or host "") catches other hosts, before a defaultBackend', () => {
+  test('a rule without host (or host "") catches other hosts; a defaultBackend beside it is ignored', () => {
     const routes = ingressRoutes(
       objectsOf(`apiVersion: networking.k8s.io/v1
 kind: Ingress
@@ -127,7 +164,8 @@ spec:
 `),
     );
     expect(defaultRoute(routes)?.backend?.service).toBe('app3');
-    expect(defaultRoute(routes.filter((route) => route.source === 'default-backend'))?.backend?.service).toBe('fallback');
+    expect(defaultRoute(routes.filter((route) => route.source === 'default-backend'))).toBeUndefined();
+    expect(ignoredDefaultBackends(routes).map((route) => route.backend?.service)).toEqual(['fallback']);
     expect(defaultRoute([])).toBeUndefined();
   });
 });

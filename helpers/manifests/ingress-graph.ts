@@ -23,6 +23,12 @@ export interface Route {
   path?: string;
   pathType?: string;
   source: 'default-backend' | 'rule';
+  /**
+   * Set on a default backend of an Ingress that also has rules. Traefik, K3s's ingress controller,
+   * only uses spec.defaultBackend on an Ingress with no rules (pkg/provider/kubernetes/ingress/kubernetes.go),
+   * so such a backend routes nothing.
+   */
+  besideRules?: boolean;
   /** The Service backend; undefined for a resource backend or one without a service name. */
   backend?: BackendRef;
   /** Where the backend is written in the Ingress. */
@@ -39,12 +45,19 @@ export function ingressRoutes(objects: readonly ManifestObject[]): Route[] {
   for (const ingress of objects.filter(isIngress)) {
     const spec = isRecord(ingress.body.spec) ? ingress.body.spec : {};
     const at = (path: FieldPath): Location => ({ file: ingress.location.file, line: ingress.lineOf(path) ?? ingress.location.line });
+    const rules = Array.isArray(spec.rules) ? spec.rules : [];
     for (const key of ['defaultBackend', 'backend']) {
       if (spec[key] === undefined || spec[key] === null) continue;
       const path = ['spec', key];
-      routes.push({ ingress, source: 'default-backend', backend: backendOf(spec[key]), at: path, location: at(path) });
+      routes.push({
+        ingress,
+        source: 'default-backend',
+        ...(rules.length ? { besideRules: true } : {}),
+        backend: backendOf(spec[key]),
+        at: path,
+        location: at(path),
+      });
     }
-    const rules = Array.isArray(spec.rules) ? spec.rules : [];
     rules.forEach((rule, ruleIndex) => {
       if (!isRecord(rule)) return;
       const host = typeof rule.host === 'string' && rule.host !== '' ? rule.host : undefined;
@@ -96,13 +109,24 @@ export function routeForHost(routes: readonly Route[], host: string): Route | un
   return routes.find((route) => route.source === 'rule' && route.host?.toLowerCase() === host.toLowerCase() && servesRoot(route));
 }
 
-/** The route requests for any other host take: a default backend, or a rule without host serving `/`. */
+/**
+ * The route requests for any other host take, from all Ingress objects together: a rule without
+ * host serving `/`, else the default backend of an Ingress that has no rules (Traefik ignores one
+ * beside rules).
+ */
 export function defaultRoute(routes: readonly Route[]): Route | undefined {
   return (
     routes.find((route) => route.source === 'rule' && route.host === undefined && servesRoot(route)) ??
-    routes.find((route) => route.source === 'default-backend')
+    routes.find((route) => route.source === 'default-backend' && !route.besideRules)
   );
 }
+
+/** Default backends written on an Ingress that also has rules: Traefik does not route them. */
+export const ignoredDefaultBackends = (routes: readonly Route[]): Route[] =>
+  routes.filter((route) => route.source === 'default-backend' && route.besideRules);
+
+/** The routes that carry traffic: every rule, and the default backends Traefik uses. */
+export const servedRoutes = (routes: readonly Route[]): Route[] => routes.filter((route) => !route.besideRules);
 
 export interface Hop {
   message: string;

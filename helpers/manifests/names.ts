@@ -62,22 +62,30 @@ export function nameRuleOf(apiVersion: string, kind: string): NameRule {
 
 /**
  * A label or annotation key: an optional DNS-subdomain prefix and "/", then a name of at most 63
- * characters. Returns what is wrong with it (to follow `invalid label key "…": `).
+ * characters; the prefix and the name are each checked, as apimachinery's IsQualifiedName does
+ * (k8s.io/apimachinery/pkg/util/validation/validation.go). Returns what is wrong with it (to follow
+ * `invalid label key "…": `).
  */
 export function qualifiedName(key: string): string | undefined {
   const parts = key.split('/');
   if (parts.length > 2) return 'it has more than one "/"';
   const [prefix, name] = parts.length === 2 ? parts : [undefined, parts[0]];
+  const problems: string[] = [];
   if (prefix !== undefined) {
-    if (prefix.length === 0) return 'the prefix before "/" is empty';
-    if (prefix.length > 253 || !DNS1123_SUBDOMAIN.test(prefix))
-      return 'the prefix before "/" must be a DNS subdomain (lowercase letters, digits, "-" and ".")';
+    if (prefix.length === 0) problems.push('the prefix before "/" is empty');
+    else if (prefix.length > 253) problems.push('the prefix before "/" is longer than 253 characters');
+    else if (!DNS1123_SUBDOMAIN.test(prefix))
+      problems.push('the prefix before "/" must be a DNS subdomain (lowercase letters, digits, "-" and ".")');
   }
-  if (name === undefined || name.length === 0) return 'the name is empty';
-  if (name.length > 63) return 'the name is longer than 63 characters';
-  if (!QUALIFIED_NAME.test(name))
-    return 'use letters, digits, "-", "_" and ".", starting and ending with a letter or digit (and an optional prefix such as app.kubernetes.io/)';
-  return undefined;
+  if (name === undefined || name.length === 0) problems.push('the name is empty');
+  else if (name.length > 63) problems.push('the name is longer than 63 characters');
+  else if (!QUALIFIED_NAME.test(name))
+    problems.push(
+      prefix === undefined
+        ? 'use letters, digits, "-", "_" and ".", starting and ending with a letter or digit (and an optional prefix such as app.kubernetes.io/)'
+        : 'the name after "/" must use letters, digits, "-", "_" and ".", starting and ending with a letter or digit',
+    );
+  return problems.length ? problems.join('; ') : undefined;
 }
 
 /** What is wrong with a label value (to follow `invalid label value "…": `). */

@@ -200,6 +200,53 @@ metadata:
   });
 });
 
+describe('label keys wherever the API server checks them (apimachinery IsQualifiedName)', () => {
+  test('the prefix and the name part are both checked; IOT/owner is not a label key', () => {
+    const problems = problemsOf(`apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: c
+  labels:
+    IOT/owner: wil
+    iot.42.fr/owner: wil
+    IOT/-bad: x
+    ${'a'.repeat(254)}/x: z
+    ok/${'n'.repeat(64)}: z
+  annotations:
+    IOT/owner: the API server lowercases annotation keys before checking them
+`);
+    expect(problems).toEqual([
+      '6: metadata.labels["IOT/owner"]: invalid label key "IOT/owner": the prefix before "/" must be a DNS subdomain (lowercase letters, digits, "-" and ".")',
+      '8: metadata.labels["IOT/-bad"]: invalid label key "IOT/-bad": the prefix before "/" must be a DNS subdomain (lowercase letters, digits, "-" and "."); the name after "/" must use letters, digits, "-", "_" and ".", starting and ending with a letter or digit',
+      `9: metadata.labels["${'a'.repeat(254)}/x"]: invalid label key "${'a'.repeat(254)}/x": the prefix before "/" is longer than 253 characters`,
+      `10: metadata.labels["ok/${'n'.repeat(64)}"]: invalid label key "ok/${'n'.repeat(64)}": the name is longer than 63 characters`,
+    ]);
+  });
+
+  test('workload selectors (matchLabels, matchExpressions) and a pod nodeSelector', () => {
+    const problems = problemsOf(`apiVersion: apps/v1
+kind: Deployment
+metadata: {name: app}
+spec:
+  selector:
+    matchLabels: {IOT/app: a}
+    matchExpressions: [{key: Tier/x, operator: Exists}]
+  template:
+    metadata: {labels: {IOT/app: a}}
+    spec:
+      nodeSelector: {IOT/zone: a}
+      containers: [{name: app, image: nginx}]
+`);
+    expect(problems.map((problem) => problem.replace(/: invalid label key .*$/, ''))).toEqual([
+      '6: spec.selector.matchLabels["IOT/app"]',
+      '7: spec.selector.matchExpressions[0].key',
+      '9: spec.template.metadata.labels["IOT/app"]',
+      '9: spec.template.metadata.labels: the `selector` does not match the template `labels`; give the pod template every label spec.selector.matchLabels names',
+      '11: spec.template.spec.nodeSelector["IOT/zone"]',
+    ]);
+  });
+});
+
 describe('placeholders', () => {
   const scaled =
     'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: app2}\nspec:\n  replicas: ${REPLICAS}\n  selector: {matchLabels: {app: app2}}\n  template:\n    metadata: {labels: {app: app2}}\n    spec:\n      containers: [{name: app2, image: "nginx:${TAG}"}]\n';

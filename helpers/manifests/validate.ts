@@ -285,6 +285,18 @@ function checkLabels(labels: unknown, at: FieldPath, problems: Problems): void {
   }
 }
 
+/** A LabelSelector: its matchLabels are labels, each matchExpressions key a label key (ValidateLabelSelector). */
+function checkLabelSelector(selector: unknown, at: FieldPath, problems: Problems): void {
+  if (!isRecord(selector)) return;
+  checkLabels(selector.matchLabels, [...at, 'matchLabels'], problems);
+  if (!Array.isArray(selector.matchExpressions)) return;
+  selector.matchExpressions.forEach((expression, index) => {
+    if (!isRecord(expression) || typeof expression.key !== 'string') return;
+    const problem = qualifiedName(expression.key);
+    if (problem) problems.add([...at, 'matchExpressions', index, 'key'], `invalid label key "${expression.key}": ${problem}`);
+  });
+}
+
 // ---- pods, Services, selectors --------------------------------------------------------------
 
 function checkPodTemplate(obj: ManifestObject, problems: Problems): void {
@@ -294,6 +306,8 @@ function checkPodTemplate(obj: ManifestObject, problems: Problems): void {
   if (isRecord(metadata) && paths.metadata.length > 1) checkLabelsAndAnnotations(metadata, paths.metadata, problems);
   const spec = valueAt(obj.body, paths.spec);
   if (!isRecord(spec)) return;
+  // ValidatePodSpec checks nodeSelector as labels (k8s.io/kubernetes pkg/apis/core/validation).
+  checkLabels(spec.nodeSelector, [...paths.spec, 'nodeSelector'], problems);
   const names = new Set<string>();
   for (const list of ['initContainers', 'containers']) {
     const containers = spec[list];
@@ -361,6 +375,9 @@ function checkWorkloadSelector(obj: ManifestObject, problems: Problems): void {
   if (!isRecord(spec)) return;
   const template = isRecord(spec.template) ? spec.template : undefined;
   const labels = labelsOf(isRecord(template?.metadata) ? template.metadata.labels : undefined);
+  if (['Deployment', 'ReplicaSet', 'StatefulSet', 'DaemonSet', 'Job'].includes(obj.kind))
+    checkLabelSelector(spec.selector, ['spec', 'selector'], problems);
+  else if (obj.kind === 'ReplicationController') checkLabels(spec.selector, ['spec', 'selector'], problems);
   if (['Deployment', 'ReplicaSet', 'StatefulSet', 'DaemonSet'].includes(obj.kind)) {
     if (spec.selector === undefined || !template) return;
     if (isEmptyLabelSelector(spec.selector))

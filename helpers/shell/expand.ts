@@ -1,5 +1,6 @@
 // Placeholder resolution, in the order of CHECKS.md ("The target"): the provisioner's env (and
-// $1, $2 … from its args), then constant assignments of the script, then the target's .env.
+// $1, $2 … from its args), then constant assignments of the script or of a file it sources by a
+// constant relative path (read, never run: walk.ts), then the target's .env.
 // What cannot be known statically stays as written and is named in `unresolved`.
 import { posix } from 'node:path';
 import type { ShWord, Stmt, WordPart } from './ast.ts';

@@ -46,22 +46,29 @@ export function partFiles(target: Target, part: SubjectPart, scriptFile: string,
       synced.push([posix.normalize(folder.destination), join(vagrantDir, folder.source)]);
   }
   synced.sort((a, b) => b[0].length - a[0].length);
-  return {
-    resolve(path: string): string | undefined {
-      if (!path || path.includes('$') || path.includes('`')) return undefined;
-      const clean = posix.normalize(path);
-      const candidates: string[] = [];
-      if (clean.startsWith('/')) {
-        const upload = uploads.get(clean);
-        if (upload) candidates.push(upload);
-        for (const [mount, folder] of synced) {
-          if (clean === mount || clean.startsWith(`${mount}/`))
-            candidates.push(join(folder, clean.slice(mount.length).replace(/^\//, '') || '.'));
-        }
-      } else {
-        candidates.push(clean, join(posix.dirname(scriptFile), clean), join(vagrantDir, clean), ...roots.map((root) => join(root, clean)));
+  const candidatesOf = (path: string): string[] => {
+    if (!path || path.includes('$') || path.includes('`')) return [];
+    const clean = posix.normalize(path);
+    const candidates: string[] = [];
+    if (clean.startsWith('/')) {
+      const upload = uploads.get(clean);
+      if (upload) candidates.push(upload);
+      for (const [mount, folder] of synced) {
+        if (clean === mount || clean.startsWith(`${mount}/`))
+          candidates.push(join(folder, clean.slice(mount.length).replace(/^\//, '') || '.'));
       }
-      return candidates.find(exists);
+    } else {
+      candidates.push(clean, join(posix.dirname(scriptFile), clean), join(vagrantDir, clean), ...roots.map((root) => join(root, clean)));
+    }
+    return candidates;
+  };
+  return {
+    resolve: (path: string): string | undefined => candidatesOf(path).find(exists),
+    resolveSourced: (path: string): string | undefined => {
+      const candidates = candidatesOf(path);
+      // Outside the part, a relative path is read from the script's folder first (the repository root last).
+      const outside = path.startsWith('/') ? candidates : [...candidates.slice(1), ...candidates.slice(0, 1)];
+      return candidates.find(exists) ?? outside.find((candidate) => !candidate.startsWith('../') && target.file(candidate) !== undefined);
     },
     read(path: string): string | undefined {
       return target.file(path)?.text;

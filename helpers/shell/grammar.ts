@@ -11,13 +11,20 @@ export const PARSE_BUDGET_MS = 5000;
 
 let loading: Promise<void> | undefined;
 let parser: Parser | undefined;
+let runtime: Promise<void> | undefined;
+
+/** web-tree-sitter's runtime, started once per process: every grammar loads into it (bash, HCL). */
+export function treeSitterRuntime(): Promise<void> {
+  runtime ??= Parser.init();
+  return runtime;
+}
 
 /** Loads the grammar; memoised, so every caller may await it. */
 export function loadBashGrammar(): Promise<void> {
   loading ??= (async () => {
     try {
       const wasm = createRequire(import.meta.url).resolve('tree-sitter-bash/tree-sitter-bash.wasm');
-      await Parser.init();
+      await treeSitterRuntime();
       const language = await Language.load(wasm);
       const ready = new Parser();
       ready.setLanguage(language);

@@ -19,6 +19,8 @@ export interface ShellCommand {
   pipedFrom?: ShellCommand;
   /** Text of a heredoc fed to the command, resolved, if any. */
   heredoc?: string;
+  /** The line the heredoc's text starts on (the line after its command's last line), when known. */
+  heredocLine?: number;
   /** File the command's stdout is redirected to (`> file`, `>> file`, `| tee file`), resolved. */
   writesTo?: string;
   /** Guarded by a test such as `if ! command -v docker`, `command -v k3d ||`. */

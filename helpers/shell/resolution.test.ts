@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { analyzeScript, type ScriptSource } from './analyze.ts';
 import type { ScriptFacts, ShellCommand } from './model.ts';
+import { partFiles } from './files.ts';
+import { tempRepository } from './testing.ts';
 import type { PartFiles } from './walk.ts';
 
 const noFiles: PartFiles = { resolve: () => undefined, read: () => undefined };
@@ -271,5 +273,72 @@ describe('eval', () => {
     expect(k3s!.argv[4]!.unresolved).toEqual(['${IP}']);
     expect(k3s!.writesTo).toBe('/tmp/$(hostname).log');
     expect(find(facts, 'hostname')).toHaveLength(1);
+  });
+});
+
+describe('constants from a file the script sources (read, never run)', () => {
+  it('by a constant relative path: same folder, $(dirname "$0"), ../confs, a shared file outside the part; in order with the other sources', async () => {
+    const repo = await tempRepository({
+      'p1/scripts/configs.sh': 'SERVER_IP=192.168.56.110\nNAME=from-sourced\nLATE=sourced\n',
+      'p1/scripts/vars.sh': 'TOKEN_FILE=/vagrant/token\n',
+      'p1/confs/env.sh': 'FLANNEL=eth1\n',
+      'common/team.sh': 'TEAM=wil\n',
+      'p1/scripts/server.sh': [
+        '#!/bin/bash',
+        'NAME=own',
+        'source ./configs.sh',
+        '. "$(dirname "$0")/vars.sh"',
+        'source ../confs/env.sh',
+        'source ../../common/team.sh',
+        'source "$UNKNOWN_FILE"',
+        'echo "$SERVER_IP" "$NAME" "$TOKEN_FILE" "$FLANNEL" "$TEAM" "$FROM_ENV" "$LATE" "$DOTENV_ONLY"',
+        '',
+      ].join('\n'),
+    });
+    try {
+      const text = repo.ctx.target.file('p1/scripts/server.sh')!.text!;
+      const facts = await analyze(text, {
+        file: 'p1/scripts/server.sh',
+        env: { FROM_ENV: 'provisioner', SERVER_IP: 'provisioner-ip' },
+        dotenv: { LATE: 'dotenv', DOTENV_ONLY: 'dotenv' },
+        files: partFiles(repo.ctx.target, 'p1', 'p1/scripts/server.sh'),
+      });
+      // The provisioner's env first; then the script and the files it sources, in the order they run
+      // (the sourced NAME replaces the script's own earlier one); then .env.
+      expect(argvOf(find(facts, 'echo')[0])).toEqual([
+        'echo',
+        'provisioner-ip',
+        'from-sourced',
+        '/vagrant/token',
+        'eth1',
+        'wil',
+        'provisioner',
+        'sourced',
+        'dotenv',
+      ]);
+      // A file outside the part gives its variables but is no script of the part.
+      expect(facts.calls).toEqual(['p1/scripts/configs.sh', 'p1/scripts/vars.sh', 'p1/confs/env.sh']);
+    } finally {
+      await repo.dispose();
+    }
+  });
+
+  it('a symbolic link out of the repository is not read; a file it would name stays unresolved', async () => {
+    const repo = await tempRepository({
+      'p3/scripts/setup.sh': '#!/bin/bash\nsource ./secrets.sh\necho "$HOSTNAME_FROM_FILE"\n',
+    });
+    try {
+      const { symlink } = await import('node:fs/promises');
+      await symlink('/etc/hostname', `${repo.ctx.config.repo}/p3/scripts/secrets.sh`);
+      const { openTarget } = await import('../target/repository.ts');
+      const target = await openTarget(repo.ctx.config.repo);
+      const facts = await analyze(target.file('p3/scripts/setup.sh')!.text!, {
+        file: 'p3/scripts/setup.sh',
+        files: partFiles(target, 'p3', 'p3/scripts/setup.sh'),
+      });
+      expect(find(facts, 'echo')[0]!.argv[1]!.unresolved).toEqual(['$HOSTNAME_FROM_FILE']);
+    } finally {
+      await repo.dispose();
+    }
   });
 });

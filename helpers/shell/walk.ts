@@ -16,6 +16,11 @@ import type { Location } from '../checks/result.ts';
 export interface PartFiles {
   /** The file of the part a path names, relative to the target root; undefined when it is not one. */
   resolve(path: string): string | undefined;
+  /**
+   * The file a `source`/`.` names: a file of the part, else any file inside the repository (a
+   * shared settings file); undefined when it is none. The file is read, never run.
+   */
+  resolveSourced?(path: string): string | undefined;
   read(path: string): string | undefined;
 }
 
@@ -202,11 +207,16 @@ export class Walker {
     for (const redirect of stmt.redirs) {
       if (redirect.heredoc) {
         const word = expandText(redirect.heredoc.parts, redirect.heredoc.raw, expander);
+        const line = redirect.heredoc.line ?? redirect.pos.line + 1;
         command.heredoc = word.value;
-        this.stdinTexts.set(command, { word, line: redirect.heredoc.line ?? redirect.pos.line + 1 });
+        const at = this.lineOf(line);
+        if (at !== undefined) command.heredocLine = at;
+        this.stdinTexts.set(command, { word, line });
       } else if (redirect.op === '<<<' && redirect.target) {
         const word = expandWord(redirect.target, expander);
         command.heredoc = `${word.value}\n`;
+        const at = this.lineOf(redirect.pos.line);
+        if (at !== undefined) command.heredocLine = at;
         this.stdinTexts.set(command, { word: { ...word, value: command.heredoc }, line: redirect.pos.line });
       } else if (redirect.op === '<' && (!redirect.fd || redirect.fd === '0') && redirect.target) {
         this.stdinFiles.set(command, expandWord(redirect.target, expander));
@@ -351,7 +361,12 @@ export class Walker {
   private callScript(target: Word, args: Word[], sourced: boolean, command: ShellCommand, scope: Scope): void {
     if (target.unresolved.length) return;
     const path = this.files.resolve(target.value);
-    if (!path) return;
+    if (!path) {
+      // A file outside the part is read for its variables only: it is no script of the part.
+      const shared = sourced ? this.files.resolveSourced?.(target.value) : undefined;
+      if (shared) this.source(shared, scope);
+      return;
+    }
     const vars: Record<string, string> = {};
     // What the called script sees: the exported variables (every one, when sourced), then what the command line gives it (`X=v ./s.sh`, `sudo X=v …`).
     const given = effective(command).env;
