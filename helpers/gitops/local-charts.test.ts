@@ -63,7 +63,23 @@ describe('local chart installs', () => {
       expect(install?.kinds, JSON.stringify(files)).toBeUndefined();
     }
     const [pulled] = await installs({}, ['helm pull bitnami/nginx --untar', 'helm install web ./nginx']);
-    expect([pulled?.folder, pulled?.kinds]).toEqual(['nginx', undefined]);
+    expect([pulled?.folder, pulled?.kinds, pulled?.origin]).toEqual([
+      'nginx',
+      undefined,
+      'pulled from bitnami/nginx at p2/scripts/deploy.sh:1',
+    ]);
+  });
+
+  test('a chart path the repository lacks counts after a git clone in the script (slqye/42-inception_of_things), with unknown kinds', async () => {
+    const found = await installs({}, [
+      'helm install early ./hello-kubernetes',
+      'git clone https://github.com/paulbouwer/hello-kubernetes.git',
+      'cd hello-kubernetes/deploy/helm',
+      'helm install app1 ./hello-kubernetes --namespace hello-kubernetes --set message="Hello from app1"',
+    ]);
+    expect(found.map((install) => [install.folder, install.kinds, install.origin, install.location.line])).toEqual([
+      ['./hello-kubernetes', undefined, 'cloned from https://github.com/paulbouwer/hello-kubernetes.git at p2/scripts/deploy.sh:2', 4],
+    ]);
   });
 });
 

@@ -6,12 +6,13 @@
 // Which kinds a chart may create is read from the top-level `kind:` lines of its templates.
 import { posix } from 'node:path';
 import type { GradingContext } from '../checks/context.ts';
-import type { Location } from '../checks/result.ts';
+import { formatLocation, type Location } from '../checks/result.ts';
 import { partFiles } from '../shell/files.ts';
 import { scriptFacts } from '../shell/facts.ts';
 import type { ScriptFacts } from '../shell/model.ts';
 import type { SubjectPart } from '../target/layout.ts';
 import type { Target } from '../target/repository.ts';
+import { unwrap } from './argv.ts';
 import { helmReleases, type HelmRelease } from './helm.ts';
 
 export interface LocalChartInstall {
@@ -19,8 +20,10 @@ export interface LocalChartInstall {
   chart: string;
   /** The chart's folder in the repository (relative to the target root), or the folder a `helm pull --untar` writes. */
   folder: string;
-  /** The kinds its templates declare; undefined when they cannot be known (a pulled chart, subcharts, a templated kind). */
+  /** The kinds its templates declare; undefined when they cannot be known (a pulled or cloned chart, subcharts, a templated kind). */
   kinds?: ReadonlySet<string>;
+  /** How a chart that is not in the repository gets there: 'pulled from gitlab/gitlab at …', 'cloned from … at …'. */
+  origin?: string;
   location: Location;
 }
 
@@ -32,14 +35,40 @@ export function localChartInstalls(ctx: GradingContext, part: SubjectPart): Prom
 export function localChartsOf(target: Target, part: SubjectPart, scripts: readonly ScriptFacts[]): LocalChartInstall[] {
   const installs: LocalChartInstall[] = [];
   for (const release of helmReleases(scripts, [])) {
-    if (release.pulledFrom) {
-      installs.push({ chart: release.chart.value, folder: release.pulledFrom.folder, location: release.location });
+    const { pulledFrom, chart, location } = release;
+    if (pulledFrom) {
+      const origin = `pulled from ${pulledFrom.chart.value} at ${formatLocation(pulledFrom.location)}`;
+      installs.push({ chart: chart.value, folder: pulledFrom.folder, origin, location });
       continue;
     }
     const folder = chartFolder(target, part, release);
-    if (folder) installs.push({ chart: release.chart.value, folder, kinds: templateKinds(target, folder), location: release.location });
+    if (folder) {
+      installs.push({ chart: chart.value, folder, kinds: templateKinds(target, folder), location });
+      continue;
+    }
+    const clone = isExplicitPath(chart.value) && !release.repo ? cloneBefore(scripts, location) : undefined;
+    if (clone) installs.push({ chart: chart.value, folder: chart.value, origin: clone, location });
   }
   return installs;
+}
+
+const isExplicitPath = (chart: string): boolean => /^(\.{1,2}\/|\/)/.test(chart);
+
+/**
+ * A `git clone` the script runs before `location`: a chart it then installs from a local path may
+ * come from the cloned repository, which the grader does not fetch.
+ */
+function cloneBefore(scripts: readonly ScriptFacts[], location: Location): string | undefined {
+  for (const script of scripts) {
+    for (const command of script.commands) {
+      if (command.location.file !== location.file || (command.location.line ?? 0) >= (location.line ?? 0)) continue;
+      const words = unwrap(command.argv).map((word) => word.value);
+      const url =
+        words[1] === 'clone' && words[0]?.split('/').at(-1) === 'git' ? words.slice(2).find((word) => !word.startsWith('-')) : undefined;
+      if (url) return `cloned from ${url} at ${formatLocation(command.location)}`;
+    }
+  }
+  return undefined;
 }
 
 /** What a check may miss: 'Ingress', 'Service', or 'workload' for any kind whose pods a Service selects. */
@@ -61,7 +90,10 @@ export function chartSkip(installs: readonly LocalChartInstall[], kinds: readonl
   if (!covering.length) return undefined;
   const byFolder = new Map<string, LocalChartInstall[]>();
   for (const install of covering) byFolder.set(install.folder, [...(byFolder.get(install.folder) ?? []), install]);
-  const charts = [...byFolder].map(([folder, same]) => `${folder} (installed at ${locations(same.map((install) => install.location))})`);
+  const charts = [...byFolder].map(
+    ([folder, same]) =>
+      `${folder} (${same[0]!.origin ? `${same[0]!.origin}; ` : ''}installed at ${locations(same.map((install) => install.location))})`,
+  );
   return `skipped: ${what} may come from the local Helm chart${charts.length > 1 ? 's' : ''} ${listed(charts)}, which the grader does not render (files under a chart's templates/ are templates, not YAML)`;
 }
 
@@ -126,7 +158,7 @@ function chartFolder(target: Target, part: SubjectPart, release: HelmRelease): s
     .filter((file) => CHART_FILE.test(posix.basename(file.path)))
     .map((file) => posix.dirname(file.path));
   const segments = clean.split('/').filter((segment) => segment && segment !== '.' && segment !== '..');
-  const explicit = /^(\.{1,2}\/|\/)/.test(chart) || !chart.includes('/');
+  const explicit = isExplicitPath(chart) || !chart.includes('/');
   for (let count = segments.length; count >= (explicit ? 1 : segments.length); count--) {
     const tail = segments.slice(-count).join('/');
     const found = folders.find((folder) => folder === tail || folder.endsWith(`/${tail}`));
