@@ -24,6 +24,14 @@ import { objectsOf } from '../manifests/objects.ts';
 import { validateObject } from '../manifests/validate.ts';
 import { describeObject, valueAt } from '../manifests/workloads.ts';
 import { yamlFiles } from '../manifests/yaml-files.ts';
+import {
+  chartSkip,
+  localChartInstalls,
+  mayCreate,
+  missingObjectsSkip,
+  type LocalChartInstall,
+  type MissingObject,
+} from '../gitops/local-charts.ts';
 
 const PART: SubjectPart = 'p2';
 const APP1 = 'app1.com';
@@ -78,13 +86,26 @@ interface PartTwo {
   ingresses: ManifestObject[];
   /** When something is missing from the manifests because another check failed, the skip message. */
   incompleteBecause?: string;
+  /** Local Helm charts the part's scripts install: objects the grader does not see (helpers/gitops/local-charts.ts). */
+  charts: LocalChartInstall[];
+  /** The skip message when a route is missing and a local chart may create an Ingress. */
+  ingressFromChart?: string;
 }
 
 function partTwo(ctx: GradingContext): Promise<PartTwo> {
   return ctx.once('checks:ingress:p2', async () => {
     const objects = await objectsOf(ctx, PART);
     const ingresses = objects.filter(isIngress);
-    return { objects, ingresses, routes: ingressRoutes(objects), incompleteBecause: await incompleteBecause(ctx) };
+    const charts = await localChartInstalls(ctx, PART);
+    const ingressFromChart = chartSkip(charts, ['Ingress'], "the part's Ingress routes");
+    return {
+      objects,
+      ingresses,
+      routes: ingressRoutes(objects),
+      incompleteBecause: await incompleteBecause(ctx),
+      charts,
+      ingressFromChart,
+    };
   });
 }
 
@@ -104,9 +125,9 @@ async function incompleteBecause(ctx: GradingContext): Promise<string | undefine
 const partMissing = (ctx: GradingContext, id: string): CheckResult | undefined =>
   ctx.target.hasPart(PART) ? undefined : skip(id, `skipped: G-LAYOUT failed (part ${PART} is missing)`);
 
-/** A failure, unless the part's objects are incomplete for a reason another check owns. */
-const failOrSkip = (p2: PartTwo, id: string, message: string, fix: string, locations: Location[] = []): CheckResult =>
-  p2.incompleteBecause ? skip(id, p2.incompleteBecause, locations) : fail(id, message, fix, locations);
+/** A failure, unless the part's objects are incomplete for a reason another check owns, or what is missing may come from a local chart (`chart`: the skip message). */
+const failOrSkip = (p2: PartTwo, id: string, message: string, fix: string, locations: Location[] = [], chart?: string): CheckResult =>
+  p2.incompleteBecause ? skip(id, p2.incompleteBecause, locations) : chart ? skip(id, chart, locations) : fail(id, message, fix, locations);
 
 /** Placeholders still unresolved in the Ingress hosts, named when a host is not found. */
 function unresolvedHosts(p2: PartTwo): string[] {
@@ -175,6 +196,7 @@ async function p2IngressHosts(ctx: GradingContext): Promise<CheckResult> {
       `the part has no Ingress object, so nothing routes app1.com and app2.com${instead}`,
       "add an Ingress (apiVersion networking.k8s.io/v1) with a rule for host app1.com and one for host app2.com, each with path / to its app's Service",
       routers.map((obj) => obj.location),
+      chartSkip(p2.charts, ['Ingress'], 'the part has no Ingress object in YAML; the Ingress routing app1.com and app2.com'),
     );
   }
   const found = [APP1, APP2].map((host) => ({ host, route: routeForHost(p2.routes, host) }));
@@ -190,6 +212,7 @@ async function p2IngressHosts(ctx: GradingContext): Promise<CheckResult> {
       `no Ingress rule routes ${absent.map((item) => `host ${item.host}`).join(' or ')} with path /${hosts.length ? `; the rules route ${hosts.join(', ')}` : ''}${placeholders.length ? `; ${placeholders.join('; ')}` : ''}`,
       `add a rule to the Ingress: \`- host: ${absent[0].host}\` with \`http.paths: [{path: /, pathType: Prefix, backend: {service: {name: <the app's Service>, port: {number: 80}}}}]\``,
       p2.ingresses.map((ingress) => ingress.location),
+      chartSkip(p2.charts, ['Ingress'], `no Ingress in YAML routes ${absent.map((item) => `host ${item.host}`).join(' or ')}; that route`),
     );
   }
   const [first, second] = found.map((item) => item.route as Route);
@@ -222,7 +245,8 @@ async function p2IngressDefault(ctx: GradingContext): Promise<CheckResult> {
   const missing = partMissing(ctx, id);
   if (missing) return missing;
   const p2 = await partTwo(ctx);
-  if (p2.ingresses.length === 0) return skip(id, p2.incompleteBecause ?? 'skipped: P2-INGRESS-HOSTS failed (the part has no Ingress)');
+  if (p2.ingresses.length === 0)
+    return skip(id, p2.incompleteBecause ?? p2.ingressFromChart ?? 'skipped: P2-INGRESS-HOSTS failed (the part has no Ingress)');
   const route = defaultRoute(p2.routes);
   const ignored = ignoredDefaultBackends(p2.routes);
   if (!route) {
@@ -233,6 +257,7 @@ async function p2IngressDefault(ctx: GradingContext): Promise<CheckResult> {
         `${listed(ignored.map((backend) => `spec.defaultBackend of Ingress ${backend.ingress.name ?? ''} (${at(backend.location)})`))} ${ignored.length > 1 ? 'are' : 'is'} ignored: Traefik, K3s's ingress controller, only uses spec.defaultBackend on an Ingress that has no rules, so requests for other hosts get its 404 page`,
         `route other hosts with a rule that has no host, in the Ingress's rules: ${hostlessRule(ignored[0].backend?.service, ignored[0].backend?.port)} (or move spec.defaultBackend to a separate Ingress that has no rules)`,
         ignored.map((backend) => backend.location),
+        chartSkip(p2.charts, ['Ingress'], 'no Ingress in YAML routes other hosts; that route'),
       );
     return failOrSkip(
       p2,
@@ -240,6 +265,7 @@ async function p2IngressDefault(ctx: GradingContext): Promise<CheckResult> {
       `no Ingress routes requests for other hosts: none has a rule without host, and no Ingress without rules has spec.defaultBackend (${p2.ingresses.map((ingress) => at(ingress.location)).join(', ')})`,
       `add a rule with no host to the Ingress's rules: ${hostlessRule()} (or a separate Ingress with no rules and spec.defaultBackend)`,
       p2.ingresses.map((ingress) => ingress.location),
+      chartSkip(p2.charts, ['Ingress'], 'no Ingress in YAML routes other hosts; that route'),
     );
   }
   if (!route.backend)
@@ -278,20 +304,28 @@ async function p2Backends(ctx: GradingContext): Promise<CheckResult> {
   const p2 = await partTwo(ctx);
   // A default backend Traefik ignores routes nothing: P2-INGRESS-DEFAULT owns it.
   const routes = servedRoutes(p2.routes).filter((route) => route.backend);
-  if (routes.length === 0) return skip(id, p2.incompleteBecause ?? 'skipped: P2-INGRESS-HOSTS failed (no Ingress routes to a Service)');
+  const hostsFromChart = [APP1, APP2].some((host) => !routeForHost(p2.routes, host)) ? p2.ingressFromChart : undefined;
+  if (routes.length === 0)
+    return skip(id, p2.incompleteBecause ?? hostsFromChart ?? 'skipped: P2-INGRESS-HOSTS failed (no Ingress routes to a Service)');
   const seen = new Set<string>();
   const problems: Array<{ text: string; fix: string; location: Location }> = [];
   const reached: string[] = [];
+  const fromCharts: MissingObject[] = [];
   for (const route of routes) {
     const key = `${serviceKey(route)}:${String(route.backend?.port)}`;
     if (seen.has(key)) continue;
     seen.add(key);
     const resolution = resolveBackend(route, p2.objects);
-    for (const problem of resolution.problems)
-      problems.push({ text: `${at(problem.location)}: ${problem.message}`, fix: problem.fix, location: problem.location });
+    for (const problem of resolution.problems) {
+      // A Service or workload that a local Helm chart of the part may create is not missing (helpers/gitops/local-charts.ts).
+      if (problem.missing && mayCreate(p2.charts, problem.missing))
+        fromCharts.push({ kind: problem.missing, service: route.backend!.service });
+      else problems.push({ text: `${at(problem.location)}: ${problem.message}`, fix: problem.fix, location: problem.location });
+    }
     if (resolution.problems.length === 0)
       reached.push(`Service ${route.backend?.service} → ${resolution.workloads.map(describeObject).join(', ')}`);
   }
+  if (!problems.length && fromCharts.length) return skip(id, p2.incompleteBecause ?? missingObjectsSkip(p2.charts, fromCharts)!);
   if (problems.length)
     return failOrSkip(
       p2,
@@ -308,11 +342,19 @@ async function p2Backends(ctx: GradingContext): Promise<CheckResult> {
 type Reach = { label: string; resolution: BackendResolution } | { skipped: CheckResult };
 
 function reach(p2: PartTwo, id: string, label: string, route: Route | undefined, owner: string): Reach {
-  if (!route?.backend) return { skipped: skip(id, p2.incompleteBecause ?? `skipped: ${owner} failed (no route for ${label})`) };
+  if (!route?.backend)
+    return {
+      skipped: skip(
+        id,
+        p2.incompleteBecause ?? (route ? undefined : p2.ingressFromChart) ?? `skipped: ${owner} failed (no route for ${label})`,
+      ),
+    };
   const resolution = resolveBackend(route, p2.objects);
   if (resolution.workloads.length === 0) {
     const reason = resolution.problems[0]?.message ?? `Service ${route.backend.service} selects no workload`;
-    return { skipped: skip(id, p2.incompleteBecause ?? `skipped: P2-BACKENDS failed (${reason})`) };
+    const missing = resolution.problems[0]?.missing;
+    const chart = missing && missingObjectsSkip(p2.charts, [{ kind: missing, service: route.backend.service, behind: label }]);
+    return { skipped: skip(id, p2.incompleteBecause ?? (chart || `skipped: P2-BACKENDS failed (${reason})`)) };
   }
   return { label, resolution };
 }

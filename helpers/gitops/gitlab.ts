@@ -7,7 +7,7 @@ import type { ScriptFacts, ShellCommand } from '../shell/model.ts';
 import { applyOf, type KubectlApply } from './applies.ts';
 import { flag, parseTool, unwrap } from './argv.ts';
 import { syncOptions, type AppSource, type ArgoApplication } from './applications.ts';
-import { dig, fieldOf, isRecord, type Field } from './field.ts';
+import { dig, fieldOf, isRecord, where, type Field } from './field.ts';
 import { valuesOfText, type HelmRelease } from './helm.ts';
 import { containerImages, isDockerHub, parseImage } from './images.ts';
 import { isLocalAddress, type LocalHostHints } from './repo-url.ts';
@@ -36,25 +36,32 @@ export function gitlabDeployments(
 ): GitLabDeployment[] {
   const found: GitLabDeployment[] = [];
   for (const release of releases) {
-    if (!GITLAB_CHART.test(release.chart.value)) continue;
+    if (!isGitLabRelease(release)) continue;
+    const pulled = release.pulledFrom ? ` (pulled from ${release.pulledFrom.chart.value} at ${where(release.pulledFrom.location)})` : '';
     const what: Record<HelmRelease['via'], string> = {
-      helm: `the Helm chart ${release.chart.value}`,
+      helm: `the Helm chart ${release.chart.value}${pulled}`,
       HelmChart: `the HelmChart object ${release.name ?? ''} (chart ${release.chart.value})`,
       terraform: `Terraform's helm_release ${release.name ?? ''} (chart ${release.chart.value})`,
       Application: `the Argo CD Application ${release.name ?? ''} of the chart ${release.chart.value}`,
     };
     found.push({ what: what[release.via], via: release.via, namespace: release.namespace, location: release.location });
   }
+  const namespaceOf = (object: ManifestObject): Field | undefined =>
+    object.namespace !== undefined
+      ? fieldOf(object, ['metadata', 'namespace'])
+      : object.origin === 'yaml'
+        ? applyOf(object.location.file, applies)?.namespace
+        : undefined;
   for (const object of objects) {
+    const operated = operatorDeployment(object);
+    if (operated) found.push({ what: operated, namespace: namespaceOf(object), location: object.location });
     const image = containerImages(object).find((container) => isGitLabImage(container.image.value));
     if (!image) continue;
-    const namespace =
-      object.namespace !== undefined
-        ? fieldOf(object, ['metadata', 'namespace'])
-        : object.origin === 'yaml'
-          ? applyOf(object.location.file, applies)?.namespace
-          : undefined;
-    found.push({ what: `${object.kind} ${object.name ?? ''} running ${image.image.value}`, namespace, location: image.image.location });
+    found.push({
+      what: `${object.kind} ${object.name ?? ''} running ${image.image.value}`,
+      namespace: namespaceOf(object),
+      location: image.image.location,
+    });
   }
   for (const command of scripts.flatMap((script) => script.commands)) {
     const words = unwrap(command.argv).map((word) => word.value);
@@ -66,6 +73,23 @@ export function gitlabDeployments(
       found.push({ what: `docker run ${words.find(isGitLabImage)}`, outsideCluster: true, location: command.location });
   }
   return found;
+}
+
+/** A release of GitLab's chart: by its name, or a local folder a `helm pull --untar` of GitLab's chart wrote. */
+const isGitLabRelease = (release: HelmRelease): boolean =>
+  GITLAB_CHART.test(release.chart.value) || (release.pulledFrom !== undefined && GITLAB_CHART.test(release.pulledFrom.chart.value));
+
+/**
+ * The GitLab Operator's custom resource (group apps.gitlab.com, version v1beta1, kind GitLab, the
+ * CRD gitlabs.apps.gitlab.com of gitlab-org/cloud-native/gitlab-operator): the operator installs
+ * GitLab's chart (spec.chart.version, with spec.chart.values) into the object's namespace.
+ */
+function operatorDeployment(object: ManifestObject): string | undefined {
+  if (object.kind !== 'GitLab' || object.apiVersion !== 'apps.gitlab.com/v1beta1') return undefined;
+  const version = dig(object.body, 'spec', 'chart', 'version');
+  const chart = typeof version === 'string' || typeof version === 'number' ? `GitLab's chart ${version}` : "GitLab's chart";
+  const name = object.name ? ` ${object.name}` : '';
+  return `the GitLab object${name} (apps.gitlab.com/v1beta1), from which the GitLab Operator installs ${chart}`;
 }
 
 /**
@@ -177,7 +201,7 @@ function hostsEntriesOf(command: ShellCommand): Array<[string, string]> {
 
 /** Host names the GitLab chart's Ingress serves: gitlab.<global.hosts.domain> or global.hosts.gitlab.name. */
 function gitlabChartHosts(releases: readonly HelmRelease[], configDocuments: readonly unknown[]): string[] {
-  const gitlab = releases.filter((release) => GITLAB_CHART.test(release.chart.value));
+  const gitlab = releases.filter(isGitLabRelease);
   if (!gitlab.length) return [];
   const hosts: string[] = [];
   const fromValues = (values: unknown): void => {

@@ -6,6 +6,7 @@ import type { ManifestObject } from '../manifests/model.ts';
 import type { ScriptFacts } from '../shell/model.ts';
 import { flag, parseTool, switchOn } from './argv.ts';
 import { dig, fieldOf, fieldOfWord, isRecord, type Field } from './field.ts';
+import { pulledChart, type HelmPull } from './helm-pull.ts';
 
 export interface HelmRelease {
   /** `helm install|upgrade`, a K3s HelmChart object, Terraform's helm_release, an Argo CD Application of a chart. */
@@ -25,6 +26,8 @@ export interface HelmRelease {
   valuesFiles: string[];
   /** Values given inline, as plain data: a HelmChart's spec.valuesContent, helm_release values, an Application's helm values. */
   values?: unknown;
+  /** For a local chart folder that a `helm pull --untar` of the part wrote: that pull (the chart it came from). */
+  pulledFrom?: HelmPull;
   location: Location;
 }
 
@@ -33,7 +36,7 @@ const SET_FLAGS = ['--set', '--set-string'];
 export function helmReleases(scripts: readonly ScriptFacts[], objects: readonly ManifestObject[]): HelmRelease[] {
   const releases: HelmRelease[] = [];
   for (const script of scripts) {
-    for (const command of script.commands) {
+    for (const [index, command] of script.commands.entries()) {
       const args = parseTool(command, 'helm');
       if (!args) continue;
       const [verb, ...rest] = args.positionals;
@@ -55,6 +58,7 @@ export function helmReleases(scripts: readonly ScriptFacts[], objects: readonly 
       }
       const namespace = flag(args, '--namespace');
       const version = flag(args, '--version');
+      const pulledFrom = flag(args, '--repo') ? undefined : pulledChart(chart.value, script, index, scripts);
       releases.push({
         via: 'helm',
         name: name?.value,
@@ -65,6 +69,7 @@ export function helmReleases(scripts: readonly ScriptFacts[], objects: readonly 
         createNamespace: switchOn(args, '--create-namespace'),
         sets,
         valuesFiles: (args.flags.get('--values') ?? []).map((word) => word.value),
+        ...(pulledFrom ? { pulledFrom } : {}),
         location,
       });
     }

@@ -132,6 +132,8 @@ export interface Hop {
   message: string;
   fix: string;
   location: Location;
+  /** Set when the hop lacks an object rather than has a wrong one: the Service the route names, or a workload its selector matches. */
+  missing?: 'Service' | 'workload';
 }
 
 export interface BackendResolution {
@@ -171,6 +173,7 @@ export function resolveBackend(route: Route, objects: readonly ManifestObject[])
         ? 'put the Ingress and its Services in the same namespace'
         : `define a Service named ${backend.service} (namespace ${namespace}) or correct the backend's service name`,
       location: route.location,
+      missing: 'Service',
     });
     return result;
   }
@@ -235,6 +238,7 @@ export function resolveBackend(route: Route, objects: readonly ManifestObject[])
       message: `Service ${backend.service} selects ${shown}, which no workload's pod template carries${nearest.length ? ` (${nearest.slice(0, 3).join('; ')})` : ''}`,
       fix: "make spec.selector of the Service equal to labels of the app's pod template (spec.template.metadata.labels)",
       location: serviceAt(['spec', 'selector']),
+      missing: 'workload',
     });
     return result;
   }

@@ -45,7 +45,7 @@ export function scriptFacts(ctx: GradingContext, part: SubjectPart): Promise<Scr
           env: runner?.provisioner.env,
           args: runner?.provisioner.args,
           dotenv,
-          files: partFiles(target, part, file.path, runner?.machine),
+          files: partFiles(target, part, file.path, runner?.machine, runner?.provisioner),
         }),
       );
     }
@@ -74,9 +74,9 @@ export function machineScripts(ctx: GradingContext, part: 'p1' | 'p2', machine: 
           env: provisioner.env,
           args: provisioner.args,
           dotenv,
-          files: partFiles(target, part, vagrantfile, machine),
+          files: partFiles(target, part, vagrantfile, machine, provisioner),
         });
-        out.push(facts, ...(await calledScripts(ctx, part, machine, facts, provisioner.env, dotenv, seen)));
+        out.push(facts, ...(await calledScripts(ctx, part, machine, provisioner, facts, dotenv, seen)));
         continue;
       }
       if (provisioner.path !== undefined && isRemotePath(provisioner.path)) {
@@ -114,9 +114,9 @@ export function machineScripts(ctx: GradingContext, part: 'p1' | 'p2', machine: 
         env: provisioner.env,
         args: provisioner.args,
         dotenv,
-        files: partFiles(target, part, path, machine),
+        files: partFiles(target, part, path, machine, provisioner),
       });
-      out.push(facts, ...(await calledScripts(ctx, part, machine, facts, provisioner.env, dotenv, seen)));
+      out.push(facts, ...(await calledScripts(ctx, part, machine, provisioner, facts, dotenv, seen)));
     }
     mergeMachineConfigs(out, (file) => partFiles(target, part, file, machine));
     return out;
@@ -127,12 +127,13 @@ async function calledScripts(
   ctx: GradingContext,
   part: SubjectPart,
   machine: VagrantMachine,
+  provisioner: VagrantProvisioner,
   caller: ScriptFacts,
-  env: Record<string, string>,
   dotenv: Record<string, string>,
   seen: Set<string>,
 ): Promise<ScriptFacts[]> {
   const out: ScriptFacts[] = [];
+  const env = provisioner.env;
   for (const call of caller.callSites ?? []) {
     if (seen.has(call.path)) continue;
     seen.add(call.path);
@@ -148,9 +149,9 @@ async function calledScripts(
       args: call.sourced && !call.args.length ? caller.resolvedWith?.args : call.args,
       inherited: call.vars,
       dotenv,
-      files: partFiles(ctx.target, part, call.path, machine),
+      files: partFiles(ctx.target, part, call.path, machine, provisioner),
     });
-    out.push(facts, ...(await calledScripts(ctx, part, machine, facts, env, dotenv, seen)));
+    out.push(facts, ...(await calledScripts(ctx, part, machine, provisioner, facts, dotenv, seen)));
   }
   return out;
 }

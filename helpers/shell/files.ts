@@ -4,7 +4,8 @@
 import { posix } from 'node:path';
 import type { SubjectPart } from '../target/layout.ts';
 import type { Target, TargetFile } from '../target/repository.ts';
-import type { VagrantMachine } from '../vagrantfile/model.ts';
+import type { VagrantMachine, VagrantProvisioner } from '../vagrantfile/model.ts';
+import { uploadedFiles } from './uploads.ts';
 import type { PartFiles } from './walk.ts';
 
 const SHELL_EXTENSIONS = /\.(sh|bash)$/i;
@@ -25,21 +26,24 @@ export function vagrantFolder(target: Target, part: SubjectPart): string {
   return layout.vagrantfile ? posix.dirname(layout.vagrantfile) : (layout.roots[0] ?? '.');
 }
 
-/** Resolves the paths a script names; `machine` adds its synced folders and `file` provisioners. */
-export function partFiles(target: Target, part: SubjectPart, scriptFile: string, machine?: VagrantMachine): PartFiles {
+/**
+ * Resolves the paths a script names; `machine` adds its synced folders and the files its `file`
+ * provisioners uploaded before `runBy`, the shell provisioner that runs the script (all of them without it).
+ */
+export function partFiles(
+  target: Target,
+  part: SubjectPart,
+  scriptFile: string,
+  machine?: VagrantMachine,
+  runBy?: VagrantProvisioner,
+): PartFiles {
   const vagrantDir = vagrantFolder(target, part);
   const roots = target.layout.parts[part].roots;
   const exists = (path: string): boolean => {
     const file = target.file(path);
     return file !== undefined && file.part === part;
   };
-  const uploads = new Map<string, string>();
-  for (const provisioner of machine?.provisioners ?? []) {
-    const source = provisioner.options.source;
-    const destination = provisioner.options.destination;
-    if (provisioner.type !== 'file' || typeof source !== 'string' || typeof destination !== 'string') continue;
-    uploads.set(posix.normalize(destination), join(vagrantDir, source));
-  }
+  const uploads = uploadedFiles(machine, vagrantDir, runBy);
   const synced: Array<[string, string]> = [['/vagrant', vagrantDir]];
   for (const folder of machine?.syncedFolders ?? []) {
     if (typeof folder.destination === 'string' && folder.destination.startsWith('/') && !folder.source.startsWith('/'))

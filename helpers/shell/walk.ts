@@ -59,6 +59,8 @@ export class Walker {
   private readonly functions = new Map<string, Stmt>();
   private readonly dirs = new Set(KNOWN_DIRS);
   private readonly copies = new Map<ShellCommand, WrittenFile[]>();
+  /** Guest paths a file of the part was copied or moved to (`cp /tmp/x.sh /tmp/run.sh`): running or sourcing one runs that file. */
+  private readonly copiedFiles = new Map<string, string>();
   private readonly appending = new Set<ShellCommand>();
   /** The heredoc or here-string a command reads, as a word (its unresolved placeholders named), and the line its text starts at. */
   private readonly stdinTexts = new WeakMap<ShellCommand, { word: Word; line: number }>();
@@ -294,6 +296,7 @@ export class Walker {
         return;
       case 'cp':
       case 'install':
+      case 'mv':
         this.copy(name, args, command);
         return;
       case 'curl':
@@ -360,7 +363,7 @@ export class Walker {
 
   private callScript(target: Word, args: Word[], sourced: boolean, command: ShellCommand, scope: Scope): void {
     if (target.unresolved.length) return;
-    const path = this.files.resolve(target.value);
+    const path = this.partFileAt(target.value);
     if (!path) {
       // A file outside the part is read for its variables only: it is no script of the part.
       const shared = sourced ? this.files.resolveSourced?.(target.value) : undefined;
@@ -394,7 +397,9 @@ export class Walker {
     const valued =
       name === 'install'
         ? new Set(['-m', '-o', '-g', '-t', '-S', '--mode', '--owner', '--group', '--target-directory'])
-        : new Set(['-t', '--target-directory']);
+        : name === 'mv'
+          ? new Set(['-t', '--target-directory', '-S', '--suffix'])
+          : new Set(['-t', '--target-directory']);
     for (let i = 0; i < args.length; i++) {
       const value = args[i]!.value;
       if (value === '-d' && name === 'install') return;
@@ -412,15 +417,23 @@ export class Walker {
     const intoDir = targetDir !== undefined || dest.endsWith('/') || operands.length > 1 || this.dirs.has(posix.normalize(dest));
     for (const source of operands) {
       if (source.unresolved.length) continue;
-      const from = this.files.resolve(source.value);
-      const content = from ? this.files.read(from) : undefined;
-      if (!from || content === undefined) continue;
-      const path = intoDir ? posix.join(dest, baseName(from)) : dest;
+      const from = this.partFileAt(source.value);
+      if (!from) continue;
+      const path = intoDir ? posix.join(dest, baseName(source.value)) : dest;
+      this.copiedFiles.set(posix.normalize(path), from);
+      // A move is followed as a run of the file it moves; as a write (a K3s config put in place) only a copy counts.
+      const content = name === 'mv' ? undefined : this.files.read(from);
+      if (content === undefined) continue;
       this.copies.set(command, [
         ...(this.copies.get(command) ?? []),
         { path: posix.normalize(path), content, location: command.location, from },
       ]);
     }
+  }
+
+  /** The file of the part a path names: one the script copied or moved there, else as PartFiles resolves it. */
+  private partFileAt(path: string): string | undefined {
+    return this.copiedFiles.get(posix.normalize(path)) ?? this.files.resolve(path);
   }
 
   private download(name: string, args: Word[], command: ShellCommand): void {
