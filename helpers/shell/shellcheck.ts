@@ -67,6 +67,29 @@ export function runShellcheck(text: string, dialect: string, timeoutMs = 30_000)
   });
 }
 
+let remembered: Map<string, Promise<ShellcheckOutcome>> | undefined;
+
+/**
+ * From now on, the outcome for a script text and dialect seen before is reused: for a process that
+ * grades the same repository again and again (watch mode), where most scripts have not changed.
+ */
+export function rememberShellcheckOutcomes(): void {
+  remembered ??= new Map();
+}
+
+function shellcheckOnce(text: string, dialect: string): Promise<ShellcheckOutcome> {
+  if (!remembered) return runShellcheck(text, dialect);
+  const key = `${dialect}\0${text}`;
+  let outcome = remembered.get(key);
+  if (!outcome) {
+    outcome = runShellcheck(text, dialect);
+    remembered.set(key, outcome);
+    // A tool that failed may work next time.
+    outcome.then((result) => result.kind === 'done' || remembered?.delete(key));
+  }
+  return outcome;
+}
+
 /** Shellcheck takes ~0.1 s per script, mostly starting up: a few run side by side. */
 export const SHELLCHECK_CONCURRENCY = 4;
 
@@ -74,7 +97,7 @@ export const SHELLCHECK_CONCURRENCY = 4;
 export async function runShellchecks(
   scripts: ReadonlyArray<{ text: string; dialect: string }>,
   concurrency = SHELLCHECK_CONCURRENCY,
-  run: (text: string, dialect: string) => Promise<ShellcheckOutcome> = runShellcheck,
+  run: (text: string, dialect: string) => Promise<ShellcheckOutcome> = shellcheckOnce,
 ): Promise<ShellcheckOutcome[]> {
   const outcomes = new Array<ShellcheckOutcome>(scripts.length);
   let next = 0;
