@@ -5,17 +5,18 @@
 //                { out: FILE } → writes FILE, answers { done: FILE }.
 // Started by grading-service.ts.
 import { parseArgs } from 'node:util';
-import { keepSandboxWarm, prewarmSandbox } from '../vagrantfile/ruby-sandbox.ts';
+import { keepSandboxWarm, prewarmSandbox, releaseSandbox } from '../vagrantfile/ruby-sandbox.ts';
 
 const { values } = parseArgs({ options: { out: { type: 'string' }, serve: { type: 'boolean' } } });
 if (!values.out === !values.serve) {
   console.error('usage: grading-process.ts --out FILE | --serve');
   process.exit(2);
 }
-// Ruby compiles and boots while the rest of the grader loads; a watcher keeps one VM per Vagrantfile ready.
+// Ruby compiles and boots while the rest of the grader loads, one VM per Vagrantfile (Parts 1 and 2); a
+// watcher keeps them ready between gradings.
 if (values.serve) keepSandboxWarm(2);
-else prewarmSandbox();
-if (values.serve) (await import('../shell/shellcheck.ts')).rememberShellcheckOutcomes();
+else prewarmSandbox(2);
+(await import('../shell/shellcheck.ts')).rememberShellcheckOutcomes();
 
 const { config } = await import('../config/env.ts');
 const { gradeStatic } = await import('../checks/grade.ts');
@@ -24,8 +25,10 @@ const { writeGrading } = await import('./graded-results.ts');
 const settings = config();
 const gradeInto = async (out: string): Promise<void> => writeGrading(out, { target: settings.repo, results: await gradeStatic(settings) });
 
-if (values.out) await gradeInto(values.out);
-else {
+if (values.out) {
+  await gradeInto(values.out);
+  await releaseSandbox();
+} else {
   let queue = Promise.resolve();
   process.on('message', (request: { out: string }) => {
     queue = queue.then(async () => {

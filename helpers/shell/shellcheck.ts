@@ -2,6 +2,8 @@
 // shellcheck: nothing of it is executed.
 import { spawn } from 'node:child_process';
 import { tmpdir } from 'node:os';
+import type { TargetFile } from '../target/repository.ts';
+import { shebangShell } from './analyze.ts';
 
 export interface ShellcheckFinding {
   line: number;
@@ -110,4 +112,23 @@ export async function runShellchecks(
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, scripts.length)) }, worker));
   return outcomes;
+}
+
+/** Concurrency of the early run: it shares the processor with Ruby's start-up. */
+const PREFETCH_CONCURRENCY = 2;
+
+/**
+ * Starts ShellCheck now on the parts' `.sh` files, as their shebang names the shell, so that G-SHELLCHECK,
+ * which waits for every script of the parts to be known (Vagrantfiles evaluated), finds most outcomes
+ * done. Only where outcomes are remembered (rememberShellcheckOutcomes); a guess that differs from the
+ * script's real shell is a miss, not a wrong outcome: outcomes are keyed by text and dialect.
+ */
+export function prefetchShellchecks(files: readonly TargetFile[]): void {
+  if (!remembered) return;
+  const scripts = files.flatMap((file) => {
+    if (!file.part || !file.path.endsWith('.sh') || file.text === undefined || file.problem) return [];
+    const dialect = shellcheckDialect(shebangShell(file.text));
+    return dialect ? [{ text: file.text, dialect }] : [];
+  });
+  void runShellchecks(scripts, PREFETCH_CONCURRENCY);
 }

@@ -175,9 +175,16 @@ function replenish(): void {
   while (spares.length < warmCount) spares.push(bootVm());
 }
 
-/** Starts compiling Ruby and booting one VM now, for a process that will evaluate a Vagrantfile soon. */
-export function prewarmSandbox(): void {
-  if (spares.length === 0) spares.push(bootVm());
+/** Starts compiling Ruby and booting `count` VMs now, for a process that will evaluate that many Vagrantfiles soon. */
+export function prewarmSandbox(count = 1): void {
+  while (spares.length < count) spares.push(bootVm());
+}
+
+/** Ends the VMs booted ahead that no job took (their threads would keep the process alive) and their folders. */
+export async function releaseSandbox(): Promise<void> {
+  warmCount = 0;
+  const unused = spares.splice(0);
+  await Promise.all(unused.map((vm) => vm.then((booted) => booted.dispose()).catch(() => undefined)));
 }
 
 /**
