@@ -1,11 +1,12 @@
 import { defineConfig } from 'vitest/config';
 import { config, ConfigError } from './helpers/config/env.ts';
+import { targetChangeTriggers } from './helpers/sheet/watch.ts';
 
-// The suite needs Node 22 or later; say so in one line rather than fail on a missing API.
-const [major] = process.versions.node.split('.').map(Number);
-if (major < 22) {
+// The suite needs Node 22.18 or later (TypeScript run by Node itself: the grading process, the benches); say so in one line rather than fail on a missing API.
+const [major, minor] = process.versions.node.split('.').map(Number) as [number, number];
+if (major < 22 || (major === 22 && minor < 18)) {
   console.error(
-    `iot: Node ${process.versions.node} is too old: Node 22 or later is needed (bash .ci/run installs Node 24 from npm; see the README)`,
+    `iot: Node ${process.versions.node} is too old: Node 22.18 or later is needed (bash .ci/run installs Node 24 from npm; see the README)`,
   );
   process.exit(2);
 }
@@ -19,17 +20,40 @@ try {
   process.exit(2);
 }
 
+const STATIC_SUITES = 'suites/*/static.test.ts';
 const LIVE_SUITES = 'suites/*/live.test.ts';
 
 export default defineConfig({
   test: {
     exclude: ['**/node_modules/**', 'suites/fixtures/**'],
     projects: [
-      { extends: true, test: { name: 'checks', include: ['suites/**/*.test.ts', 'helpers/**/*.test.ts'], exclude: [LIVE_SUITES] } },
+      // The static checks are graded once per run by the global setup (helpers/sheet/); the five suite files only
+      // read their results, in one worker that keeps the file it read (isolate: false). First, on its own.
+      {
+        extends: true,
+        test: {
+          name: 'grading',
+          include: [STATIC_SUITES],
+          globalSetup: ['./helpers/sheet/global-setup.ts'],
+          isolate: false,
+          fileParallelism: false,
+          sequence: { groupOrder: 0 },
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'self-tests',
+          include: ['suites/**/*.test.ts', 'helpers/**/*.test.ts'],
+          exclude: [STATIC_SUITES, LIVE_SUITES],
+          sequence: { groupOrder: 1 },
+        },
+      },
       // The live suites boot VMs and clusters that share 192.168.56.110 and host ports 8888/8443: one file at a
-      // time, after every other file (vitest runs a project with fileParallelism: false as a last, sequential group).
-      { extends: true, test: { name: 'live', include: [LIVE_SUITES], fileParallelism: false } },
+      // time, after every other file.
+      { extends: true, test: { name: 'live', include: [LIVE_SUITES], fileParallelism: false, sequence: { groupOrder: 2 } } },
     ],
+    watchTriggerPatterns: targetChangeTriggers(config()),
     // Ruby (the Vagrantfile sandbox) runs on V8's baseline WebAssembly compiler: faster to start and
     // ~85 MB lighter than optimising its hot functions, for runs that last a second.
     execArgv: ['--liftoff-only'],

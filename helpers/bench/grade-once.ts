@@ -1,11 +1,16 @@
 // Grades one repository with every static check and prints one JSON line: the counts, the
 // grading time and this process's peak memory. Run by static-grading.ts, which times the whole
 // process including Node's start-up.
-import { readConfig } from '../config/env.ts';
-import { gradeStatic } from '../checks/grade.ts';
+import { prewarmSandbox, releaseSandbox } from '../vagrantfile/ruby-sandbox.ts';
 
+// As the grading process of npm test does (helpers/sheet/grading-process.ts): Ruby boots while the grader loads.
 const started = performance.now();
+prewarmSandbox(2);
+(await import('../shell/shellcheck.ts')).rememberShellcheckOutcomes();
+const { readConfig } = await import('../config/env.ts');
+const { gradeStatic } = await import('../checks/grade.ts');
 const results = await gradeStatic(readConfig({ ...process.env }));
+await releaseSandbox();
 const count = (status: string) => results.filter((result) => result.status === status).length;
 console.log(
   JSON.stringify({

@@ -3,6 +3,7 @@
 import { CATALOG } from '../catalog/checks.ts';
 import type { Config } from '../config/env.ts';
 import { LayoutMapError } from '../target/layout.ts';
+import { prefetchShellchecks } from '../shell/shellcheck.ts';
 import { openTarget, TargetError } from '../target/repository.ts';
 import { GradingContext, type StaticChecks } from './context.ts';
 import { gitopsChecks } from './gitops.ts';
@@ -27,7 +28,9 @@ export const STATIC_IDS: readonly string[] = CATALOG.filter((spec) => spec.tier 
 /** Opens the target for grading; a target that cannot be read gives a reason instead. */
 export async function openGrading(config: Config): Promise<GradingContext | { unreadable: string }> {
   try {
-    return new GradingContext(config, await openTarget(config.repo));
+    const target = await openTarget(config.repo);
+    prefetchShellchecks(target.files);
+    return new GradingContext(config, target);
   } catch (error) {
     if (error instanceof TargetError || error instanceof LayoutMapError) return { unreadable: error.message };
     throw error;

@@ -2,14 +2,11 @@
 // result to the reporters (task.meta.iot) and fails, skips or passes as the check says.
 import { test } from 'vitest';
 import { checkSpec } from '../catalog/checks.ts';
-import { config } from '../config/env.ts';
 import '../report/meta.ts';
-import type { GradingContext } from './context.ts';
-import { openGrading, runCheck } from './grade.ts';
+import { resultOf } from '../sheet/results.ts';
 import { formatLocation, type CheckResult } from './result.ts';
 
-let grading: Promise<GradingContext | { unreadable: string }> | undefined;
-const sharedGrading = () => (grading ??= openGrading(config()));
+const GRADING_TIMEOUT_MS = 120_000;
 
 /** A failed check as an error: its message, where, and what to change; no stack trace. */
 export class CheckFailed extends Error {
@@ -27,8 +24,9 @@ export class CheckFailed extends Error {
 export function check(id: string): void {
   const spec = checkSpec(id);
   if (spec.tier !== 'static') throw new Error(`${id} is a live check; declare it in the part's live suite`);
-  test(`${id}: ${spec.title}`, async ({ task, skip }) => {
-    const result = await runCheck(await sharedGrading(), id);
+  // The first test waits for the run's grading: the time of the whole grading, not of one check.
+  test(`${id}: ${spec.title}`, { timeout: GRADING_TIMEOUT_MS }, async ({ task, skip }) => {
+    const result = await resultOf(id);
     task.meta.iot = result;
     if (result.status === 'skip') skip(result.message);
     if (result.status === 'fail') throw new CheckFailed(result);

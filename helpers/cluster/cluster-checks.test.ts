@@ -166,6 +166,20 @@ describe('deployments (kubectl get deployments -o json)', () => {
       name: 'fallback',
     });
   });
+
+  test('a defaultBackend beside rules routes nothing, as with Traefik', () => {
+    const both = [
+      {
+        metadata: { namespace: 'web' },
+        spec: {
+          rules: [{ host: 'app1.com', http: { paths: [{ path: '/', backend: { service: { name: 'one' } } }] } }],
+          defaultBackend: { service: { name: 'fallback' } },
+        },
+      },
+    ];
+    expect(serviceForHost(both, 'app1.com')).toEqual({ namespace: 'web', name: 'one' });
+    expect(serviceForHost(both, 'other.example')).toBeUndefined();
+  });
 });
 
 describe('Argo CD Applications (kubectl get application -o yaml)', () => {

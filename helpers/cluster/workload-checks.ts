@@ -88,7 +88,11 @@ export function selects(selector: Record<string, string> | undefined, labels: Re
   return Object.entries(selector).every(([key, value]) => labels?.[key] === value);
 }
 
-/** The Service an Ingress sends a host to: its rule for that host (path "/" or any), else the default backend. */
+/**
+ * The Service an Ingress sends a host to: its rule for that host (path "/" or any), else a rule without
+ * host, else the defaultBackend of an Ingress without rules (Traefik ignores it beside rules:
+ * docs/upstream-behaviour.md).
+ */
 export function serviceForHost(ingresses: IngressLike[], host: string | undefined): { namespace: string; name: string } | undefined {
   for (const ingress of ingresses) {
     for (const rule of ingress.spec?.rules ?? []) {
@@ -101,7 +105,8 @@ export function serviceForHost(ingresses: IngressLike[], host: string | undefine
   }
   for (const ingress of ingresses) {
     const hostless = (ingress.spec?.rules ?? []).find((rule) => !rule.host);
-    const name = hostless?.http?.paths?.[0]?.backend?.service?.name ?? ingress.spec?.defaultBackend?.service?.name;
+    const ruleless = (ingress.spec?.rules ?? []).length === 0;
+    const name = hostless?.http?.paths?.[0]?.backend?.service?.name ?? (ruleless ? ingress.spec?.defaultBackend?.service?.name : undefined);
     if (name) return { namespace: ingress.metadata?.namespace ?? 'default', name };
   }
   return undefined;

@@ -14,7 +14,6 @@ import type {
   VagrantSyncedFolder,
 } from './model.ts';
 import { runInSandbox, SANDBOX_ROOT, type SandboxLimits, type SandboxOutcome } from './ruby-sandbox.ts';
-import { materializeFiles } from './sandbox-files.ts';
 
 export type EvaluateOptions = SandboxLimits;
 
@@ -71,17 +70,7 @@ export async function evaluateVagrantfile(
   if (file.problem || file.text === undefined) {
     return { ok: false, file: vagrantfile, message: describeProblem(file), fix: `commit ${vagrantfile} as a plain text Ruby file` };
   }
-  const sandbox = await materializeFiles(target.files);
-  let outcome: SandboxOutcome;
-  try {
-    outcome = await runInSandbox(
-      { dir: sandbox.dir, mount: SANDBOX_ROOT, vagrantfile: `${SANDBOX_ROOT}/${vagrantfile}`, problems: sandbox.problems },
-      options,
-    );
-  } finally {
-    await sandbox.dispose();
-  }
-  return interpret(outcome, vagrantfile);
+  return interpret(await runInSandbox({ files: target.files, vagrantfile }, options), vagrantfile);
 }
 
 /** The evaluation of a part's Vagrantfile, once per grading run; undefined when the layout's Vagrantfile is absent (G-LAYOUT). */

@@ -1,9 +1,17 @@
 // Runs Ruby jobs one at a time, each in a fresh worker thread that ends with the job: a Ruby VM
 // holds ~100 MB of WebAssembly memory, and ending its thread is the one way to hand that back
 // at once. The module is compiled once per process and shared by every worker; a job over its
-// time or memory budget has its worker terminated.
+// time or memory budget has its worker terminated. A worker boots Ruby before its job is known
+// (its folder is preopened empty and filled when the job comes), so that a process that expects
+// Vagrantfiles can have Ruby ready: prewarmSandbox() boots the first, keepSandboxWarm() keeps spares.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
+import type { TargetFile } from '../target/repository.ts';
+import { materializeFiles } from './sandbox-files.ts';
 
 /** Where the repository copy is mounted inside the sandbox; prelude.rb uses the same. */
 export const SANDBOX_ROOT = '/repo';
@@ -15,14 +23,25 @@ const MEMORY_POLL_MS = 100;
 /** The CRuby WebAssembly binary (with its standard library). */
 export const RUBY_WASM = createRequire(import.meta.url).resolve('@ruby/3.4-wasm-wasi/dist/ruby+stdlib.wasm');
 
-export interface WorkerJob {
-  /** The host folder preopened as `mount`. */
+/** What a worker boots with: the host folder preopened as `mount`. */
+export interface WorkerBoot {
   dir: string;
   mount: string;
+}
+
+/** The job a ready worker runs. */
+export interface WorkerJob {
   /** Absolute path of the Vagrantfile inside the sandbox. */
   vagrantfile: string;
   /** Sandbox-relative path → why the grader could not read that file. */
   problems: Record<string, string>;
+}
+
+/** What to evaluate: the target's files (copied into the sandbox) and the Vagrantfile's path among them. */
+export interface SandboxJob {
+  files: readonly TargetFile[];
+  /** Relative to the target root. */
+  vagrantfile: string;
 }
 
 /** What the worker posts: `ready` once Ruby and the prelude are loaded, then the result. */
@@ -73,52 +92,130 @@ export function rubyModule(): Promise<WebAssembly.Module> {
   return compiled;
 }
 
-let queue: Promise<unknown> = Promise.resolve();
+/** A worker with Ruby booted (or booting) on an empty folder of its own, waiting for one job. */
+class RubyVm {
+  private readonly base = mkdtempSync(join(tmpdir(), 'iot-vagrant-'));
+  readonly dir = join(this.base, 'repo');
+  private readonly folderMade = mkdir(this.dir);
+  private readonly worker: Worker;
+  /** Resolves when Ruby is ready, or with why it could not start. */
+  readonly booted: Promise<{ ready: true } | { unavailable: string }>;
+  private replies: Array<(reply: WorkerReply | { exit: string }) => void> = [];
 
-async function runJob(job: WorkerJob, limits: SandboxLimits): Promise<SandboxOutcome> {
-  const timeLimitMs = limits.timeLimitMs ?? DEFAULT_TIME_LIMIT_MS;
-  const memoryLimitMb = limits.memoryLimitMb ?? DEFAULT_MEMORY_LIMIT_MB;
-  const module = await rubyModule();
-  const baseline = process.memoryUsage.rss();
-  const worker = new Worker(new URL('./ruby-worker.ts', import.meta.url), {
-    workerData: { module, job },
-    execArgv: WORKER_ARGS,
-    stdout: true,
-    stderr: true,
-  });
-  // Nothing the worker prints is for the user: Ruby's streams are /dev/null already.
-  worker.stdout.resume();
-  worker.stderr.resume();
-  try {
-    return await new Promise<SandboxOutcome>((resolve) => {
-      let timer: NodeJS.Timeout | undefined;
-      let ready = false;
-      const crashed = (reason: string): SandboxOutcome => (ready ? { kind: 'crash', reason } : { kind: 'unavailable', reason });
+  constructor(module: WebAssembly.Module) {
+    this.worker = new Worker(new URL('./ruby-worker.ts', import.meta.url), {
+      workerData: { module, boot: { dir: this.dir, mount: SANDBOX_ROOT } satisfies WorkerBoot },
+      execArgv: WORKER_ARGS,
+      stdout: true,
+      stderr: true,
+    });
+    // Nothing the worker prints is for the user: Ruby's streams are /dev/null already.
+    this.worker.stdout.resume();
+    this.worker.stderr.resume();
+    const deliver = (reply: WorkerReply | { exit: string }): void => {
+      for (const listener of this.replies.splice(0)) listener(reply);
+    };
+    this.worker.on('message', deliver);
+    this.worker.on('error', (error: Error) => deliver({ exit: `${error.name}: ${error.message}` }));
+    this.worker.on('exit', (code) => deliver({ exit: `the Ruby worker exited (code ${code})` }));
+    this.booted = this.folderMade.then(async () => {
+      const reply = await this.nextReply();
+      if ('ready' in reply) return { ready: true as const };
+      return { unavailable: 'exit' in reply ? reply.exit : (reply.crash ?? 'Ruby did not start') };
+    });
+    this.booted.catch(() => undefined);
+  }
+
+  private nextReply(): Promise<WorkerReply | { exit: string }> {
+    return new Promise((resolve) => this.replies.push(resolve));
+  }
+
+  async run(job: SandboxJob, limits: SandboxLimits): Promise<SandboxOutcome> {
+    const timeLimitMs = limits.timeLimitMs ?? DEFAULT_TIME_LIMIT_MS;
+    const memoryLimitMb = limits.memoryLimitMb ?? DEFAULT_MEMORY_LIMIT_MB;
+    const [boot, problems] = await Promise.all([this.booted, this.folderMade.then(() => materializeFiles(job.files, this.dir))]);
+    if ('unavailable' in boot) return { kind: 'unavailable', reason: boot.unavailable };
+    const baseline = process.memoryUsage.rss();
+    return new Promise<SandboxOutcome>((resolve) => {
       const finish = (outcome: SandboxOutcome): void => {
         clearTimeout(timer);
         clearInterval(watch);
         resolve(outcome);
       };
-      worker.on('message', (reply: WorkerReply) => {
-        // The clock starts when Ruby is ready: a slow start of the worker does not count.
-        if ('ready' in reply) {
-          ready = true;
-          timer = setTimeout(() => finish({ kind: 'timeout', limitMs: timeLimitMs }), timeLimitMs);
-        } else finish(reply.crash !== undefined ? crashed(reply.crash) : { kind: 'done', json: reply.json });
-      });
-      worker.on('error', (error: Error) => finish(crashed(`${error.name}: ${error.message}`)));
-      worker.on('exit', (code) => finish(crashed(`the Ruby worker exited (code ${code})`)));
+      // The clock starts with the job: Ruby's start-up does not count.
+      const timer = setTimeout(() => finish({ kind: 'timeout', limitMs: timeLimitMs }), timeLimitMs);
       const watch = setInterval(() => {
         if (process.memoryUsage.rss() - baseline > memoryLimitMb * 1024 * 1024) finish({ kind: 'memory', limitMb: memoryLimitMb });
       }, MEMORY_POLL_MS);
+      this.nextReply().then((reply) => {
+        if ('exit' in reply) finish({ kind: 'crash', reason: reply.exit });
+        else if ('json' in reply && reply.json !== undefined) finish({ kind: 'done', json: reply.json });
+        else if ('crash' in reply && reply.crash !== undefined) finish({ kind: 'crash', reason: reply.crash });
+      });
+      this.worker.postMessage({ vagrantfile: `${SANDBOX_ROOT}/${job.vagrantfile}`, problems } satisfies WorkerJob);
     });
+  }
+
+  async dispose(): Promise<void> {
+    await this.worker.terminate().catch(() => undefined);
+    rmSync(this.base, { recursive: true, force: true });
+  }
+}
+
+const spares: Array<Promise<RubyVm>> = [];
+let warmCount = 0;
+
+function bootVm(): Promise<RubyVm> {
+  const vm = rubyModule().then((module) => new RubyVm(module));
+  vm.catch(() => undefined);
+  return vm;
+}
+
+function replenish(): void {
+  while (spares.length < warmCount) spares.push(bootVm());
+}
+
+/** Starts compiling Ruby and booting `count` VMs now, for a process that will evaluate that many Vagrantfiles soon. */
+export function prewarmSandbox(count = 1): void {
+  while (spares.length < count) spares.push(bootVm());
+}
+
+/** Ends the VMs booted ahead that no job took (their threads would keep the process alive) and their folders. */
+export async function releaseSandbox(): Promise<void> {
+  warmCount = 0;
+  const unused = spares.splice(0);
+  await Promise.all(unused.map((vm) => vm.then((booted) => booted.dispose()).catch(() => undefined)));
+}
+
+/**
+ * Keeps `count` VMs booted ahead of the next jobs (each holds ~100 MB): for a process that grades again
+ * and again, such as watch mode's grading service. 0 stops booting spares.
+ */
+export function keepSandboxWarm(count: number): void {
+  warmCount = count;
+  replenish();
+}
+
+let queue: Promise<unknown> = Promise.resolve();
+
+async function runJob(job: SandboxJob, limits: SandboxLimits): Promise<SandboxOutcome> {
+  let vm: RubyVm;
+  try {
+    vm = await (spares.shift() ?? bootVm());
+  } catch (error) {
+    return { kind: 'unavailable', reason: error instanceof Error ? error.message : String(error) };
   } finally {
-    await worker.terminate().catch(() => undefined);
+    replenish();
+  }
+  try {
+    return await vm.run(job, limits);
+  } finally {
+    await vm.dispose();
   }
 }
 
 /** Runs one job in the sandbox after the ones already queued. */
-export function runInSandbox(job: WorkerJob, limits: SandboxLimits = {}): Promise<SandboxOutcome> {
+export function runInSandbox(job: SandboxJob, limits: SandboxLimits = {}): Promise<SandboxOutcome> {
   const result = queue.then(() => runJob(job, limits));
   queue = result.catch(() => undefined);
   return result;

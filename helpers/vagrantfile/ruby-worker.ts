@@ -1,11 +1,12 @@
-// The worker thread that runs one Vagrantfile in CRuby (WebAssembly): a fresh Ruby VM, the
-// repository copy preopened as /repo and nothing else, no standard streams, and sleeps that do
-// not block. Started by ruby-sandbox.ts with the compiled module and the job; ends with the job.
+// The worker thread that runs one Vagrantfile in CRuby (WebAssembly): a fresh Ruby VM, its folder
+// preopened as /repo and nothing else, no standard streams, and sleeps that do not block. Started by
+// ruby-sandbox.ts with the compiled module and the folder, it boots Ruby and says `ready`; the job
+// comes later (the repository copy is in the folder by then), and the worker ends with it.
 // Started with { compile: path } instead, it compiles the module and hands it back.
 import { closeSync, openSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { parentPort, workerData } from 'node:worker_threads';
-import type { WorkerJob, WorkerReply } from './ruby-sandbox.ts';
+import type { WorkerBoot, WorkerJob, WorkerReply } from './ruby-sandbox.ts';
 
 const silenced = process.emitWarning;
 process.emitWarning = ((warning: string | Error, ...rest: unknown[]) => {
@@ -28,14 +29,15 @@ const TAG_CLOCK = 0;
 /** Ruby code that decodes a hex string: no quoting problem whatever the job holds. */
 const rubyString = (text: string): string => `['${Buffer.from(text, 'utf8').toString('hex')}'].pack('H*').force_encoding('UTF-8')`;
 
-async function evaluate(module: WebAssembly.Module, job: WorkerJob): Promise<WorkerReply> {
+/** Boots Ruby with the prelude, says ready, then runs the job the parent sends. */
+async function serve(module: WebAssembly.Module, boot: WorkerBoot): Promise<WorkerReply> {
   const devNull = openSync('/dev/null', 'r+');
   try {
     const wasi = new WASI({
       version: 'preview1',
       args: RUBY_ARGS,
       env: { HOME: '/home/vagrant', LANG: 'C.UTF-8' },
-      preopens: { [job.mount]: job.dir },
+      preopens: { [boot.mount]: boot.dir },
       stdin: devNull,
       stdout: devNull,
       stderr: devNull,
@@ -66,6 +68,7 @@ async function evaluate(module: WebAssembly.Module, job: WorkerJob): Promise<Wor
     });
     vm.eval(PRELUDE);
     parentPort!.postMessage({ ready: true });
+    const job = await new Promise<WorkerJob>((resolve) => parentPort!.once('message', resolve));
     const request = JSON.stringify({ vagrantfile: job.vagrantfile, problems: job.problems });
     return { json: vm.eval(`IotSandbox.run(${rubyString(request)})`).toString() };
   } catch (error) {
@@ -75,6 +78,6 @@ async function evaluate(module: WebAssembly.Module, job: WorkerJob): Promise<Wor
   }
 }
 
-const data = workerData as { compile: string } | { module: WebAssembly.Module; job: WorkerJob };
+const data = workerData as { compile: string } | { module: WebAssembly.Module; boot: WorkerBoot };
 if ('compile' in data) parentPort!.postMessage(await WebAssembly.compile(await readFile(data.compile)));
-else parentPort!.postMessage(await evaluate(data.module, data.job));
+else parentPort!.postMessage(await serve(data.module, data.boot));

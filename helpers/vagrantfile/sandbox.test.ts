@@ -1,5 +1,6 @@
 // The sandbox: a Vagrantfile sees the repository and nothing else, runs no command, and is
 // stopped when it does not finish.
+import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { describe, expect, test } from 'vitest';
@@ -145,5 +146,17 @@ describe('time limit', () => {
   test('the sandbox still works after a job was stopped', async () => {
     await evaluateText(`loop { }\n`, {}, { timeLimitMs: 500 });
     expect(await valueOf('1 + 1')).toBe('2');
+  });
+});
+
+describe('VMs booted ahead', () => {
+  test('that no job took are ended by releaseSandbox, so the process can exit', { timeout: 60_000 }, async () => {
+    const script = `import { prewarmSandbox, releaseSandbox } from ${JSON.stringify(new URL('./ruby-sandbox.ts', import.meta.url).href)};
+prewarmSandbox(2);
+await new Promise((done) => setTimeout(done, 500));
+await releaseSandbox();`;
+    const child = spawnSync(process.execPath, ['--no-warnings', '--input-type=module', '-e', script], { timeout: 30_000 });
+    expect(child.signal).toBeNull();
+    expect(child.status).toBe(0);
   });
 });

@@ -1,0 +1,52 @@
+// npm run bench:static-run — the path a student runs, `npm test -- static`, timed as a whole process
+// (npm included), against grading the same repository once in a fresh process (grade-once.ts, what
+// npm run bench:static times). Targets: a median under 3 s, and at most 1.3 times the grading alone.
+// The repository is IOT_REPO, or the passing fixture (a complete, typical submission).
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { PROJECT_ROOT } from '../config/env.ts';
+
+const RUNS = Number(process.env.BENCH_RUNS ?? 5);
+const TARGET_WALL_MS = 3000;
+const TARGET_RATIO = 1.3;
+const repo = process.env.IOT_REPO || join(PROJECT_ROOT, 'suites/fixtures/passing');
+const reports = mkdtempSync(join(tmpdir(), 'iot-bench-reports-'));
+const env = { ...process.env, IOT_REPO: repo, IOT_REPORTS_DIR: reports, IOT_REPORT: '' };
+const gradeOnce = fileURLToPath(new URL('./grade-once.ts', import.meta.url));
+
+function timed(command: string, args: string[]): number {
+  const started = performance.now();
+  const child = spawnSync(command, args, { cwd: PROJECT_ROOT, env, encoding: 'utf8' });
+  const wallMs = Math.round(performance.now() - started);
+  if (child.status !== 0) {
+    console.error(`${command} ${args.join(' ')} failed (exit ${child.status}):\n${child.stdout}\n${child.stderr}`);
+    process.exit(1);
+  }
+  return wallMs;
+}
+
+const suiteRuns: number[] = [];
+const gradingRuns: number[] = [];
+for (let i = 0; i < RUNS; i++) {
+  const suite = timed('npm', ['test', '--', 'static']);
+  const grading = timed(process.execPath, ['--no-warnings', '--liftoff-only', gradeOnce]);
+  suiteRuns.push(suite);
+  gradingRuns.push(grading);
+  console.log(`run ${i + 1}: npm test -- static ${suite} ms; grading alone ${grading} ms`);
+}
+rmSync(reports, { recursive: true, force: true });
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+const suite = median(suiteRuns);
+const grading = median(gradingRuns);
+const ratio = suite / grading;
+const verdict = (ok: boolean) => (ok ? 'ok' : 'OVER TARGET');
+console.log(`repository: ${repo}`);
+console.log(`median npm test -- static: ${suite} ms (target < ${TARGET_WALL_MS} ms: ${verdict(suite < TARGET_WALL_MS)})`);
+console.log(
+  `median grading alone: ${grading} ms; ratio ${ratio.toFixed(2)} (target <= ${TARGET_RATIO}: ${verdict(ratio <= TARGET_RATIO)})`,
+);
+process.exitCode = suite < TARGET_WALL_MS && ratio <= TARGET_RATIO ? 0 : 1;

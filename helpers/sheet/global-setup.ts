@@ -1,0 +1,58 @@
+// Global setup of the grading project (vitest.config.ts): the static checks of the target are graded
+// once per run, in one child process, and every static suite file reads its results from that file
+// (results.ts waits for it, so that vitest starts its worker and collects the suites meanwhile).
+// `npm test` starts that grading even before vitest (npm-test.mjs, IOT_GRADING_HANDOFF).
+// In watch mode, a grading service stays up, and a change to a file of the target grades it again
+// before the suites rerun.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { TestProject } from 'vitest/node';
+import { config } from '../config/env.ts';
+import { gradeInChildProcess, GradingService } from './grading-service.ts';
+
+declare module 'vitest' {
+  interface ProvidedContext {
+    /** The file of this run's static grading (graded-results.ts); it may not be written yet. */
+    iotStaticGrading: { file: string; target: string };
+  }
+}
+
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const settings = config();
+  const target = settings.repo;
+  const folder = mkdtempSync(join(tmpdir(), 'iot-grading-'));
+  const watching = project.vitest.config.watch;
+  // Consumed here, so that no vitest run a test starts takes this run's grading for its own.
+  const handoff = process.env.IOT_GRADING_HANDOFF;
+  delete process.env.IOT_GRADING_HANDOFF;
+
+  let pending: Promise<void> | undefined;
+  if (watching) {
+    const service = new GradingService({ target });
+    let round = 0;
+    const grade = async (): Promise<void> => {
+      const file = join(folder, `grading-${++round}.json`);
+      await service.grade(file);
+      project.provide('iotStaticGrading', { file, target });
+    };
+    await grade();
+    project.vitest.vite.watcher.add(target);
+    project.onTestsRerun(grade);
+    return async () => {
+      service.close();
+      rmSync(folder, { recursive: true, force: true });
+    };
+  }
+
+  if (handoff) project.provide('iotStaticGrading', { file: handoff, target });
+  else {
+    const file = join(folder, 'grading.json');
+    pending = gradeInChildProcess({ out: file, target });
+    project.provide('iotStaticGrading', { file, target });
+  }
+  return async () => {
+    await pending;
+    rmSync(folder, { recursive: true, force: true });
+  };
+}

@@ -1,0 +1,41 @@
+// The static grading in its own Node process: a process of its own runs Ruby's WebAssembly on the
+// baseline compiler (--liftoff-only) and keeps a crash of the grader out of vitest.
+//   --out FILE   grades the target once, writes FILE (graded-results.ts) and exits.
+//   --serve      (watch mode) stays up with Ruby booted, and grades again on each request sent over IPC:
+//                { out: FILE } → writes FILE, answers { done: FILE }.
+// Started by grading-service.ts.
+import { parseArgs } from 'node:util';
+import { keepSandboxWarm, prewarmSandbox, releaseSandbox } from '../vagrantfile/ruby-sandbox.ts';
+
+const { values } = parseArgs({ options: { out: { type: 'string' }, serve: { type: 'boolean' } } });
+if (!values.out === !values.serve) {
+  console.error('usage: grading-process.ts --out FILE | --serve');
+  process.exit(2);
+}
+// Ruby compiles and boots while the rest of the grader loads, one VM per Vagrantfile (Parts 1 and 2); a
+// watcher keeps them ready between gradings.
+if (values.serve) keepSandboxWarm(2);
+else prewarmSandbox(2);
+(await import('../shell/shellcheck.ts')).rememberShellcheckOutcomes();
+
+const { config } = await import('../config/env.ts');
+const { gradeStatic } = await import('../checks/grade.ts');
+const { writeGrading } = await import('./graded-results.ts');
+
+const settings = config();
+const gradeInto = async (out: string): Promise<void> => writeGrading(out, { target: settings.repo, results: await gradeStatic(settings) });
+
+if (values.out) {
+  await gradeInto(values.out);
+  await releaseSandbox();
+} else {
+  let queue = Promise.resolve();
+  process.on('message', (request: { out: string }) => {
+    queue = queue.then(async () => {
+      await gradeInto(request.out);
+      process.send?.({ done: request.out });
+    });
+  });
+  // The watcher is gone: so is this service.
+  process.on('disconnect', () => process.exit(0));
+}

@@ -1,0 +1,72 @@
+// `npm test`: vitest, with the static grading started before vitest itself, so that grading the target
+// (about two seconds) overlaps vitest's start-up instead of following it. The grading writes its file
+// where the grading project's global setup (global-setup.ts) finds it through IOT_GRADING_HANDOFF.
+// Plain JavaScript: it must run on an old Node long enough to say that Node is too old.
+import { spawn } from 'node:child_process';
+import { globSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const [major, minor] = process.versions.node.split('.').map(Number);
+if (major < 22 || (major === 22 && minor < 18)) {
+  console.error(
+    `iot: Node ${process.versions.node} is too old: Node 22.18 or later is needed (bash .ci/run installs Node 24 from npm; see the README)`,
+  );
+  process.exit(2);
+}
+
+const WATCH_ARGS = new Set(['watch', 'dev', '--watch', '-w']);
+
+/**
+ * Whether this vitest run grades the static suites once, with no watcher: no watch flag, no project
+ * chosen, and no file filter, or a filter that selects a static suite (vitest matches filters as
+ * substrings of the file path).
+ */
+export function runsStaticSuitesOnce(args, staticSuites) {
+  if (args.some((arg) => WATCH_ARGS.has(arg) || arg.startsWith('--watch') || arg.startsWith('--project'))) return false;
+  const filters = args.filter((arg) => !arg.startsWith('-') && arg !== 'run');
+  return filters.length === 0 || filters.some((filter) => staticSuites.some((suite) => suite.includes(filter)));
+}
+
+async function main(args) {
+  const staticSuites = globSync('suites/*/static.test.ts', { cwd: PROJECT_ROOT });
+  const env = { ...process.env };
+  let folder;
+  let grading;
+  const stopGrading = new AbortController();
+  if (runsStaticSuitesOnce(args, staticSuites)) {
+    folder = mkdtempSync(join(tmpdir(), 'iot-grading-'));
+    env.IOT_GRADING_HANDOFF = join(folder, 'grading.json');
+    const { gradeInChildProcess } = await import('./grading-service.ts');
+    grading = gradeInChildProcess({
+      out: env.IOT_GRADING_HANDOFF,
+      target: process.env.IOT_REPO || PROJECT_ROOT,
+      signal: stopGrading.signal,
+    });
+  }
+
+  const vitest = spawn(process.execPath, [join(PROJECT_ROOT, 'node_modules/vitest/vitest.mjs'), 'run', ...args], {
+    cwd: PROJECT_ROOT,
+    env,
+    stdio: 'inherit',
+  });
+  // Ctrl-C reaches vitest from the terminal: vitest decides how the run ends (live teardown included),
+  // and this process follows it. A SIGTERM sent to this process alone is passed on.
+  process.on('SIGINT', () => undefined);
+  process.on('SIGHUP', () => undefined);
+  process.on('SIGTERM', () => vitest.kill('SIGTERM'));
+  const [code, signal] = await new Promise((done) => vitest.on('close', (...exit) => done(exit)));
+  // A vitest that stopped early (a bad setting, no matching file) leaves no use for the grading.
+  stopGrading.abort();
+  await grading;
+  if (folder) rmSync(folder, { recursive: true, force: true });
+  if (signal) {
+    process.removeAllListeners(signal);
+    process.kill(process.pid, signal);
+  }
+  process.exit(code ?? 1);
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) await main(process.argv.slice(2));

@@ -1,0 +1,80 @@
+// `npm test` (npm-test.mjs): which runs start the grading before vitest, and that the wrapper changes
+// nothing a user sees: the same results, vitest's exit status, Ctrl-C handled by vitest.
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { PROJECT_ROOT } from '../config/env.ts';
+import { runsStaticSuitesOnce } from './npm-test.mjs';
+
+const WRAPPER = join(PROJECT_ROOT, 'helpers/sheet/npm-test.mjs');
+const VITEST = join(PROJECT_ROOT, 'node_modules/vitest/vitest.mjs');
+const SUITES = ['suites/general/static.test.ts', 'suites/p1/static.test.ts', 'suites/p3/static.test.ts'];
+
+describe('the grading starts before vitest', () => {
+  test.each([
+    [[], true],
+    [['static'], true],
+    [['p3'], true],
+    [['suites/p1'], true],
+    [['static', '--reporter=dot'], true],
+    [['self-tests-only-word'], false],
+    [['live'], false],
+    [['--watch'], false],
+    [['watch', 'static'], false],
+    [['--project', 'grading'], false],
+  ])('npm test -- %j: %s', (args, expected) => {
+    expect(runsStaticSuitesOnce(args, SUITES)).toBe(expected);
+  });
+});
+
+describe('npm test end to end', () => {
+  let scratch: string;
+  beforeEach(async () => {
+    scratch = await mkdtemp(join(tmpdir(), 'iot-npm-test-'));
+  });
+  afterEach(async () => {
+    await rm(scratch, { recursive: true, force: true });
+  });
+  const env = (report: string) => ({
+    ...process.env,
+    IOT_REPO: join(PROJECT_ROOT, 'suites/fixtures/passing'),
+    IOT_DATE: '2026-12-05',
+    IOT_REPORT: report,
+    IOT_REPORTS_DIR: join(scratch, 'reports'),
+    IOT_GRADING_HANDOFF: '',
+  });
+  const rows = async (file: string) =>
+    (JSON.parse(await readFile(file, 'utf8')) as Array<Record<string, unknown>>).map(({ id, status, message, locations }) => ({
+      id,
+      status,
+      message,
+      locations,
+    }));
+
+  test('grades exactly as vitest run does, and exits as vitest exits', { timeout: 90_000 }, async () => {
+    const wrapped = spawnSync(process.execPath, [WRAPPER, 'static'], { cwd: PROJECT_ROOT, env: env(join(scratch, 'wrapped.json')) });
+    const direct = spawnSync(process.execPath, [VITEST, 'run', 'static'], { cwd: PROJECT_ROOT, env: env(join(scratch, 'direct.json')) });
+    expect(wrapped.status).toBe(0);
+    expect(direct.status).toBe(0);
+    expect(await rows(join(scratch, 'wrapped.json'))).toEqual(await rows(join(scratch, 'direct.json')));
+    expect((await rows(join(scratch, 'wrapped.json'))).length).toBe(36);
+
+    const nothing = spawnSync(process.execPath, [WRAPPER, 'no-such-suite-anywhere'], { cwd: PROJECT_ROOT, env: env('') });
+    expect(nothing.status).toBe(1);
+  });
+
+  test('Ctrl-C: vitest ends the run and the wrapper follows it, with no grading left behind', { timeout: 60_000 }, async () => {
+    const child = spawn(process.execPath, [WRAPPER, 'static'], { cwd: PROJECT_ROOT, env: env(''), detached: true, stdio: 'ignore' });
+    await new Promise((done) => setTimeout(done, 1500));
+    // As a terminal does: SIGINT to the whole foreground process group.
+    process.kill(-child.pid!, 'SIGINT');
+    const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((done) =>
+      child.on('exit', (...exit) => done(exit as [number | null, NodeJS.Signals | null])),
+    );
+    expect(code !== 0 || signal !== null).toBe(true);
+    const left = spawnSync('pgrep', ['-g', String(child.pid)], { encoding: 'utf8' }).stdout.trim();
+    expect(left).toBe('');
+  });
+});
