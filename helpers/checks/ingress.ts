@@ -1,8 +1,8 @@
 // G-YAML and Part 2's manifest checks: schema validity, then the Ingress → Service → workload
 // graph (CHECKS.md, "Part 2"). One root cause, one failure: a check whose input is missing
 // because another check failed skips, naming that check.
-import type { Location } from './result.ts';
-import { fail, formatLocation, pass, skip, type CheckResult } from './result.ts';
+import { formatLocation, type Location } from '../target/location.ts';
+import { fail, pass, skip, type CheckResult } from './result.ts';
 import type { GradingContext, StaticChecks } from './context.ts';
 import { SUBJECT_PARTS, type SubjectPart } from '../target/layout.ts';
 import {

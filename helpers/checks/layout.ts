@@ -4,7 +4,8 @@ import { SUBJECT_PARTS, isUnder, type SubjectPart } from '../target/layout.ts';
 import type { Target, TargetFile } from '../target/repository.ts';
 import { isShellFile } from '../shell/files.ts';
 import type { StaticChecks } from './context.ts';
-import { fail, pass, type Location } from './result.ts';
+import { fail, pass } from './result.ts';
+import type { Location } from '../target/location.ts';
 
 const CONFIG_EXTENSIONS = /\.(ya?ml|json|toml|conf|cfg|ini)$/i;
 

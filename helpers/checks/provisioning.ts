@@ -11,7 +11,8 @@ import { vagrantEvaluation } from '../vagrantfile/evaluate.ts';
 import type { VagrantMachine } from '../vagrantfile/model.ts';
 import type { GradingContext, StaticChecks } from './context.ts';
 import { partOneRoles } from './machines.ts';
-import { fail, formatLocation, pass, skip, type CheckResult, type Location } from './result.ts';
+import { fail, pass, skip, type CheckResult } from './result.ts';
+import { formatLocation, type Location } from '../target/location.ts';
 
 const SERVER_URL = 'https://192.168.56.110:6443';
 

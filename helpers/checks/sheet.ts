@@ -6,7 +6,8 @@ import { config } from '../config/env.ts';
 import '../report/meta.ts';
 import type { GradingContext } from './context.ts';
 import { openGrading, runCheck } from './grade.ts';
-import { formatLocation, type CheckResult } from './result.ts';
+import type { CheckResult } from './result.ts';
+import { formatLocation } from '../target/location.ts';
 
 let grading: Promise<GradingContext | { unreadable: string }> | undefined;
 const sharedGrading = () => (grading ??= openGrading(config()));

@@ -1,7 +1,8 @@
 // The Part 3 and bonus static checks (CHECKS.md, "Part 3 — K3d and Argo CD" and "Bonus — GitLab"),
 // built on facts from GitopsSources so that self-tests can give them facts made by hand.
 import type { GradingContext, StaticChecks } from '../checks/context.ts';
-import { fail, pass, skip, type CheckResult, type Location } from '../checks/result.ts';
+import { fail, pass, skip, type CheckResult } from '../checks/result.ts';
+import type { Location } from '../target/location.ts';
 import type { SubjectPart } from '../target/layout.ts';
 import { autoSync, type AppSource, type ArgoApplication } from './applications.ts';
 import { PINNED_CHART, PINNED_REF, type ArgoInstall } from './argocd-install.ts';

@@ -6,7 +6,7 @@
 // Which kinds a chart may create is read from the top-level `kind:` lines of its templates.
 import { posix } from 'node:path';
 import type { GradingContext } from '../checks/context.ts';
-import { formatLocation, type Location } from '../checks/result.ts';
+import { formatLocation, type Location } from '../target/location.ts';
 import { partFiles } from '../shell/files.ts';
 import { scriptFacts } from '../shell/facts.ts';
 import type { ScriptFacts } from '../shell/model.ts';

@@ -10,7 +10,7 @@
 //   runs (Part 3, bonus), is resolved with its own assignments and the .env values alone.
 import type { GradingContext } from '../checks/context.ts';
 import { caseVariantsOf } from '../checks/layout.ts';
-import { formatLocation } from '../checks/result.ts';
+import { formatLocation } from '../target/location.ts';
 import type { ManifestObject } from '../manifests/model.ts';
 import { targetDotenv } from '../target/dotenv.ts';
 import type { SubjectPart } from '../target/layout.ts';

@@ -1,5 +1,5 @@
 // What the shell analysis finds in a script: parsed into a syntax tree (tree-sitter-bash, once sh-syntax accepts it), never grepped.
-import type { Location } from '../checks/result.ts';
+import type { Location } from '../target/location.ts';
 
 /** A word after placeholder resolution; `unresolved` names what could not be resolved (e.g. "$TOKEN"). */
 export interface Word {
