@@ -3,7 +3,8 @@
 // because another check failed skips, naming that check.
 import { formatLocation, type Location } from '../target/location.ts';
 import { fail, pass, skip, type CheckResult } from './result.ts';
-import type { GradingContext, StaticChecks } from './context.ts';
+import type { StaticChecks } from './context.ts';
+import type { GradingContext } from '../target/grading-context.ts';
 import { SUBJECT_PARTS, type SubjectPart } from '../target/layout.ts';
 import {
   defaultRoute,

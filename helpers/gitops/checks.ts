@@ -1,6 +1,7 @@
 // The Part 3 and bonus static checks (CHECKS.md, "Part 3 — K3d and Argo CD" and "Bonus — GitLab"),
 // built on facts from GitopsSources so that self-tests can give them facts made by hand.
-import type { GradingContext, StaticChecks } from '../checks/context.ts';
+import type { StaticChecks } from '../checks/context.ts';
+import type { GradingContext } from '../target/grading-context.ts';
 import { fail, pass, skip, type CheckResult } from '../checks/result.ts';
 import type { Location } from '../target/location.ts';
 import type { SubjectPart } from '../target/layout.ts';

@@ -1,6 +1,6 @@
 // The part's Kubernetes objects ("the part's manifests" in CHECKS.md): YAML documents that are
 // objects, the objects kustomizations build, and those the part's scripts create imperatively.
-import type { GradingContext } from '../checks/context.ts';
+import type { GradingContext } from '../target/grading-context.ts';
 import { imperativeObjects } from '../shell/facts.ts';
 import { targetDotenv } from '../target/dotenv.ts';
 import type { SubjectPart } from '../target/layout.ts';

@@ -8,7 +8,7 @@
 //   Vagrantfile runs by `path:` is resolved with the first such provisioner's env and args (in
 //   the order of the Vagrantfile); a script that only other scripts call, or that no provisioner
 //   runs (Part 3, bonus), is resolved with its own assignments and the .env values alone.
-import type { GradingContext } from '../checks/context.ts';
+import type { GradingContext } from '../target/grading-context.ts';
 import { caseVariantsOf } from '../checks/layout.ts';
 import { formatLocation } from '../target/location.ts';
 import type { ManifestObject } from '../manifests/model.ts';

@@ -1,7 +1,7 @@
 // A shell provisioner whose path: names a script that is not committed (here: wrong case) is
 // reported as such by the K3s install checks, graded on the failing fixture that shows it.
 import { afterAll, describe, expect, it } from 'vitest';
-import { GradingContext } from '../checks/context.ts';
+import { GradingContext } from '../target/grading-context.ts';
 import { materialize, removeMaterialized } from '../checks/fixtures.ts';
 import { provisioningChecks } from '../checks/provisioning.ts';
 import { readConfig } from '../config/env.ts';
