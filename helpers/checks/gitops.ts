@@ -3,7 +3,7 @@
 import { kustomizeFacts } from '../manifests/kustomize.ts';
 import { objectsOf } from '../manifests/objects.ts';
 import { validateObject } from '../manifests/validate.ts';
-import { makeGitopsChecks } from '../gitops/checks.ts';
+import { makeGitopsChecks } from './gitops-checks.ts';
 import type { GitopsSources } from '../gitops/sources.ts';
 import { scriptFacts } from '../shell/facts.ts';
 import type { StaticChecks } from './context.ts';

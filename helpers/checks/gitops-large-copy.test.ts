@@ -7,8 +7,8 @@ import { afterAll, expect, test } from 'vitest';
 import { GradingContext } from '../target/grading-context.ts';
 import { readConfig } from '../config/env.ts';
 import { MAX_FILE_BYTES, openTarget } from '../target/repository.ts';
-import { makeGitopsChecks } from './checks.ts';
-import { fakeSources, script } from './fake-facts.ts';
+import { makeGitopsChecks } from './gitops-checks.ts';
+import { fakeSources, script } from '../gitops/fake-facts.ts';
 
 const dirs: string[] = [];
 afterAll(async () => Promise.all(dirs.map((dir) => rm(dir, { recursive: true, force: true }))));
