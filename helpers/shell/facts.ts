@@ -9,7 +9,7 @@
 //   the order of the Vagrantfile); a script that only other scripts call, or that no provisioner
 //   runs (Part 3, bonus), is resolved with its own assignments and the .env values alone.
 import type { GradingContext } from '../target/grading-context.ts';
-import { caseVariantsOf } from '../checks/layout.ts';
+import { caseVariantsOf } from '../target/case-variants.ts';
 import { formatLocation } from '../target/location.ts';
 import type { ManifestObject } from '../manifests/model.ts';
 import { targetDotenv } from '../target/dotenv.ts';
