@@ -1,7 +1,7 @@
 // The Part 3 and bonus static checks (Argo CD, GitOps, GitLab) on the real fact modules:
 // shell analysis, the part's manifests and kustomizations, and the team's logins.
 import { kustomizeFacts } from '../manifests/kustomize.ts';
-import { objectsOf } from '../manifests/objects.ts';
+import { objectsOf } from '../shell/part-objects.ts';
 import { validateObject } from '../manifests/validate.ts';
 import { makeGitopsChecks } from './gitops-checks.ts';
 import type { GitopsSources } from '../gitops/sources.ts';

@@ -21,7 +21,7 @@ import {
 import { parsePath } from '../manifests/field-path.ts';
 import { kustomizeFacts } from '../manifests/kustomize.ts';
 import type { ManifestObject } from '../manifests/model.ts';
-import { objectsOf } from '../manifests/objects.ts';
+import { objectsOf } from '../shell/part-objects.ts';
 import { validateObject } from '../manifests/validate.ts';
 import { describeObject, valueAt } from '../manifests/workloads.ts';
 import { yamlFiles } from '../manifests/yaml-files.ts';

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { VagrantEvaluation } from '../vagrantfile/model.ts';
 import { imperativeObjects, machineScripts, scriptFacts } from './facts.ts';
-import { objectsOf } from '../manifests/objects.ts';
+import { objectsOf } from './part-objects.ts';
 import { INSTALLER_STAND_INS, machine, shellProvisioner, tempRepository, type TempRepository } from './testing.ts';
 
 const evaluations = vi.hoisted(() => new Map<string, VagrantEvaluation | undefined>());
