@@ -3,7 +3,7 @@
 import { test } from 'vitest';
 import { checkSpec } from '../catalog/checks.ts';
 import { config } from '../config/env.ts';
-import '../report/meta.ts';
+import './meta.ts';
 import type { GradingContext } from '../target/grading-context.ts';
 import { openGrading, runCheck } from './grade.ts';
 import type { CheckResult } from './result.ts';
