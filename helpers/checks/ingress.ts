@@ -22,7 +22,7 @@ import { parsePath } from '../manifests/field-path.ts';
 import { kustomizeFacts } from '../manifests/kustomize.ts';
 import type { ManifestObject } from '../manifests/model.ts';
 import { objectsOf } from '../shell/part-objects.ts';
-import { validateObject } from '../manifests/validate.ts';
+import { validateObject, type ObjectProblem } from '../manifests/validate.ts';
 import { describeObject, valueAt } from '../manifests/workloads.ts';
 import { yamlFiles } from '../manifests/yaml-files.ts';
 import {
@@ -152,11 +152,11 @@ async function p2Manifests(ctx: GradingContext): Promise<CheckResult> {
   if (missing) return missing;
   const { objects } = await partTwo(ctx);
   const checked = objects.filter((obj) => obj.origin !== 'script');
-  const problems: Array<{ text: string; location: Location }> = [];
+  const problems: Array<{ text: string; location: Location; kind?: ObjectProblem['kind'] }> = [];
   for (const obj of checked) {
     for (const problem of validateObject(obj)) {
       const location = { file: obj.location.file, line: problem.line ?? obj.location.line };
-      problems.push({ text: `${at(location)}: ${describeObject(obj)}: ${problem.message}`, location });
+      problems.push({ text: `${at(location)}: ${describeObject(obj)}: ${problem.message}`, location, kind: problem.kind });
     }
   }
   const facts = await kustomizeFacts(ctx, PART);
@@ -166,7 +166,7 @@ async function p2Manifests(ctx: GradingContext): Promise<CheckResult> {
     return fail(
       'P2-MANIFESTS',
       `${problems.length} problem${problems.length > 1 ? 's' : ''} the API server would reject: ${listed(problems.map((problem) => problem.text))}`,
-      `correct each field named (a misspelt field is dropped or rejected by the API server; \`kubectl apply --dry-run=server -f\` shows the same errors)${problems.some((problem) => /invalid (label|annotation) key/.test(problem.text)) ? '; write a label or annotation key as name or prefix/name, the prefix a lowercase DNS name such as app.kubernetes.io or iot.example.com' : ''}`,
+      `correct each field named (a misspelt field is dropped or rejected by the API server; \`kubectl apply --dry-run=server -f\` shows the same errors)${problems.some((problem) => problem.kind === 'invalid-key') ? '; write a label or annotation key as name or prefix/name, the prefix a lowercase DNS name such as app.kubernetes.io or iot.example.com' : ''}`,
       problems.map((problem) => problem.location),
     );
   const notBuilt = facts.builds.find((build) => build.notBuilt);

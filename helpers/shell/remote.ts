@@ -47,6 +47,9 @@ export function remoteScriptFacts(
     parsed: false,
     commands: [],
     downloads: [],
-    problem: `the shell provisioner at ${where} runs ${url}, a script outside the repository that the grader does not fetch`,
+    problem: {
+      kind: 'not-fetched',
+      message: `the shell provisioner at ${where} runs ${url}, a script outside the repository that the grader does not fetch`,
+    },
   };
 }
