@@ -1,9 +1,9 @@
 // The Part 3 and bonus static checks (Argo CD, GitOps, GitLab) on the real fact modules:
 // shell analysis, the part's manifests and kustomizations, and the team's logins.
 import { kustomizeFacts } from '../manifests/kustomize.ts';
-import { objectsOf } from '../manifests/objects.ts';
+import { objectsOf } from '../shell/part-objects.ts';
 import { validateObject } from '../manifests/validate.ts';
-import { makeGitopsChecks } from '../gitops/checks.ts';
+import { makeGitopsChecks } from './gitops-checks.ts';
 import type { GitopsSources } from '../gitops/sources.ts';
 import { scriptFacts } from '../shell/facts.ts';
 import type { StaticChecks } from './context.ts';

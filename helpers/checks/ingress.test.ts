@@ -7,7 +7,7 @@ import { declaredObjects } from '../manifests/objects.ts';
 import { contextWith, removeRepos } from '../manifests/test-repo.ts';
 import { validateObject } from '../manifests/validate.ts';
 import { openTarget } from '../target/repository.ts';
-import { GradingContext } from './context.ts';
+import { GradingContext } from '../target/grading-context.ts';
 import { materialize, removeMaterialized } from './fixtures.ts';
 import { ingressChecks } from './ingress.ts';
 import type { CheckResult, Status } from './result.ts';

@@ -1,9 +1,10 @@
 // G-YAML and Part 2's manifest checks: schema validity, then the Ingress → Service → workload
 // graph (CHECKS.md, "Part 2"). One root cause, one failure: a check whose input is missing
 // because another check failed skips, naming that check.
-import type { Location } from './result.ts';
-import { fail, formatLocation, pass, skip, type CheckResult } from './result.ts';
-import type { GradingContext, StaticChecks } from './context.ts';
+import { formatLocation, type Location } from '../target/location.ts';
+import { fail, pass, skip, type CheckResult } from './result.ts';
+import type { StaticChecks } from './context.ts';
+import type { GradingContext } from '../target/grading-context.ts';
 import { SUBJECT_PARTS, type SubjectPart } from '../target/layout.ts';
 import {
   defaultRoute,
@@ -20,8 +21,8 @@ import {
 import { parsePath } from '../manifests/field-path.ts';
 import { kustomizeFacts } from '../manifests/kustomize.ts';
 import type { ManifestObject } from '../manifests/model.ts';
-import { objectsOf } from '../manifests/objects.ts';
-import { validateObject } from '../manifests/validate.ts';
+import { objectsOf } from '../shell/part-objects.ts';
+import { validateObject, type ObjectProblem } from '../manifests/validate.ts';
 import { describeObject, valueAt } from '../manifests/workloads.ts';
 import { yamlFiles } from '../manifests/yaml-files.ts';
 import {
@@ -151,11 +152,11 @@ async function p2Manifests(ctx: GradingContext): Promise<CheckResult> {
   if (missing) return missing;
   const { objects } = await partTwo(ctx);
   const checked = objects.filter((obj) => obj.origin !== 'script');
-  const problems: Array<{ text: string; location: Location }> = [];
+  const problems: Array<{ text: string; location: Location; kind?: ObjectProblem['kind'] }> = [];
   for (const obj of checked) {
     for (const problem of validateObject(obj)) {
       const location = { file: obj.location.file, line: problem.line ?? obj.location.line };
-      problems.push({ text: `${at(location)}: ${describeObject(obj)}: ${problem.message}`, location });
+      problems.push({ text: `${at(location)}: ${describeObject(obj)}: ${problem.message}`, location, kind: problem.kind });
     }
   }
   const facts = await kustomizeFacts(ctx, PART);
@@ -165,7 +166,7 @@ async function p2Manifests(ctx: GradingContext): Promise<CheckResult> {
     return fail(
       'P2-MANIFESTS',
       `${problems.length} problem${problems.length > 1 ? 's' : ''} the API server would reject: ${listed(problems.map((problem) => problem.text))}`,
-      `correct each field named (a misspelt field is dropped or rejected by the API server; \`kubectl apply --dry-run=server -f\` shows the same errors)${problems.some((problem) => /invalid (label|annotation) key/.test(problem.text)) ? '; write a label or annotation key as name or prefix/name, the prefix a lowercase DNS name such as app.kubernetes.io or iot.example.com' : ''}`,
+      `correct each field named (a misspelt field is dropped or rejected by the API server; \`kubectl apply --dry-run=server -f\` shows the same errors)${problems.some((problem) => problem.kind === 'invalid-key') ? '; write a label or annotation key as name or prefix/name, the prefix a lowercase DNS name such as app.kubernetes.io or iot.example.com' : ''}`,
       problems.map((problem) => problem.location),
     );
   const notBuilt = facts.builds.find((build) => build.notBuilt);

@@ -1,7 +1,8 @@
 // G-LAYOUT on small repositories: what is missing, and a hint when only the case of a name is wrong.
 import { afterAll, describe, expect, test } from 'vitest';
 import { contextWith, removeRepos } from '../manifests/test-repo.ts';
-import { caseVariantsOf, layoutChecks } from './layout.ts';
+import { caseVariantsOf } from '../target/case-variants.ts';
+import { layoutChecks } from './layout.ts';
 
 afterAll(removeRepos);
 

@@ -4,7 +4,9 @@ import { SUBJECT_PARTS, isUnder, type SubjectPart } from '../target/layout.ts';
 import type { Target, TargetFile } from '../target/repository.ts';
 import { isShellFile } from '../shell/files.ts';
 import type { StaticChecks } from './context.ts';
-import { fail, pass, type Location } from './result.ts';
+import { fail, pass } from './result.ts';
+import type { Location } from '../target/location.ts';
+import { caseVariantsOf } from '../target/case-variants.ts';
 
 const CONFIG_EXTENSIONS = /\.(ya?ml|json|toml|conf|cfg|ini)$/i;
 
@@ -15,21 +17,6 @@ export const isConfigFile = (file: TargetFile): boolean => CONFIG_EXTENSIONS.tes
 /** A part is absent when its folders hold nothing but placeholders (.gitkeep). */
 export function missingPartMessage(part: SubjectPart, roots: string[]): string {
   return `part ${part} is missing: nothing under ${roots.map((root) => `${root}/`).join(' or ')}`;
-}
-
-/**
- * Paths in the target that differ from an expected folder or file only by case (`P1/` for `p1/`,
- * `p1/vagrantfile`): names are case-sensitive on the evaluation machine, so those do not count.
- */
-export function caseVariantsOf(target: Target, path: string, folder: boolean): string[] {
-  const depth = path.split('/').length;
-  const variants = new Set<string>();
-  for (const file of target.files) {
-    const prefix = file.path.split('/').slice(0, depth).join('/');
-    if (folder !== prefix.length < file.path.length) continue;
-    if (prefix !== path && prefix.toLowerCase() === path.toLowerCase()) variants.add(prefix);
-  }
-  return [...variants].sort();
 }
 
 /** " (P1/ exists: …)" when only a case variant of a missing folder or file exists. */

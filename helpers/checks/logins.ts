@@ -3,7 +3,7 @@
 // (ENV['USER'], `whoami`: nothing in the sandbox) gives no login.
 import type { VagrantMachine } from '../vagrantfile/model.ts';
 import { vagrantEvaluation } from '../vagrantfile/evaluate.ts';
-import type { GradingContext } from './context.ts';
+import type { GradingContext } from '../target/grading-context.ts';
 
 export interface TeamLogins {
   logins: string[];

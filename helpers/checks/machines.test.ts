@@ -3,7 +3,7 @@ import { afterAll, describe, expect, test } from 'vitest';
 import { readConfig } from '../config/env.ts';
 import { openTarget } from '../target/repository.ts';
 import { writeRepository, type TempRepository } from '../vagrantfile/testing.ts';
-import { GradingContext } from './context.ts';
+import { GradingContext } from '../target/grading-context.ts';
 import { teamLogins } from './logins.ts';
 import { machineChecks, partOneRoles } from './machines.ts';
 import type { CheckResult } from './result.ts';

@@ -4,9 +4,11 @@
 import { boxRelease, isEndOfLife, RELEASES } from '../vagrantfile/box-eol.ts';
 import { vagrantEvaluation } from '../vagrantfile/evaluate.ts';
 import type { VagrantConfig, VagrantMachine } from '../vagrantfile/model.ts';
-import type { GradingContext, StaticChecks } from './context.ts';
+import type { StaticChecks } from './context.ts';
+import type { GradingContext } from '../target/grading-context.ts';
 import { loginOfServerName, serverByName, teamLogins } from './logins.ts';
-import { fail, formatLocation, pass, skip, type CheckResult, type Location } from './result.ts';
+import { fail, pass, skip, type CheckResult } from './result.ts';
+import { formatLocation, type Location } from '../target/location.ts';
 
 export const SERVER_IP = '192.168.56.110';
 export const WORKER_IP = '192.168.56.111';

@@ -4,14 +4,16 @@
 import { effective } from '../shell/invocation.ts';
 import { machineScripts, scriptFacts } from '../shell/facts.ts';
 import { makefileStepNote } from '../shell/makefile-steps.ts';
-import type { K3sInstall, ScriptFacts, ToolInstall, Word } from '../shell/model.ts';
+import type { K3sInstall, ScriptFacts, ScriptProblem, ToolInstall, Word } from '../shell/model.ts';
 import { runShellchecks, shellcheckDialect } from '../shell/shellcheck.ts';
 import { SUBJECT_PARTS } from '../target/layout.ts';
 import { vagrantEvaluation } from '../vagrantfile/evaluate.ts';
 import type { VagrantMachine } from '../vagrantfile/model.ts';
-import type { GradingContext, StaticChecks } from './context.ts';
+import type { StaticChecks } from './context.ts';
+import type { GradingContext } from '../target/grading-context.ts';
 import { partOneRoles } from './machines.ts';
-import { fail, formatLocation, pass, skip, type CheckResult, type Location } from './result.ts';
+import { fail, pass, skip, type CheckResult } from './result.ts';
+import { formatLocation, type Location } from '../target/location.ts';
 
 const SERVER_URL = 'https://192.168.56.110:6443';
 
@@ -34,11 +36,8 @@ async function everyScript(ctx: GradingContext): Promise<ScriptFacts[]> {
   return scripts;
 }
 
-/** mvdan/sh's messages for a malformed arithmetic expression, which bash parses only when it runs it. */
-const ARITHMETIC_ERROR = /arithmetic|must (follow|be followed by) an expression|ternary operator/;
-
 function brokenScript(script: ScriptFacts): string | undefined {
-  if (script.problem) return script.problem;
+  if (script.problem) return script.problem.message;
   if (script.parsed) return undefined;
   const line = script.parseError?.line;
   return `${line ? `${script.file}:${line}` : script.file}: ${script.parseError?.message ?? 'does not parse'}`;
@@ -90,12 +89,25 @@ const describeScripts = (machine: VagrantMachine, scripts: ScriptFacts[]): strin
 
 const installAt = (install: K3sInstall): string => `${at(install.location)} (${install.via})`;
 
+/** The script is not there to read: not committed, outside the repository, or a URL the grader does not fetch. */
+function isAbsentScript(problem: ScriptProblem): boolean {
+  switch (problem.kind) {
+    case 'missing':
+    case 'outside-repository':
+    case 'not-fetched':
+      return true;
+    case 'unreadable':
+    case 'not-analysed':
+      return false;
+  }
+}
+
 /**
  * The result when a machine's scripts hold no install to judge: a script G-SHELL-SYNTAX already
  * fails hides it (skip), otherwise the machine has none (fail).
  */
 function noInstall(id: string, machine: VagrantMachine, found: MachineInstalls, fix: string): CheckResult {
-  const syntax = found.broken.filter(({ script }) => !script.problem || !/does not exist|outside the repository/.test(script.problem));
+  const syntax = found.broken.filter(({ script }) => !script.problem || !isAbsentScript(script.problem));
   if (syntax.length)
     return skip(
       id,
@@ -109,11 +121,12 @@ function noInstall(id: string, machine: VagrantMachine, found: MachineInstalls, 
     readable.length || !missing.length
       ? `no K3s install found in ${describeScripts(machine, readable)}${missing.length ? `; ${missing.join('; ')}` : ''}`
       : `${missing.join('; ')}, so the grader finds no K3s install for ${machine.name}`;
+  const kinds = new Set(found.broken.map(({ script }) => script.problem?.kind));
   const fixes = [
-    missing.some((why) => /does not exist/.test(why))
+    kinds.has('missing')
       ? "make each provisioner's path: name a committed script exactly (names are case-sensitive on Linux), or commit the script it names"
       : '',
-    missing.some((why) => /outside the repository/.test(why))
+    kinds.has('outside-repository') || kinds.has('not-fetched')
       ? "commit every script a provisioner runs in the part's scripts/ folder and name it in path: (the grader fetches nothing)"
       : '',
   ].filter(Boolean);
@@ -238,7 +251,7 @@ export const provisioningChecks: StaticChecks = {
       );
     const unreadable = broken.some((script) => script.problem);
     const syntax = broken.filter((script) => !script.problem);
-    const arithmetic = syntax.filter((script) => ARITHMETIC_ERROR.test(script.parseError?.message ?? ''));
+    const arithmetic = syntax.filter((script) => script.parseError?.kind === 'arithmetic');
     return fail(
       'G-SHELL-SYNTAX',
       broken.map((script) => brokenScript(script)).join('; '),

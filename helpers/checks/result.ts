@@ -1,13 +1,8 @@
 // What a check says about the target: the row the JSON report writes.
 import type { Part, Severity } from '../catalog/checks.ts';
+import type { Location } from '../target/location.ts';
 
 export type Status = 'pass' | 'fail' | 'skip';
-
-/** A place in the target, relative to its root; line is 1-based. */
-export interface Location {
-  file: string;
-  line?: number;
-}
 
 export interface CheckResult {
   id: string;
@@ -30,9 +25,6 @@ export interface ReportRow extends CheckResult {
   /** Evidence files written for a failed live check, relative to the project root. */
   evidence?: string[];
 }
-
-/** `file:line`, or `file` when the line is unknown. */
-export const formatLocation = (location: Location): string => (location.line ? `${location.file}:${location.line}` : location.file);
 
 export const pass = (id: string, message: string, locations: Location[] = []): CheckResult => ({ id, status: 'pass', message, locations });
 export const fail = (id: string, message: string, fix: string, locations: Location[] = []): CheckResult => ({

@@ -2,7 +2,8 @@
 import { committableFiles } from '../target/git.ts';
 import type { TargetFile } from '../target/repository.ts';
 import type { StaticChecks } from './context.ts';
-import { fail, pass, type Location } from './result.ts';
+import { fail, pass } from './result.ts';
+import type { Location } from '../target/location.ts';
 
 const K3S_TOKEN = /K10[0-9a-f]{32,}::/;
 const BARE_HEX_TOKEN = /^\s*[0-9a-f]{32,}\s*$/;

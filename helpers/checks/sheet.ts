@@ -2,9 +2,10 @@
 // result to the reporters (task.meta.iot) and fails, skips or passes as the check says.
 import { test } from 'vitest';
 import { checkSpec } from '../catalog/checks.ts';
-import '../report/meta.ts';
+import { formatLocation } from '../target/location.ts';
 import { resultOf } from '../sheet/results.ts';
-import { formatLocation, type CheckResult } from './result.ts';
+import './meta.ts';
+import type { CheckResult } from './result.ts';
 
 const GRADING_TIMEOUT_MS = 120_000;
 

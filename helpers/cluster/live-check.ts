@@ -5,7 +5,7 @@
 import { test } from 'vitest';
 import { checkSpec } from '../catalog/checks.ts';
 import { config, type Config } from '../config/env.ts';
-import type { CheckMeta } from '../report/meta.ts';
+import type { CheckMeta } from '../checks/meta.ts';
 import { openTarget, type Target } from '../target/repository.ts';
 import type { BootLog } from './boot.ts';
 import { ZxRunner, type CommandRunner } from './command-runner.ts';

@@ -1,6 +1,6 @@
 // Argo CD Applications of a part: Application manifests and `argocd app create` commands, with
 // what later commands change (`argocd app set`, `kubectl patch application`), read into one shape.
-import type { Location } from '../checks/result.ts';
+import type { Location } from '../target/location.ts';
 import type { ManifestObject } from '../manifests/model.ts';
 import type { ScriptFacts, ShellCommand } from '../shell/model.ts';
 import { flag, parseTool, placeholdersIn, switchOn, type ParsedArgs } from './argv.ts';

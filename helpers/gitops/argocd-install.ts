@@ -1,7 +1,7 @@
 // Every way a part installs Argo CD: the official manifest by URL (kubectl apply, a download
 // applied later, a kustomization resource), a committed copy of it, or the Helm chart
 // (helm install, K3s HelmChart). For each: the namespace it lands in and the release it names.
-import type { Location } from '../checks/result.ts';
+import type { Location } from '../target/location.ts';
 import type { ManifestObject } from '../manifests/model.ts';
 import type { ScriptFacts, ShellCommand, Word } from '../shell/model.ts';
 import { applyOf, kubectlApplies, type KubectlApply } from './applies.ts';

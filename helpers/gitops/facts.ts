@@ -1,5 +1,5 @@
 // Everything the Part 3 and bonus checks read about one part, gathered once per grading run.
-import type { GradingContext } from '../checks/context.ts';
+import type { GradingContext } from '../target/grading-context.ts';
 import type { ManifestObject } from '../manifests/model.ts';
 import { yamlFiles } from '../manifests/yaml-files.ts';
 import type { ScriptFacts } from '../shell/model.ts';

@@ -1,7 +1,7 @@
 // Facts made by hand for the self-tests of the gitops checks: scripts written as command lines,
 // objects written as YAML, and a grading context over a few named files.
-import { GradingContext } from '../checks/context.ts';
-import type { Location } from '../checks/result.ts';
+import { GradingContext } from '../target/grading-context.ts';
+import type { Location } from '../target/location.ts';
 import { readConfig } from '../config/env.ts';
 import type { ManifestObject } from '../manifests/model.ts';
 import type { ScriptFacts, ShellCommand, Word } from '../shell/model.ts';

@@ -1,5 +1,5 @@
 // A value a check needs, with where it is written and the placeholders it still holds.
-import type { Location } from '../checks/result.ts';
+import type { Location } from '../target/location.ts';
 import { formatPath } from '../manifests/field-path.ts';
 import type { ManifestObject } from '../manifests/model.ts';
 import type { Word } from '../shell/model.ts';
@@ -36,7 +36,7 @@ export function fieldOf(object: ManifestObject, path: ReadonlyArray<string | num
 }
 
 /** A place for a message: "p3/confs/app.yaml:12". */
-export { formatLocation as where } from '../checks/result.ts';
+export { formatLocation as where } from '../target/location.ts';
 
 /** Plain-data access to a nested value of a body. */
 export function dig(node: unknown, ...path: Array<string | number>): unknown {

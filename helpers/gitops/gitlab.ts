@@ -1,7 +1,7 @@
 // The bonus's GitLab: how the part deploys it (Helm chart, manifests running a gitlab-ce/ee
 // image), and which host names the part makes point at the local machine or cluster.
 import { isIP } from 'node:net';
-import type { Location } from '../checks/result.ts';
+import type { Location } from '../target/location.ts';
 import type { ManifestObject } from '../manifests/model.ts';
 import type { ScriptFacts, ShellCommand } from '../shell/model.ts';
 import { applyOf, type KubectlApply } from './applies.ts';

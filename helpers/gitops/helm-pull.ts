@@ -3,7 +3,7 @@
 // `--untardir` (default ".") under `--destination` (default "."; an absolute untardir stands alone),
 // in a folder named after the chart (helm/helm, pkg/action/pull.go).
 import { posix } from 'node:path';
-import type { Location } from '../checks/result.ts';
+import type { Location } from '../target/location.ts';
 import type { ScriptFacts, ShellCommand } from '../shell/model.ts';
 import { flag, HELM, parseArgs, parseTool, switchOn, type FlagSpec } from './argv.ts';
 import { fieldOfWord, type Field } from './field.ts';

@@ -1,7 +1,7 @@
 // Helm releases a part installs: `helm install|upgrade [--install]` in its scripts, and K3s
 // HelmChart objects (helm.cattle.io/v1) among its manifests.
 import { parse } from 'yaml';
-import type { Location } from '../checks/result.ts';
+import type { Location } from '../target/location.ts';
 import type { ManifestObject } from '../manifests/model.ts';
 import type { ScriptFacts } from '../shell/model.ts';
 import { flag, parseTool, switchOn } from './argv.ts';

@@ -3,7 +3,7 @@
 // so that a committed copy still counts as an Argo CD install.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { GradingContext } from '../checks/context.ts';
+import type { GradingContext } from '../target/grading-context.ts';
 import type { ManifestObject } from '../manifests/model.ts';
 import type { SubjectPart } from '../target/layout.ts';
 import { objectsOfText } from './yaml-objects.ts';

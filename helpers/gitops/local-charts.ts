@@ -5,8 +5,8 @@
 // create, but skip, naming the chart, the way a kustomization skips when kubectl is absent.
 // Which kinds a chart may create is read from the top-level `kind:` lines of its templates.
 import { posix } from 'node:path';
-import type { GradingContext } from '../checks/context.ts';
-import { formatLocation, type Location } from '../checks/result.ts';
+import type { GradingContext } from '../target/grading-context.ts';
+import { formatLocation, type Location } from '../target/location.ts';
 import { partFiles } from '../shell/files.ts';
 import { scriptFacts } from '../shell/facts.ts';
 import type { ScriptFacts } from '../shell/model.ts';

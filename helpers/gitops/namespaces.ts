@@ -1,6 +1,6 @@
 // Namespaces a part creates: Namespace objects (YAML or `kubectl create namespace`), Helm's
 // --create-namespace, a HelmChart's createNamespace, an Application's CreateNamespace=true.
-import type { Location } from '../checks/result.ts';
+import type { Location } from '../target/location.ts';
 import type { ManifestObject } from '../manifests/model.ts';
 import type { ScriptFacts } from '../shell/model.ts';
 import { parseTool } from './argv.ts';

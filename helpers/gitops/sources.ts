@@ -1,6 +1,6 @@
 // Where the Part 3 and bonus checks get their facts: the shell, manifest and login modules.
 // The checks take these as one value so that self-tests can hand them facts built by hand.
-import type { GradingContext } from '../checks/context.ts';
+import type { GradingContext } from '../target/grading-context.ts';
 import type { ManifestObject } from '../manifests/model.ts';
 import type { ScriptFacts } from '../shell/model.ts';
 import type { SubjectPart } from '../target/layout.ts';

@@ -4,7 +4,7 @@
 // path.module, and file/jsondecode/yamldecode of files of the repository (read through the target:
 // inside the repository, no symlink out). What stays unknown is named as a placeholder.
 import { posix } from 'node:path';
-import type { Location } from '../checks/result.ts';
+import type { Location } from '../target/location.ts';
 import type { SubjectPart } from '../target/layout.ts';
 import type { Target } from '../target/repository.ts';
 import type { Field } from './field.ts';

@@ -1,6 +1,6 @@
 // Part 2's graph: Ingress routes → Service (by name, port by number or name) → the workloads
 // whose pod labels the Service selects → their container ports.
-import type { Location } from '../checks/result.ts';
+import type { Location } from '../target/location.ts';
 import type { FieldPath } from './field-path.ts';
 import { isRecord } from './kinds.ts';
 import type { ManifestObject } from './model.ts';

@@ -8,7 +8,7 @@ import { access, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { delimiter, join, posix } from 'node:path';
 import { stringify } from 'yaml';
-import type { GradingContext } from '../checks/context.ts';
+import type { GradingContext } from '../target/grading-context.ts';
 import type { SubjectPart } from '../target/layout.ts';
 import { targetDotenv } from '../target/dotenv.ts';
 import { objectsOfDocument } from './documents.ts';

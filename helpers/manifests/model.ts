@@ -1,6 +1,6 @@
 // A Kubernetes object found in a part: from a YAML document, a kustomization, or a script's
 // imperative `kubectl create …` / `kubectl expose`.
-import type { Location } from '../checks/result.ts';
+import type { Location } from '../target/location.ts';
 
 export interface ManifestObject {
   apiVersion: string;

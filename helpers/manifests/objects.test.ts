@@ -1,26 +1,12 @@
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, test, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
+import { classifyDocument } from './kinds.ts';
+import { kustomizeFacts, remoteResources } from './kustomize.ts';
 import type { ManifestObject } from './model.ts';
-
-// The scripts' imperative objects come from the shell analysis; here, one canned object.
-const scriptObject: ManifestObject = {
-  apiVersion: 'v1',
-  kind: 'Namespace',
-  name: 'from-script',
-  body: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'from-script' } },
-  origin: 'script',
-  location: { file: 'p2/scripts/server.sh', line: 4 },
-  lineOf: () => 4,
-  unresolved: {},
-};
-vi.mock('../shell/facts.ts', () => ({ imperativeObjects: async (_ctx: unknown, part: string) => (part === 'p2' ? [scriptObject] : []) }));
-
-const { classifyDocument } = await import('./kinds.ts');
-const { kustomizeFacts, remoteResources } = await import('./kustomize.ts');
-const { objectsOf } = await import('./objects.ts');
-const { contextWith, removeRepos } = await import('./test-repo.ts');
+import { declaredObjects } from './objects.ts';
+import { contextWith, removeRepos } from './test-repo.ts';
 
 afterEach(removeRepos);
 
@@ -51,7 +37,7 @@ describe('which documents are Kubernetes objects', () => {
 });
 
 describe('the objects of a part', () => {
-  test('YAML objects in file order (Lists expanded, configuration left out), then imperative ones', async () => {
+  test('YAML objects in file order (Lists expanded, configuration left out)', async () => {
     const ctx = await contextWith({
       'p2/confs/a.yaml':
         'apiVersion: v1\nkind: Service\nmetadata: {name: one}\n---\n# nothing\n---\napiVersion: v1\nkind: List\nitems:\n  - apiVersion: v1\n    kind: ConfigMap\n    metadata: {name: two}\n',
@@ -60,14 +46,10 @@ describe('the objects of a part', () => {
       'p2/confs/broken.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: dup, name: dup}\n',
       'p3/confs/other.yaml': 'apiVersion: v1\nkind: Namespace\nmetadata: {name: dev}\n',
     });
-    const objects = await objectsOf(ctx, 'p2');
-    expect(summary(objects)).toEqual([
-      'yaml Service one p2/confs/a.yaml:1',
-      'yaml ConfigMap two p2/confs/a.yaml:10',
-      'script Namespace from-script p2/scripts/server.sh:4',
-    ]);
+    const objects = await declaredObjects(ctx, 'p2');
+    expect(summary(objects)).toEqual(['yaml Service one p2/confs/a.yaml:1', 'yaml ConfigMap two p2/confs/a.yaml:10']);
     expect(objects[1].lineOf(['metadata', 'name'])).toBe(12);
-    expect(await objectsOf(ctx, 'p2')).toBe(objects);
+    expect(await declaredObjects(ctx, 'p2')).toBe(objects);
   });
 
   test("placeholders come from the part's .env, then the repository's", async () => {
@@ -77,7 +59,7 @@ describe('the objects of a part', () => {
       'p2/confs/app.yaml':
         'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: app2}\nspec:\n  replicas: ${REPLICAS}\n  template:\n    spec:\n      containers: [{name: a, image: "nginx:$TAG", args: ["$MISSING"]}]\n',
     });
-    const [deployment] = await objectsOf(ctx, 'p2');
+    const [deployment] = await declaredObjects(ctx, 'p2');
     expect(deployment.body.spec).toMatchObject({
       replicas: 3,
       template: { spec: { containers: [{ image: 'nginx:1.0', args: ['$MISSING'] }] } },
@@ -139,20 +121,14 @@ describe('kustomizations', () => {
     expect(facts.builds[0].notBuilt).toBe(
       'kubectl is not installed, so p2/confs/kustomization.yaml was not built (install kubectl to check the objects it builds)',
     );
-    expect(summary(await objectsOf(ctx, 'p2'))).toEqual([
-      'yaml Deployment app2 p2/confs/app.yaml:1',
-      'script Namespace from-script p2/scripts/server.sh:4',
-    ]);
+    expect(summary(await declaredObjects(ctx, 'p2'))).toEqual(['yaml Deployment app2 p2/confs/app.yaml:1']);
   });
 
   test('with kubectl, the built objects replace their resource files and point at their source lines', async () => {
     process.env.PATH = `${bin}${delimiter}/usr/bin${delimiter}/bin`;
     const ctx = await contextWith(kustomizeRepo);
-    const objects = await objectsOf(ctx, 'p2');
-    expect(summary(objects)).toEqual([
-      'kustomize Deployment app2 p2/confs/app.yaml:1',
-      'script Namespace from-script p2/scripts/server.sh:4',
-    ]);
+    const objects = await declaredObjects(ctx, 'p2');
+    expect(summary(objects)).toEqual(['kustomize Deployment app2 p2/confs/app.yaml:1']);
     expect(objects[0].namespace).toBe('apps');
     expect(objects[0].body.spec).toEqual({ replicas: 3 });
     expect(objects[0].lineOf(['spec', 'replicas'])).toBe(5);
@@ -185,10 +161,9 @@ describe('kustomizations', () => {
       './p2/confs/unrelated.yaml',
     ]);
     // The fake build prints app2: it stands for prod-app2 and is reported at the base's document.
-    expect(summary(await objectsOf(ctx, 'p2'))).toEqual([
+    expect(summary(await declaredObjects(ctx, 'p2'))).toEqual([
       'yaml ConfigMap other p2/confs/unrelated.yaml:1',
       'kustomize Deployment app2 p2/base/app.yaml:1',
-      'script Namespace from-script p2/scripts/server.sh:4',
     ]);
   });
 
@@ -225,9 +200,6 @@ describe('kustomizations', () => {
     expect((await kustomizeFacts(ctx, 'p3')).builds[0].notBuilt).toBe(
       'p3/confs/kustomization.yaml:2: "../../../../etc/secrets" lies outside the repository; the grader does not build it',
     );
-    expect(summary(await objectsOf(ctx, 'p2'))).toEqual([
-      'yaml Deployment app2 p2/confs/app.yaml:1',
-      'script Namespace from-script p2/scripts/server.sh:4',
-    ]);
+    expect(summary(await declaredObjects(ctx, 'p2'))).toEqual(['yaml Deployment app2 p2/confs/app.yaml:1']);
   });
 });

@@ -1,21 +1,12 @@
-// The part's Kubernetes objects ("the part's manifests" in CHECKS.md): YAML documents that are
-// objects, the objects kustomizations build, and those the part's scripts create imperatively.
-import type { GradingContext } from '../checks/context.ts';
-import { imperativeObjects } from '../shell/facts.ts';
+// The part's declared Kubernetes objects: YAML documents that are objects and the objects kustomizations
+// build. With the ones its scripts create, they are "the part's manifests" of CHECKS.md (shell/part-objects.ts).
+import type { GradingContext } from '../target/grading-context.ts';
 import { targetDotenv } from '../target/dotenv.ts';
 import type { SubjectPart } from '../target/layout.ts';
 import { objectsOfDocument } from './documents.ts';
 import { kustomizeFacts, KUSTOMIZATION_NAMES } from './kustomize.ts';
 import type { ManifestObject } from './model.ts';
 import { yamlFiles } from './yaml-files.ts';
-
-/** Every Kubernetes object of the part, in file order, then built ones, then imperative ones. */
-export function objectsOf(ctx: GradingContext, part: SubjectPart): Promise<ManifestObject[]> {
-  return ctx.once(`manifests:objects:${part}`, async () => {
-    const declared = await declaredObjects(ctx, part);
-    return [...declared, ...(await imperativeObjects(ctx, part, declared))];
-  });
-}
 
 /** The objects written in YAML files or built by kustomize (no script involved). */
 export function declaredObjects(ctx: GradingContext, part: SubjectPart): Promise<ManifestObject[]> {

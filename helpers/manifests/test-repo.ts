@@ -2,7 +2,7 @@
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { GradingContext } from '../checks/context.ts';
+import { GradingContext } from '../target/grading-context.ts';
 import { readConfig } from '../config/env.ts';
 import { openTarget } from '../target/repository.ts';
 

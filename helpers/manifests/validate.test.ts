@@ -169,6 +169,17 @@ describe('names, labels and annotations', () => {
     ]);
   });
 
+  test('a label or annotation key of the wrong form is an invalid-key problem, any other rejected value not', () => {
+    const obj = objectOf(
+      `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n  labels:\n    "bad key": x\n    long: ${'x'.repeat(64)}\n  annotations:\n    "two/slashes/no": x\n`,
+    );
+    expect(validateObject(obj).map((problem) => [problem.line, problem.kind])).toEqual([
+      [6, 'invalid-key'],
+      [7, 'rejected'],
+      [9, 'invalid-key'],
+    ]);
+  });
+
   test('label keys and values, annotation keys', () => {
     const problems = problemsOf(`apiVersion: v1
 kind: ConfigMap
@@ -264,5 +275,6 @@ describe('placeholders', () => {
     expect(validateObject(obj).map((problem) => `${problem.line}: ${problem.message}`)).toEqual([
       "5: spec.replicas: placeholder ${REPLICAS} is not set; define it in the target's .env (or .env.example) or write the value",
     ]);
+    expect(validateObject(obj).map((problem) => problem.kind)).toEqual(['unset-placeholder']);
   });
 });

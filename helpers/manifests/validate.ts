@@ -9,6 +9,11 @@ import { isEmptyLabelSelector, labelsOf, matchesLabelSelector, matchesMap } from
 import { podTemplatePaths, valueAt } from './workloads.ts';
 
 export interface ObjectProblem {
+  /**
+   * 'unset-placeholder': the field holds a placeholder nothing sets; 'invalid-key': a label or annotation key
+   * of the wrong form; 'rejected': any other value the API server rejects.
+   */
+  kind: 'unset-placeholder' | 'invalid-key' | 'rejected';
   /** "spec.replicaz: unknown field; did you mean replicas?" */
   message: string;
   line?: number;
@@ -58,7 +63,7 @@ class Problems {
     this.placeholders = Object.entries(obj.unresolved ?? {});
   }
 
-  add(path: FieldPath, message: string, linePath: FieldPath = path): void {
+  add(path: FieldPath, message: string, linePath: FieldPath = path, kind: 'invalid-key' | 'rejected' = 'rejected'): void {
     const field = formatPath(path);
     // A value still holding a placeholder is wrong because the placeholder is not set, not because of its form.
     const placeholder = this.placeholders.find(([at]) => field === at || field.startsWith(`${at}.`) || field.startsWith(`${at}[`));
@@ -69,13 +74,18 @@ class Problems {
     const key = placeholder ? placeholder[0] : field;
     if (this.found.has(key)) return;
     const line = this.obj.lineOf(linePath) ?? this.obj.location.line;
-    this.found.set(key, { message: text, line, path: key, order: this.found.size });
+    this.found.set(key, { kind: placeholder ? 'unset-placeholder' : kind, message: text, line, path: key, order: this.found.size });
+  }
+
+  /** A label or annotation key of the wrong form. */
+  invalidKey(path: FieldPath, message: string): void {
+    this.add(path, message, path, 'invalid-key');
   }
 
   list(): ObjectProblem[] {
     return [...this.found.values()]
       .sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || a.order - b.order)
-      .map(({ message, line, path }) => (line === undefined ? { message, path } : { message, line, path }));
+      .map(({ kind, message, line, path }) => (line === undefined ? { kind, message, path } : { kind, message, line, path }));
   }
 }
 
@@ -262,7 +272,7 @@ function checkLabelsAndAnnotations(metadata: Record<string, unknown>, at: FieldP
   for (const [key, value] of Object.entries(annotations)) {
     // The API server checks annotation keys case-insensitively (ValidateAnnotations lowercases them); label keys not.
     const problem = qualifiedName(key.toLowerCase());
-    if (problem) problems.add([...at, 'annotations', key], `invalid annotation key "${key}": ${problem}`);
+    if (problem) problems.invalidKey([...at, 'annotations', key], `invalid annotation key "${key}": ${problem}`);
     if (typeof value !== 'string')
       problems.add([...at, 'annotations', key], `annotation values must be strings, not ${describeValue(value)}; quote it`);
     size += key.length + (typeof value === 'string' ? value.length : 0);
@@ -275,7 +285,7 @@ function checkLabels(labels: unknown, at: FieldPath, problems: Problems): void {
   if (!isRecord(labels)) return;
   for (const [key, value] of Object.entries(labels)) {
     const keyProblem = qualifiedName(key);
-    if (keyProblem) problems.add([...at, key], `invalid label key "${key}": ${keyProblem}`);
+    if (keyProblem) problems.invalidKey([...at, key], `invalid label key "${key}": ${keyProblem}`);
     if (typeof value !== 'string') {
       problems.add([...at, key], `label values must be strings, not ${describeValue(value)}; quote it`);
       continue;
@@ -293,7 +303,7 @@ function checkLabelSelector(selector: unknown, at: FieldPath, problems: Problems
   selector.matchExpressions.forEach((expression, index) => {
     if (!isRecord(expression) || typeof expression.key !== 'string') return;
     const problem = qualifiedName(expression.key);
-    if (problem) problems.add([...at, 'matchExpressions', index, 'key'], `invalid label key "${expression.key}": ${problem}`);
+    if (problem) problems.invalidKey([...at, 'matchExpressions', index, 'key'], `invalid label key "${expression.key}": ${problem}`);
   });
 }
 

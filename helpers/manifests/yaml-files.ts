@@ -15,7 +15,7 @@ import {
   type Tags,
   type YAMLMap,
 } from 'yaml';
-import type { GradingContext } from '../checks/context.ts';
+import type { GradingContext } from '../target/grading-context.ts';
 import type { SubjectPart } from '../target/layout.ts';
 import type { FieldPath } from './field-path.ts';
 import { describeProblem, type Target, type TargetFile } from '../target/repository.ts';

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../config/env.ts';
 
 const REPORTER = fileURLToPath(new URL('./grading-reporter.ts', import.meta.url));
-const META = fileURLToPath(new URL('./meta.ts', import.meta.url));
+const META = fileURLToPath(new URL('../checks/meta.ts', import.meta.url));
 const VITEST = join(PROJECT_ROOT, 'node_modules/vitest/vitest.mjs');
 
 const FILES: Record<string, string> = {

@@ -3,7 +3,7 @@
 import { stripVTControlCharacters } from 'node:util';
 import { CATALOG, type CheckSpec, type Part } from '../catalog/checks.ts';
 import type { ReportRow, Status } from '../checks/result.ts';
-import type { CheckMeta } from './meta.ts';
+import type { CheckMeta } from '../checks/meta.ts';
 import { PART_ORDER } from './wording.ts';
 
 /** One test as the run ended, in words independent of vitest's classes. */

@@ -46,4 +46,4 @@ export function formatDuration(ms: number): string {
   return `${minutes} min ${seconds} s`;
 }
 
-export { formatLocation } from '../checks/result.ts';
+export { formatLocation } from '../target/location.ts';

@@ -68,14 +68,14 @@ export async function analyzeScript(source: ScriptSource): Promise<ScriptFacts> 
   if (!verdict.ok) {
     facts.parseError =
       source.inlineLine !== undefined
-        ? { message: `${verdict.message} (line ${verdict.line ?? '?'} of the inline script)`, line: source.inlineLine }
-        : { message: verdict.message, line: verdict.line };
+        ? { kind: verdict.kind, message: `${verdict.message} (line ${verdict.line ?? '?'} of the inline script)`, line: source.inlineLine }
+        : { kind: verdict.kind, message: verdict.message, line: verdict.line };
     return facts;
   }
   const tree = parseScript(source.text, 1, verdict.statementLines);
   if (!tree.stmts.length && tree.incomplete) {
     const where = source.inlineLine !== undefined ? `the inline provisioner at ${source.file}:${source.inlineLine}` : source.file;
-    facts.problem = `${where} could not be analysed: ${tree.incomplete}; split it into smaller scripts`;
+    facts.problem = { kind: 'not-analysed', message: `${where} could not be analysed: ${tree.incomplete}; split it into smaller scripts` };
     return facts;
   }
   facts.parsed = true;

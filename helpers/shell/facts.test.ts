@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { VagrantEvaluation } from '../vagrantfile/model.ts';
 import { imperativeObjects, machineScripts, scriptFacts } from './facts.ts';
-import { objectsOf } from '../manifests/objects.ts';
+import { objectsOf } from './part-objects.ts';
 import { INSTALLER_STAND_INS, machine, shellProvisioner, tempRepository, type TempRepository } from './testing.ts';
 
 const evaluations = vi.hoisted(() => new Map<string, VagrantEvaluation | undefined>());
@@ -105,10 +105,11 @@ describe('machineScripts', () => {
     ]);
     const scripts = await machineScripts(repository.ctx, 'p1', broken);
     expect(scripts.map((script) => script.parsed)).toEqual([false, false, false, false]);
-    expect(scripts[0]!.problem).toBe('the shell provisioner at p1/Vagrantfile:3 runs p1/scripts/gone.sh, which does not exist');
-    expect(scripts[1]!.problem).toMatch(/outside the repository/);
-    expect(scripts[2]!.problem).toMatch(/binary/);
-    expect(scripts[3]!.problem).toBe(
+    expect(scripts.map((script) => script.problem?.kind)).toEqual(['missing', 'outside-repository', 'unreadable', 'missing']);
+    expect(scripts[0]!.problem?.message).toBe('the shell provisioner at p1/Vagrantfile:3 runs p1/scripts/gone.sh, which does not exist');
+    expect(scripts[1]!.problem?.message).toMatch(/outside the repository/);
+    expect(scripts[2]!.problem?.message).toMatch(/binary/);
+    expect(scripts[3]!.problem?.message).toBe(
       'the shell provisioner at p1/Vagrantfile:6 runs p1/Scripts/Server.sh, which does not exist (p1/scripts/server.sh exists: names are case-sensitive on Linux)',
     );
   });
@@ -145,7 +146,8 @@ describe('machineScripts: remote scripts and committed installers', () => {
     const server = machine('wilS', '192.168.56.110', [shellProvisioner({ line: 4, path: 'https://example.com/setup.sh' })]);
     const [script] = await machineScripts(repository.ctx, 'p1', server);
     expect(script).toMatchObject({ parsed: false, remote: 'https://example.com/setup.sh', k3sInstalls: [] });
-    expect(script!.problem).toMatch(
+    expect(script!.problem?.kind).toBe('not-fetched');
+    expect(script!.problem?.message).toMatch(
       /p1\/Vagrantfile:4 runs https:\/\/example\.com\/setup\.sh, a script outside the repository that the grader does not fetch/,
     );
   });
@@ -213,9 +215,9 @@ describe('scriptFacts', () => {
   it('carries the problem of an unreadable script instead of parsing it', async () => {
     repository = await tempRepository({ 'p3/scripts/tool.sh': new Uint8Array([0, 1, 2, 3, 0, 0]), 'p3/scripts/ok.sh': 'echo ok\n' });
     const scripts = await scriptFacts(repository.ctx, 'p3');
-    expect(scripts.map((script) => [script.file, script.parsed, script.problem ?? ''])).toEqual([
-      ['p3/scripts/ok.sh', true, ''],
-      ['p3/scripts/tool.sh', false, expect.stringMatching(/binary file/)],
+    expect(scripts.map((script) => [script.file, script.parsed, script.problem ?? {}])).toEqual([
+      ['p3/scripts/ok.sh', true, {}],
+      ['p3/scripts/tool.sh', false, { kind: 'unreadable', message: expect.stringMatching(/binary file/) }],
     ]);
   });
 });

@@ -8,13 +8,13 @@
 //   Vagrantfile runs by `path:` is resolved with the first such provisioner's env and args (in
 //   the order of the Vagrantfile); a script that only other scripts call, or that no provisioner
 //   runs (Part 3, bonus), is resolved with its own assignments and the .env values alone.
-import type { GradingContext } from '../checks/context.ts';
-import { caseVariantsOf } from '../checks/layout.ts';
-import { formatLocation } from '../checks/result.ts';
+import type { GradingContext } from '../target/grading-context.ts';
+import { caseVariantsOf } from '../target/case-variants.ts';
+import { formatLocation } from '../target/location.ts';
 import type { ManifestObject } from '../manifests/model.ts';
 import { targetDotenv } from '../target/dotenv.ts';
 import type { SubjectPart } from '../target/layout.ts';
-import { describeProblem } from '../target/repository.ts';
+import { describeProblem, type TargetFile } from '../target/repository.ts';
 import { vagrantEvaluation } from '../vagrantfile/evaluate.ts';
 import type { VagrantMachine, VagrantProvisioner } from '../vagrantfile/model.ts';
 import { analyzeScript, emptyFacts, shebangShell } from './analyze.ts';
@@ -22,7 +22,7 @@ import { partFiles, shellFilesOf } from './files.ts';
 import { kubectlObjects } from './imperative.ts';
 import { k3sInstallsOf } from './k3s.ts';
 import { isRemotePath, remoteScriptFacts } from './remote.ts';
-import type { ScriptFacts } from './model.ts';
+import type { ScriptFacts, ScriptProblem } from './model.ts';
 import { toolInstallsOf } from './tools.ts';
 
 /** Every shell script under the part (by extension or shebang); unreadable ones carry `problem`. */
@@ -34,7 +34,7 @@ export function scriptFacts(ctx: GradingContext, part: SubjectPart): Promise<Scr
     const out: ScriptFacts[] = [];
     for (const file of shellFilesOf(target, part)) {
       if (file.problem || file.text === undefined) {
-        out.push(unreadable(file.path, describeProblem(file), dotenv));
+        out.push(unreadable(file.path, fileProblem(file), dotenv));
         continue;
       }
       const runner = runners.find((candidate) => candidate.provisioner.resolvedPath === file.path);
@@ -88,7 +88,10 @@ export function machineScripts(ctx: GradingContext, part: 'p1' | 'p2', machine: 
         out.push(
           unreadable(
             provisioner.path ?? vagrantfile,
-            `the shell provisioner at ${where(provisioner)} runs ${provisioner.path ?? 'a script'}, which is outside the repository`,
+            {
+              kind: 'outside-repository',
+              message: `the shell provisioner at ${where(provisioner)} runs ${provisioner.path ?? 'a script'}, which is outside the repository`,
+            },
             dotenv,
           ),
         );
@@ -101,11 +104,12 @@ export function machineScripts(ctx: GradingContext, part: 'p1' | 'p2', machine: 
         const hint = variants.length
           ? ` (${list(variants)} exist${variants.length === 1 ? 's' : ''}: names are case-sensitive on Linux)`
           : '';
-        out.push(unreadable(path, `the shell provisioner at ${where(provisioner)} runs ${path}, which does not exist${hint}`, dotenv));
+        const message = `the shell provisioner at ${where(provisioner)} runs ${path}, which does not exist${hint}`;
+        out.push(unreadable(path, { kind: 'missing', message }, dotenv));
         continue;
       }
       if (file.problem || file.text === undefined) {
-        out.push(unreadable(path, describeProblem(file), dotenv));
+        out.push(unreadable(path, fileProblem(file), dotenv));
         continue;
       }
       const facts = await analyzeScript({
@@ -139,7 +143,7 @@ async function calledScripts(
     seen.add(call.path);
     const file = ctx.target.file(call.path);
     if (!file || file.problem || file.text === undefined) {
-      if (file) out.push(unreadable(call.path, describeProblem(file), dotenv));
+      if (file) out.push(unreadable(call.path, fileProblem(file), dotenv));
       continue;
     }
     const facts = await analyzeScript({
@@ -191,7 +195,14 @@ async function pathProvisioners(
   );
 }
 
-function unreadable(file: string, problem: string, dotenv: Record<string, string>): ScriptFacts {
+/** A committed file that cannot be read as a script: a symbolic link out of the repository or to nothing, or not text. */
+function fileProblem(file: TargetFile): ScriptProblem {
+  const kind =
+    file.problem?.kind === 'symlink-outside' ? 'outside-repository' : file.problem?.kind === 'broken-symlink' ? 'missing' : 'unreadable';
+  return { kind, message: describeProblem(file) };
+}
+
+function unreadable(file: string, problem: ScriptProblem, dotenv: Record<string, string>): ScriptFacts {
   return { ...emptyFacts(file, shebangShell(''), { env: {}, dotenv }), problem };
 }
 

@@ -2,7 +2,7 @@
 // `kubectl create deployment|namespace|ns` and `kubectl expose`.
 import { formatPath } from '../manifests/field-path.ts';
 import type { ManifestObject } from '../manifests/model.ts';
-import type { Location } from '../checks/result.ts';
+import type { Location } from '../target/location.ts';
 import { effective } from './invocation.ts';
 import type { ScriptFacts, ShellCommand, Word } from './model.ts';
 

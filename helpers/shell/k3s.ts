@@ -8,7 +8,7 @@ import { expandFields, Scope, splitOnBlanks } from './expand.ts';
 import { baseName, effective, shellRun, SHELLS, tail } from './invocation.ts';
 import type { Download, K3sInstall, K3sMode, ScriptFacts, ShellCommand, Word } from './model.ts';
 import type { PartFiles, WrittenFile } from './walk.ts';
-import type { Location } from '../checks/result.ts';
+import type { Location } from '../target/location.ts';
 
 export const K3S_INSTALLER_URL = /get\.k3s\.io|k3s-io\/k3s\/[^\s]*install\.sh|rancher\/k3s\/[^\s]*install\.sh|k3s-install\.sh/;
 const DEFAULT_CONFIG = '/etc/rancher/k3s/config.yaml';

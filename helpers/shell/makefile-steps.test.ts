@@ -1,6 +1,4 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { gitopsChecks } from '../checks/gitops.ts';
-import { provisioningChecks } from '../checks/provisioning.ts';
 import { makefileStep } from './makefile-steps.ts';
 import { tempRepository, type TempRepository } from './testing.ts';
 
@@ -38,38 +36,5 @@ describe('makefileStep', () => {
   it('finds nothing when the part has no Makefile', async () => {
     repo = await tempRepository({ 'p3/scripts/install.sh': '#!/bin/bash\nk3d cluster create x\n' });
     expect(makefileStep(repo.ctx.target, 'p3', /k3d\s+cluster\s+create/)).toBeUndefined();
-  });
-});
-
-describe('failures of steps that only a Makefile runs', () => {
-  it('still fail, and point at the Makefile recipe line', async () => {
-    repo = await tempRepository(MAKEFILE_PART);
-    const k3d = await provisioningChecks['P3-K3D']!(repo.ctx);
-    expect(k3d.status).toBe('fail');
-    expect(k3d.message).toContain('p3/Makefile:4 runs `k3d cluster create`');
-    const namespaces = await gitopsChecks['P3-NAMESPACES']!(repo.ctx);
-    expect(namespaces.status).toBe('fail');
-    expect(namespaces.message).toContain('p3/Makefile:6 runs `kubectl create namespace`');
-    expect(namespaces.message).toContain('p3/Makefile:7 runs `kubectl create namespace`');
-    const install = await gitopsChecks['P3-ARGOCD-INSTALL']!(repo.ctx);
-    expect(install.status).toBe('fail');
-    expect(install.message).toContain('p3/Makefile:9 runs the Argo CD install');
-  });
-
-  it('point each missing namespace at its own line, or at a line creating a namespace held in a variable', async () => {
-    repo = await tempRepository({
-      ...MAKEFILE_PART,
-      'p3/Makefile': 'ns:\n\tkubectl create namespace $(ARGO)\n\tkubectl create namespace dev\n',
-    });
-    const namespaces = await gitopsChecks['P3-NAMESPACES']!(repo.ctx);
-    expect(namespaces.message).toMatch(/namespace argocd is never created[^;]*p3\/Makefile:2 runs/);
-    expect(namespaces.message).toMatch(/namespace dev is never created[^;]*p3\/Makefile:3 runs/);
-  });
-
-  it('say nothing of a Makefile that does not run the step', async () => {
-    repo = await tempRepository({ ...MAKEFILE_PART, 'p3/Makefile': 'all:\n\t./scripts/install.sh\n' });
-    const k3d = await provisioningChecks['P3-K3D']!(repo.ctx);
-    expect(k3d.status).toBe('fail');
-    expect(k3d.message).not.toContain('Makefile');
   });
 });

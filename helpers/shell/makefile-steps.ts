@@ -3,7 +3,7 @@
 // says "no `k3d cluster create`" while the part's Makefile has one misleads the student. This finds
 // the recipe line, so the failure can point at it and say what to move where.
 import { posix } from 'node:path';
-import type { Location } from '../checks/result.ts';
+import type { Location } from '../target/location.ts';
 import type { SubjectPart } from '../target/layout.ts';
 import type { Target } from '../target/repository.ts';
 

@@ -1,5 +1,5 @@
 // What the shell analysis finds in a script: parsed into a syntax tree (tree-sitter-bash, once sh-syntax accepts it), never grepped.
-import type { Location } from '../checks/result.ts';
+import type { Location } from '../target/location.ts';
 
 /** A word after placeholder resolution; `unresolved` names what could not be resolved (e.g. "$TOKEN"). */
 export interface Word {
@@ -83,12 +83,33 @@ export interface ToolInstall {
   location: Location;
 }
 
+/**
+ * Why bash rejects a script: a syntax error; a malformed arithmetic expression, which `bash -n` does not look
+ * into but bash rejects when it runs the line; or mvdan/sh itself failing (the script too large or too deep).
+ */
+export type SyntaxErrorKind = 'syntax' | 'arithmetic' | 'parser-failure';
+
+/** Why a script could not be read or analysed: the kind for checks to choose their fix, the message for the user. */
+export interface ScriptProblem {
+  kind: /** A provisioner's path: names no committed file, or the file is a symbolic link to nothing. */
+    | 'missing'
+    /** A provisioner's path:, or a symbolic link, points outside the repository. */
+    | 'outside-repository'
+    /** A provisioner's path: is a URL of no known install script, which the grader does not fetch. */
+    | 'not-fetched'
+    /** A committed file that is not readable text (binary, too large, unreadable). */
+    | 'unreadable'
+    /** A script that parses but is too large or nested too deeply to analyse. */
+    | 'not-analysed';
+  message: string;
+}
+
 export interface ScriptFacts {
   /** Relative to the target root. */
   file: string;
   /** The script's own text was parsed; false with parseError when bash would reject it. */
   parsed: boolean;
-  parseError?: { message: string; line?: number };
+  parseError?: { kind: SyntaxErrorKind; message: string; line?: number };
   /** The interpreter its shebang names ('bash' when none). */
   shell: string;
   commands: ShellCommand[];
@@ -101,8 +122,8 @@ export interface ScriptFacts {
   /** The same calls with their arguments and what they inherit. */
   callSites?: ScriptCall[];
   downloads?: Download[];
-  /** Why the file could not be read (binary, symlink out of the repository …): describeProblem's text. */
-  problem?: string;
+  /** Why the script could not be read or analysed. */
+  problem?: ScriptProblem;
   /** Set for a Vagrant inline provisioner: `file` is then the Vagrantfile and every line the provisioner's. */
   inline?: boolean;
   /**

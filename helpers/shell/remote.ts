@@ -2,7 +2,7 @@
 // that script and runs it with the provisioner's `args:` and `env:`. The grader fetches nothing;
 // a known install script (get.k3s.io, get.docker.com, k3d's install.sh …) counts as run the way
 // `curl -sfL URL | sh -s - ARGS` runs it, with the provisioner's env exported.
-import { formatLocation } from '../checks/result.ts';
+import { formatLocation } from '../target/location.ts';
 import type { VagrantProvisioner } from '../vagrantfile/model.ts';
 import { emptyFacts } from './analyze.ts';
 import { k3sInstallsOf } from './k3s.ts';
@@ -47,6 +47,9 @@ export function remoteScriptFacts(
     parsed: false,
     commands: [],
     downloads: [],
-    problem: `the shell provisioner at ${where} runs ${url}, a script outside the repository that the grader does not fetch`,
+    problem: {
+      kind: 'not-fetched',
+      message: `the shell provisioner at ${where} runs ${url}, a script outside the repository that the grader does not fetch`,
+    },
   };
 }

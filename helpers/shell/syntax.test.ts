@@ -13,6 +13,12 @@ describe('checkSyntax (sh-syntax, bash dialect)', () => {
     expect(verdict.ok).toBe(false);
     expect(verdict).toMatchObject({ line: 3 });
     expect(!verdict.ok && verdict.message).toMatch(/fi/);
+    expect(verdict).toMatchObject({ kind: 'syntax' });
+  });
+
+  it('tells a malformed arithmetic expression from other syntax errors', async () => {
+    const verdict = await checkSyntax('#!/bin/bash\necho $(( 1 + ))\n');
+    expect(verdict).toMatchObject({ ok: false, kind: 'arithmetic', line: 2 });
   });
 
   it('rejects an unclosed quote and names its line', async () => {
@@ -23,6 +29,7 @@ describe('checkSyntax (sh-syntax, bash dialect)', () => {
   it('says when mvdan/sh itself fails (nesting too deep) rather than reporting a syntax error', async () => {
     const verdict = await checkSyntax(`echo ${'$('.repeat(20_000)}x${')'.repeat(20_000)}\n`);
     expect(verdict.ok).toBe(false);
+    expect(verdict).toMatchObject({ kind: 'parser-failure' });
     expect(!verdict.ok && verdict.message).toMatch(/^mvdan\/sh could not check it \(.+\): it is too large or nested too deeply/);
   });
 });

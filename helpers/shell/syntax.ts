@@ -1,9 +1,13 @@
 // The verdict on a script's syntax, from sh-syntax: mvdan/sh's parser (bash dialect) in WebAssembly.
 import { LangVariant, parse } from 'sh-syntax';
+import type { SyntaxErrorKind } from './model.ts';
 
 export type SyntaxVerdict =
   /** `statementLines`: the lines on which a top-level statement starts, first on its line (1-based). */
-  { ok: true; statementLines: number[] } | { ok: false; message: string; line?: number };
+  { ok: true; statementLines: number[] } | { ok: false; kind: SyntaxErrorKind; message: string; line?: number };
+
+/** mvdan/sh's messages for a malformed arithmetic expression. */
+const ARITHMETIC_ERROR = /arithmetic|must (follow|be followed by) an expression|ternary operator/;
 
 interface ShParseError {
   Text?: string;
@@ -22,12 +26,14 @@ export async function checkSyntax(text: string): Promise<SyntaxVerdict> {
     if (parseError.Pos === undefined && parseError.Text === undefined) {
       return {
         ok: false,
+        kind: 'parser-failure',
         message: `mvdan/sh could not check it (${(parseError.message ?? String(error)).trim()}): it is too large or nested too deeply; split it into smaller scripts`,
       };
     }
     const line = parseError.Pos?.Line;
     const message = (parseError.Text ?? parseError.message ?? String(error)).trim();
-    return line ? { ok: false, message, line } : { ok: false, message };
+    const kind = ARITHMETIC_ERROR.test(message) ? 'arithmetic' : 'syntax';
+    return line ? { ok: false, kind, message, line } : { ok: false, kind, message };
   }
 }
 

@@ -3,7 +3,7 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { GradingContext } from '../checks/context.ts';
+import { GradingContext } from '../target/grading-context.ts';
 import { readConfig } from '../config/env.ts';
 import { openTarget } from '../target/repository.ts';
 import type { VagrantMachine, VagrantProvisioner } from '../vagrantfile/model.ts';

@@ -10,7 +10,7 @@ import { arrayBinding, elementsOf, expandFields, expandText, expandWord, Scope, 
 import { baseName, effective, scriptRunOf, unwrapArgv, type ShellRun } from './invocation.ts';
 import type { Download, ScriptCall, ScriptFacts, ShellCommand, Word } from './model.ts';
 import { parseScript } from './syntax-tree.ts';
-import type { Location } from '../checks/result.ts';
+import type { Location } from '../target/location.ts';
 
 /** Files of the part, as a script names them (/vagrant/…, relative, $(dirname "$0")/…). */
 export interface PartFiles {

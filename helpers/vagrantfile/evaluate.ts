@@ -1,8 +1,8 @@
 // Evaluates a target's Vagrantfile with real Ruby in the sandbox and types the recording.
 // Every failure a student can cause comes back as { ok: false, message, fix, line }.
 import { posix } from 'node:path';
-import type { GradingContext } from '../checks/context.ts';
-import type { Location } from '../checks/result.ts';
+import type { GradingContext } from '../target/grading-context.ts';
+import type { Location } from '../target/location.ts';
 import { describeProblem, type TargetFile } from '../target/repository.ts';
 import type {
   VagrantConfig,

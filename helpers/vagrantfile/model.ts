@@ -1,5 +1,5 @@
 // The typed result of evaluating a Vagrantfile in the Ruby sandbox.
-import type { Location } from '../checks/result.ts';
+import type { Location } from '../target/location.ts';
 
 export interface VagrantNetwork {
   /** 'private_network', 'public_network', 'forwarded_port' … as written. */

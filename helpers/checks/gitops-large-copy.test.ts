@@ -4,11 +4,11 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, expect, test } from 'vitest';
-import { GradingContext } from '../checks/context.ts';
+import { GradingContext } from '../target/grading-context.ts';
 import { readConfig } from '../config/env.ts';
 import { MAX_FILE_BYTES, openTarget } from '../target/repository.ts';
-import { makeGitopsChecks } from './checks.ts';
-import { fakeSources, script } from './fake-facts.ts';
+import { makeGitopsChecks } from './gitops-checks.ts';
+import { fakeSources, script } from '../gitops/fake-facts.ts';
 
 const dirs: string[] = [];
 afterAll(async () => Promise.all(dirs.map((dir) => rm(dir, { recursive: true, force: true }))));

@@ -1,19 +1,29 @@
 // The Part 3 and bonus static checks (CHECKS.md, "Part 3 — K3d and Argo CD" and "Bonus — GitLab"),
 // built on facts from GitopsSources so that self-tests can give them facts made by hand.
-import type { GradingContext, StaticChecks } from '../checks/context.ts';
-import { fail, pass, skip, type CheckResult, type Location } from '../checks/result.ts';
+import type { StaticChecks } from './context.ts';
+import type { GradingContext } from '../target/grading-context.ts';
+import { fail, pass, skip, type CheckResult } from './result.ts';
+import type { Location } from '../target/location.ts';
 import type { SubjectPart } from '../target/layout.ts';
-import { autoSync, type AppSource, type ArgoApplication } from './applications.ts';
-import { PINNED_CHART, PINNED_REF, type ArgoInstall } from './argocd-install.ts';
-import { gitopsFacts, type GitopsFacts } from './facts.ts';
-import { where, type Field } from './field.ts';
-import { gitlabDeployments, isGitLabChartSource, localHostHints, type GitLabDeployment } from './gitlab.ts';
-import { containerImages, isDockerHub, isPodOwner, parseImage, type ContainerImage } from './images.ts';
-import { createdNamespaces } from './namespaces.ts';
+import { autoSync, type AppSource, type ArgoApplication } from '../gitops/applications.ts';
+import { PINNED_CHART, PINNED_REF, type ArgoInstall } from '../gitops/argocd-install.ts';
+import { gitopsFacts, type GitopsFacts } from '../gitops/facts.ts';
+import { where, type Field } from '../gitops/field.ts';
+import { gitlabDeployments, isGitLabChartSource, localHostHints, type GitLabDeployment } from '../gitops/gitlab.ts';
+import { containerImages, isDockerHub, isPodOwner, parseImage, type ContainerImage } from '../gitops/images.ts';
+import { createdNamespaces } from '../gitops/namespaces.ts';
 import { makefileStepNote } from '../shell/makefile-steps.ts';
 import { yamlFiles } from '../manifests/yaml-files.ts';
-import { gitHubRepo, hostBesidePlaceholders, hostOf, isGitHubRepo, isMalformedHost, localHostReason, type GitHubRepo } from './repo-url.ts';
-import type { GitopsSources } from './sources.ts';
+import {
+  gitHubRepo,
+  hostBesidePlaceholders,
+  hostOf,
+  isGitHubRepo,
+  isMalformedHost,
+  localHostReason,
+  type GitHubRepo,
+} from '../gitops/repo-url.ts';
+import type { GitopsSources } from '../gitops/sources.ts';
 
 export const IN_CLUSTER_SERVER = 'https://kubernetes.default.svc';
 const EXAMPLE_MANIFEST = 'https://raw.githubusercontent.com/argoproj/argo-cd/v3.1.5/manifests/install.yaml';

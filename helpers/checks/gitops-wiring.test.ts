@@ -5,9 +5,9 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
-import { GradingContext } from '../checks/context.ts';
-import { gitopsChecks } from '../checks/gitops.ts';
-import type { CheckResult } from '../checks/result.ts';
+import { GradingContext } from '../target/grading-context.ts';
+import { gitopsChecks } from './gitops.ts';
+import type { CheckResult } from './result.ts';
 import { readConfig } from '../config/env.ts';
 import { openTarget } from '../target/repository.ts';
 

@@ -1,5 +1,5 @@
 // What a grading test hands to the reporters: vitest carries task.meta from the test to them.
-import type { CheckResult } from '../checks/result.ts';
+import type { CheckResult } from './result.ts';
 
 export interface CheckMeta extends CheckResult {
   /** Milliseconds per live phase: preflight, boot, assert, evidence, teardown … */

@@ -1,9 +1,9 @@
 // A shell provisioner whose path: names a script that is not committed (here: wrong case) is
 // reported as such by the K3s install checks, graded on the failing fixture that shows it.
 import { afterAll, describe, expect, it } from 'vitest';
-import { GradingContext } from '../checks/context.ts';
-import { materialize, removeMaterialized } from '../checks/fixtures.ts';
-import { provisioningChecks } from '../checks/provisioning.ts';
+import { GradingContext } from '../target/grading-context.ts';
+import { materialize, removeMaterialized } from './fixtures.ts';
+import { provisioningChecks } from './provisioning.ts';
 import { readConfig } from '../config/env.ts';
 import { openTarget } from '../target/repository.ts';
 

@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
-import type { CheckResult } from '../checks/result.ts';
-import { makeGitopsChecks } from './checks.ts';
-import { fakeContext, fakeSources, objects, script, type FakeWorld, type PartFacts } from './fake-facts.ts';
+import type { CheckResult } from './result.ts';
+import { makeGitopsChecks } from './gitops-checks.ts';
+import { fakeContext, fakeSources, objects, script, type FakeWorld, type PartFacts } from '../gitops/fake-facts.ts';
 
 const MANIFEST = 'https://raw.githubusercontent.com/argoproj/argo-cd/${ARGOCD_VERSION}/manifests/install.yaml';
 const P3_FILES = ['p3/scripts/setup.sh', 'p3/confs/application.yaml', 'p3/confs/app/deployment.yaml'];

@@ -1,13 +1,13 @@
 // Scripts handed to a shell by a wrapper (su, runuser, sg, newgrp, sudo -s, a heredoc on stdin …)
 // run in place: graded through the real Part 3 checks over a temporary repository.
 import { afterEach, describe, expect, it } from 'vitest';
-import { gitopsChecks } from '../checks/gitops.ts';
-import { provisioningChecks } from '../checks/provisioning.ts';
-import type { CheckResult } from '../checks/result.ts';
-import { analyzeScript } from './analyze.ts';
-import { effective, scriptRunOf, unwrapArgv } from './invocation.ts';
-import type { Word } from './model.ts';
-import { tempRepository, type TempRepository } from './testing.ts';
+import { gitopsChecks } from './gitops.ts';
+import { provisioningChecks } from './provisioning.ts';
+import type { CheckResult } from './result.ts';
+import { analyzeScript } from '../shell/analyze.ts';
+import { effective, scriptRunOf, unwrapArgv } from '../shell/invocation.ts';
+import type { Word } from '../shell/model.ts';
+import { tempRepository, type TempRepository } from '../shell/testing.ts';
 
 let repository: TempRepository | undefined;
 afterEach(async () => {

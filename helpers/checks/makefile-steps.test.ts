@@ -1,0 +1,62 @@
+// Steps that only a Makefile runs: the checks still fail, and point at the recipe line that runs the step.
+import { afterEach, describe, expect, it } from 'vitest';
+import { tempRepository, type TempRepository } from '../shell/testing.ts';
+import { gitopsChecks } from './gitops.ts';
+import { provisioningChecks } from './provisioning.ts';
+
+// A part that boots from its Makefile: the steps sit in make recipes, the scripts only install tools.
+const MAKEFILE_PART = {
+  'p3/Makefile': [
+    'NAME = iot',
+    '# k3d cluster create in a comment does not count',
+    'cluster:',
+    '\t$(K3D) cluster create $(NAME) -p "8888:8888@loadbalancer"',
+    'namespaces:',
+    '\tkubectl create namespace argocd',
+    '\tkubectl create namespace dev',
+    'argocd:',
+    '\tkubectl apply -n argocd -f https://raw.githubusercontent.com/argoproj/argo-cd/v3.1.5/manifests/install.yaml',
+    '',
+  ].join('\n'),
+  'p3/scripts/install.sh': '#!/bin/bash\ncurl -fsSL https://get.docker.com | sh\n',
+  'p3/confs/app.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n',
+};
+
+let repo: TempRepository | undefined;
+afterEach(async () => {
+  await repo?.dispose();
+  repo = undefined;
+});
+
+describe('failures of steps that only a Makefile runs', () => {
+  it('still fail, and point at the Makefile recipe line', async () => {
+    repo = await tempRepository(MAKEFILE_PART);
+    const k3d = await provisioningChecks['P3-K3D']!(repo.ctx);
+    expect(k3d.status).toBe('fail');
+    expect(k3d.message).toContain('p3/Makefile:4 runs `k3d cluster create`');
+    const namespaces = await gitopsChecks['P3-NAMESPACES']!(repo.ctx);
+    expect(namespaces.status).toBe('fail');
+    expect(namespaces.message).toContain('p3/Makefile:6 runs `kubectl create namespace`');
+    expect(namespaces.message).toContain('p3/Makefile:7 runs `kubectl create namespace`');
+    const install = await gitopsChecks['P3-ARGOCD-INSTALL']!(repo.ctx);
+    expect(install.status).toBe('fail');
+    expect(install.message).toContain('p3/Makefile:9 runs the Argo CD install');
+  });
+
+  it('point each missing namespace at its own line, or at a line creating a namespace held in a variable', async () => {
+    repo = await tempRepository({
+      ...MAKEFILE_PART,
+      'p3/Makefile': 'ns:\n\tkubectl create namespace $(ARGO)\n\tkubectl create namespace dev\n',
+    });
+    const namespaces = await gitopsChecks['P3-NAMESPACES']!(repo.ctx);
+    expect(namespaces.message).toMatch(/namespace argocd is never created[^;]*p3\/Makefile:2 runs/);
+    expect(namespaces.message).toMatch(/namespace dev is never created[^;]*p3\/Makefile:3 runs/);
+  });
+
+  it('say nothing of a Makefile that does not run the step', async () => {
+    repo = await tempRepository({ ...MAKEFILE_PART, 'p3/Makefile': 'all:\n\t./scripts/install.sh\n' });
+    const k3d = await provisioningChecks['P3-K3D']!(repo.ctx);
+    expect(k3d.status).toBe('fail');
+    expect(k3d.message).not.toContain('Makefile');
+  });
+});
