@@ -1,7 +1,7 @@
 // The static suites' vocabulary: one test per check, titled "<ID>: <title>", that hands its
 // result to the reporters (task.meta.iot) and fails, skips or passes as the check says.
 import { test } from 'vitest';
-import { checkSpec } from '../catalog/checks.ts';
+import { checkSpec, type StaticCheckId } from '../catalog/checks.ts';
 import { config } from '../config/env.ts';
 import '../report/meta.ts';
 import type { GradingContext } from './context.ts';
@@ -24,7 +24,7 @@ export class CheckFailed extends Error {
 }
 
 /** Declares the test of one static check of the catalog. */
-export function check(id: string): void {
+export function check(id: StaticCheckId): void {
   const spec = checkSpec(id);
   if (spec.tier !== 'static') throw new Error(`${id} is a live check; declare it in the part's live suite`);
   test(`${id}: ${spec.title}`, async ({ task, skip }) => {
