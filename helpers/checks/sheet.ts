@@ -1,10 +1,11 @@
 // The static suites' vocabulary: one test per check, titled "<ID>: <title>", that hands its
 // result to the reporters (task.meta.iot) and fails, skips or passes as the check says.
 import { test } from 'vitest';
-import { checkSpec, type StaticCheckId } from '../catalog/checks.ts';
+import { checkSpec } from '../catalog/checks.ts';
 import { config } from '../config/env.ts';
 import '../report/meta.ts';
 import type { GradingContext } from './context.ts';
+import type { StaticCheckDeclaration } from './declare.ts';
 import { openGrading, runCheck } from './grade.ts';
 import { formatLocation, type CheckResult } from './result.ts';
 
@@ -23,10 +24,9 @@ export class CheckFailed extends Error {
   }
 }
 
-/** Declares the test of one static check of the catalog. */
-export function check(id: StaticCheckId): void {
+/** The test of one declared static check (a suite line `sheet(partTwo['P2-MACHINE'])`: go-to-definition on the ID reaches the declaration). */
+export function sheet({ id }: StaticCheckDeclaration): void {
   const spec = checkSpec(id);
-  if (spec.tier !== 'static') throw new Error(`${id} is a live check; declare it in the part's live suite`);
   test(`${id}: ${spec.title}`, async ({ task, skip }) => {
     const result = await runCheck(await sharedGrading(), id);
     task.meta.iot = result;
