@@ -21,11 +21,15 @@ export type PartChecks<P extends Part> = { readonly [Id in StaticIdsOfPart[P]]: 
 
 const catalogOrder = new Map(CATALOG.map((spec, index) => [spec.id, index]));
 
+/** Keys of a part object that are not the part's catalog IDs: there must be none. */
+type Extra<P extends Part, Checks> = { readonly [Id in Exclude<keyof Checks, StaticIdsOfPart[P]>]: never };
+
 /**
- * The part's declarations, checked at load: the type already demands every catalog ID of the part once, keyed
- * by its own ID; here each need must come earlier in the catalog, which keeps the needs free of cycles.
+ * The part's declarations, checked at load: the type demands every catalog ID of the part once, keyed by its own
+ * ID, and returns the literal's own type so that go-to-definition on `partTwo['P2-MACHINE']` reaches the
+ * declaration; here each need must come earlier in the catalog, which keeps the needs free of cycles.
  */
-export function definePart<P extends Part>(part: P, checks: PartChecks<P>): PartChecks<P> {
+export function definePart<P extends Part, Checks extends PartChecks<P>>(part: P, checks: Checks & Extra<P, Checks>): Checks {
   for (const declaration of Object.values<StaticCheckDeclaration>(checks)) {
     const order = catalogOrder.get(declaration.id) ?? -1;
     for (const need of declaration.needs) {
