@@ -45,7 +45,7 @@ describe('catalog', () => {
     }
   });
 
-  test('each static suite reads like the evaluation sheet: its part\'s checks, in catalog order', () => {
+  test("each static suite reads like the evaluation sheet: its part's checks, in catalog order", () => {
     for (const part of Object.keys(STATIC_IDS_OF_PART) as Part[]) {
       const text = readFileSync(join(PROJECT_ROOT, 'suites', part, 'static.test.ts'), 'utf8');
       const order = [...text.matchAll(/\['([A-Z0-9-]+)'\]/g)].map((match) => match[1]);

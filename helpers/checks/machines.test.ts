@@ -5,6 +5,7 @@ import { openTarget } from '../target/repository.ts';
 import { writeRepository, type TempRepository } from '../vagrantfile/testing.ts';
 import { GradingContext } from './context.ts';
 import { teamLogins } from './logins.ts';
+import { runCheck } from './grade.ts';
 import { machineChecks, partOneRoles } from './machines.ts';
 import type { CheckResult } from './result.ts';
 
@@ -24,7 +25,7 @@ async function contextFor(files: Record<string, string>, options: Options = {}):
 }
 
 async function run(ctx: GradingContext, id: string): Promise<CheckResult> {
-  return machineChecks[id]!(ctx);
+  return runCheck(ctx, id);
 }
 
 interface MachineSpec {

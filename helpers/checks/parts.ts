@@ -18,11 +18,11 @@ export const general = definePart('general', {
 
 export const partOne = definePart('p1', {
   'P1-VAGRANTFILE': check('P1-VAGRANTFILE', [], machineChecks['P1-VAGRANTFILE']),
-  'P1-MACHINES': check('P1-MACHINES', [], machineChecks['P1-MACHINES']),
-  'P1-NAMES': check('P1-NAMES', [], machineChecks['P1-NAMES']),
-  'P1-IPS': check('P1-IPS', [], machineChecks['P1-IPS']),
-  'P1-RESOURCES': check('P1-RESOURCES', [], machineChecks['P1-RESOURCES']),
-  'P1-BOX': check('P1-BOX', [], machineChecks['P1-BOX']),
+  'P1-MACHINES': check('P1-MACHINES', ['P1-VAGRANTFILE'], machineChecks['P1-MACHINES']),
+  'P1-NAMES': check('P1-NAMES', ['P1-VAGRANTFILE'], machineChecks['P1-NAMES']),
+  'P1-IPS': check('P1-IPS', ['P1-VAGRANTFILE'], machineChecks['P1-IPS']),
+  'P1-RESOURCES': check('P1-RESOURCES', ['P1-VAGRANTFILE'], machineChecks['P1-RESOURCES']),
+  'P1-BOX': check('P1-BOX', ['P1-VAGRANTFILE'], machineChecks['P1-BOX']),
   'P1-K3S-SERVER': check('P1-K3S-SERVER', [], provisioningChecks['P1-K3S-SERVER']),
   'P1-K3S-AGENT': check('P1-K3S-AGENT', [], provisioningChecks['P1-K3S-AGENT']),
   'P1-NODE-IP': check('P1-NODE-IP', [], provisioningChecks['P1-NODE-IP']),
@@ -30,7 +30,7 @@ export const partOne = definePart('p1', {
 
 export const partTwo = definePart('p2', {
   'P2-VAGRANTFILE': check('P2-VAGRANTFILE', [], machineChecks['P2-VAGRANTFILE']),
-  'P2-MACHINE': check('P2-MACHINE', [], machineChecks['P2-MACHINE']),
+  'P2-MACHINE': check('P2-MACHINE', ['P2-VAGRANTFILE'], machineChecks['P2-MACHINE']),
   'P2-K3S-SERVER': check('P2-K3S-SERVER', [], provisioningChecks['P2-K3S-SERVER']),
   'P2-MANIFESTS': check('P2-MANIFESTS', [], ingressChecks['P2-MANIFESTS']),
   'P2-INGRESS-HOSTS': check('P2-INGRESS-HOSTS', [], ingressChecks['P2-INGRESS-HOSTS']),
