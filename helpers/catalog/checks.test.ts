@@ -4,7 +4,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { PROJECT_ROOT } from '../config/env.ts';
-import { CATALOG } from './checks.ts';
+import { CATALOG, STATIC_IDS_OF_PART, type Part } from './checks.ts';
 
 const CONTRACT = join(PROJECT_ROOT, '../shared/conformance/CHECKS.md');
 
@@ -42,6 +42,14 @@ describe('catalog', () => {
     for (const spec of CATALOG) {
       const folder = spec.part;
       expect(`${spec.id} in ${declared.get(spec.id)?.join(', ') ?? 'no suite'}`).toBe(`${spec.id} in ${folder}/${spec.tier}.test.ts`);
+    }
+  });
+
+  test("each static suite reads like the evaluation sheet: its part's checks, in catalog order", () => {
+    for (const part of Object.keys(STATIC_IDS_OF_PART) as Part[]) {
+      const text = readFileSync(join(PROJECT_ROOT, 'suites', part, 'static.test.ts'), 'utf8');
+      const order = [...text.matchAll(/\['([A-Z0-9-]+)'\]/g)].map((match) => match[1]);
+      expect(`${part}: ${order.join(' ')}`).toBe(`${part}: ${STATIC_IDS_OF_PART[part].join(' ')}`);
     }
   });
 

@@ -1,30 +1,26 @@
 // Runs static checks against a target. A check that throws is a bug of the grader, never of the
 // student: it is reported as such on that check, and grading goes on.
-import { CATALOG } from '../catalog/checks.ts';
+import { CATALOG, type StaticCheckId } from '../catalog/checks.ts';
 import type { Config } from '../config/env.ts';
 import { LayoutMapError } from '../target/layout.ts';
 import { prefetchShellchecks } from '../shell/shellcheck.ts';
 import { openTarget, TargetError } from '../target/repository.ts';
-import type { StaticChecks } from './context.ts';
 import { GradingContext } from '../target/grading-context.ts';
-import { gitopsChecks } from './gitops.ts';
-import { ingressChecks } from './ingress.ts';
-import { layoutChecks } from './layout.ts';
-import { machineChecks } from './machines.ts';
-import { provisioningChecks } from './provisioning.ts';
+import type { StaticCheckDeclaration } from './declare.ts';
+import { bonus, general, partOne, partThree, partTwo } from './parts.ts';
 import { fail, skip, type CheckResult } from './result.ts';
-import { secretChecks } from './secrets.ts';
 
-export const STATIC_CHECKS: StaticChecks = {
-  ...layoutChecks,
-  ...secretChecks,
-  ...provisioningChecks,
-  ...ingressChecks,
-  ...machineChecks,
-  ...gitopsChecks,
+export const STATIC_CHECKS: Readonly<Record<StaticCheckId, StaticCheckDeclaration>> = {
+  ...general,
+  ...partOne,
+  ...partTwo,
+  ...partThree,
+  ...bonus,
 };
 
-export const STATIC_IDS: readonly string[] = CATALOG.filter((spec) => spec.tier === 'static').map((spec) => spec.id);
+export const STATIC_IDS: readonly StaticCheckId[] = CATALOG.filter((spec) => spec.tier === 'static').map(
+  (spec) => spec.id as StaticCheckId,
+);
 
 /** Opens the target for grading; a target that cannot be read gives a reason instead. */
 export async function openGrading(config: Config): Promise<GradingContext | { unreadable: string }> {
@@ -38,30 +34,48 @@ export async function openGrading(config: Config): Promise<GradingContext | { un
   }
 }
 
+const isStaticId = (id: string): id is StaticCheckId => Object.hasOwn(STATIC_CHECKS, id);
+
+/** One check's result in this grading, computed once however many suites or dependents ask for it. */
 export async function runCheck(grading: GradingContext | { unreadable: string }, id: string): Promise<CheckResult> {
   if (!(grading instanceof GradingContext)) {
     return id === 'G-LAYOUT'
       ? fail(id, `the target cannot be read: ${grading.unreadable}`, 'fix the problem named above and grade again')
       : skip(id, 'skipped: G-LAYOUT failed (the target cannot be read)');
   }
-  const check = STATIC_CHECKS[id];
-  if (!check) return fail(id, `the grader has no implementation of ${id}`, 'this is a bug of the conformance suite: report it');
-  try {
-    const result = await check(grading);
-    return { ...result, id };
-  } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    return fail(
-      id,
-      `the grader failed while checking ${id}: ${reason}`,
-      'this is a bug of the conformance suite, not of the graded repository: report it with the repository',
-    );
-  }
+  const { cause: _cause, ...result } = await outcomeOf(grading, id);
+  return result;
 }
 
+function outcomeOf(grading: GradingContext, id: string): Promise<CheckResult> {
+  return grading.once(`static check ${id}`, async () => {
+    const declaration = isStaticId(id) ? STATIC_CHECKS[id] : undefined;
+    if (!declaration?.body)
+      return fail(id, `the grader has no implementation of ${id}`, 'this is a bug of the conformance suite: report it');
+    const needs = await Promise.all(declaration.needs.map((need) => outcomeOf(grading, need)));
+    const blocked = needs.find((need) => need.status !== 'pass');
+    if (blocked) return skipFor(id, blocked);
+    try {
+      return { ...(await declaration.body(grading)), id };
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      return fail(
+        id,
+        `the grader failed while checking ${id}: ${reason}`,
+        'this is a bug of the conformance suite, not of the graded repository: report it with the repository',
+      );
+    }
+  });
+}
+
+/** One root cause, one failure: a failed need is named with its cause; a skipped need passes its skip on. */
+function skipFor(id: string, need: CheckResult): CheckResult {
+  if (need.status === 'skip') return skip(id, need.message, need.locations);
+  return skip(id, `skipped: ${need.id} failed${need.cause ? ` (${need.cause})` : ''}`, need.locations);
+}
+
+/** Grades the checks concurrently, each awaiting its needs; results come in the order of `ids`. */
 export async function gradeStatic(config: Config, ids: readonly string[] = STATIC_IDS): Promise<CheckResult[]> {
   const grading = await openGrading(config);
-  const results: CheckResult[] = [];
-  for (const id of ids) results.push(await runCheck(grading, id));
-  return results;
+  return Promise.all(ids.map((id) => runCheck(grading, id)));
 }

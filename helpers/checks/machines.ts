@@ -19,22 +19,13 @@ const VAGRANTFILE_CHECK: Record<Part, string> = { p1: 'P1-VAGRANTFILE', p2: 'P2-
 const at = formatLocation;
 const quoted = (names: readonly string[]): string => names.map((name) => `"${name}"`).join(', ');
 
-/** The part's evaluated configuration, or the skip that names the check owning the failure. */
-async function configOf(ctx: GradingContext, part: Part, id: string): Promise<{ config: VagrantConfig; file: string } | CheckResult> {
+/** The part's evaluated configuration; the check declares P1-VAGRANTFILE or P2-VAGRANTFILE among its needs. */
+async function configOf(ctx: GradingContext, part: Part): Promise<{ config: VagrantConfig; file: string }> {
   const evaluation = await vagrantEvaluation(ctx, part);
-  if (!evaluation) {
-    const expected = ctx.target.layout.parts[part].vagrantfile ?? `${part}/Vagrantfile`;
-    return skip(id, `skipped: G-LAYOUT failed (${expected} is missing)`, [{ file: expected }]);
-  }
-  if (!evaluation.ok) {
-    return skip(id, `skipped: ${VAGRANTFILE_CHECK[part]} failed (${evaluation.file} does not evaluate)`, [
-      evaluation.location ?? { file: evaluation.file, ...(evaluation.line ? { line: evaluation.line } : {}) },
-    ]);
-  }
+  if (!evaluation?.ok)
+    throw new Error(`the Vagrantfile of ${part} did not evaluate: the check must declare ${VAGRANTFILE_CHECK[part]} among its needs`);
   return { config: evaluation.config, file: evaluation.file };
 }
-
-const isResult = (value: unknown): value is CheckResult => typeof value === 'object' && value !== null && 'status' in value;
 
 /** A login to show in fixes: the team's first, else a placeholder. */
 async function sampleLogin(ctx: GradingContext): Promise<string> {
@@ -51,7 +42,7 @@ function vagrantfileCheck(part: Part): (ctx: GradingContext) => Promise<CheckRes
     }
     if (!evaluation.ok) {
       const location = evaluation.location ?? { file: evaluation.file, ...(evaluation.line ? { line: evaluation.line } : {}) };
-      return fail(id, evaluation.message, evaluation.fix, [location]);
+      return { ...fail(id, evaluation.message, evaluation.fix, [location]), cause: `${evaluation.file} does not evaluate` };
     }
     const location: Location = { file: evaluation.file };
     const names = evaluation.config.machines.map((machine) => machine.name);
@@ -125,8 +116,7 @@ function ipProblem(machine: VagrantMachine, role: string, expected: string): { t
 
 const p1Machines = async (ctx: GradingContext): Promise<CheckResult> => {
   const id = 'P1-MACHINES';
-  const found = await configOf(ctx, 'p1', id);
-  if (isResult(found)) return found;
+  const found = await configOf(ctx, 'p1');
   const machines = found.config.machines;
   const locations = machines.map((machine) => machine.location);
   const login = await sampleLogin(ctx);
@@ -154,8 +144,7 @@ const p1Machines = async (ctx: GradingContext): Promise<CheckResult> => {
 
 const p1Names = async (ctx: GradingContext): Promise<CheckResult> => {
   const id = 'P1-NAMES';
-  const found = await configOf(ctx, 'p1', id);
-  if (isResult(found)) return found;
+  const found = await configOf(ctx, 'p1');
   const roles = await partOneRoles(ctx);
   if (!roles?.worker)
     return skip(
@@ -194,8 +183,7 @@ const p1Names = async (ctx: GradingContext): Promise<CheckResult> => {
 
 const p1Ips = async (ctx: GradingContext): Promise<CheckResult> => {
   const id = 'P1-IPS';
-  const found = await configOf(ctx, 'p1', id);
-  if (isResult(found)) return found;
+  const found = await configOf(ctx, 'p1');
   const roles = await partOneRoles(ctx);
   if (!roles?.worker)
     return skip(
@@ -230,8 +218,7 @@ const asNumber = (value: number | string | undefined): number | undefined => {
 
 const p1Resources = async (ctx: GradingContext): Promise<CheckResult> => {
   const id = 'P1-RESOURCES';
-  const found = await configOf(ctx, 'p1', id);
-  if (isResult(found)) return found;
+  const found = await configOf(ctx, 'p1');
   const problems: string[] = [];
   const locations: Location[] = [];
   const summary: string[] = [];
@@ -287,8 +274,7 @@ function boxSuggestion(date: string): string {
 
 const p1Box = async (ctx: GradingContext): Promise<CheckResult> => {
   const id = 'P1-BOX';
-  const found = await configOf(ctx, 'p1', id);
-  if (isResult(found)) return found;
+  const found = await configOf(ctx, 'p1');
   const date = ctx.config.date;
   const problems: string[] = [];
   const problemLocations: Location[] = [];
@@ -332,8 +318,7 @@ const p1Box = async (ctx: GradingContext): Promise<CheckResult> => {
 
 const p2Machine = async (ctx: GradingContext): Promise<CheckResult> => {
   const id = 'P2-MACHINE';
-  const found = await configOf(ctx, 'p2', id);
-  if (isResult(found)) return found;
+  const found = await configOf(ctx, 'p2');
   const machines = found.config.machines;
   const logins = ctx.config.logins;
   const problems: string[] = [];

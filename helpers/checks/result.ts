@@ -12,6 +12,8 @@ export interface CheckResult {
   /** For a fail: what to change. */
   fix?: string;
   locations: Location[];
+  /** For a fail: what failed, in a few words, for the checks that need this one to quote; never reported. */
+  cause?: string;
 }
 
 /** One row of IOT_REPORT: a result plus its catalog entry. */

@@ -4,6 +4,7 @@ import { test } from 'vitest';
 import { checkSpec } from '../catalog/checks.ts';
 import { formatLocation } from '../target/location.ts';
 import { resultOf } from '../sheet/results.ts';
+import type { StaticCheckDeclaration } from './declare.ts';
 import './meta.ts';
 import type { CheckResult } from './result.ts';
 
@@ -21,10 +22,9 @@ export class CheckFailed extends Error {
   }
 }
 
-/** Declares the test of one static check of the catalog. */
-export function check(id: string): void {
+/** The test of one declared static check (a suite line `sheet(partTwo['P2-MACHINE'])`: go-to-definition on the ID reaches the declaration). */
+export function sheet({ id }: StaticCheckDeclaration): void {
   const spec = checkSpec(id);
-  if (spec.tier !== 'static') throw new Error(`${id} is a live check; declare it in the part's live suite`);
   // The first test waits for the run's grading: the time of the whole grading, not of one check.
   test(`${id}: ${spec.title}`, { timeout: GRADING_TIMEOUT_MS }, async ({ task, skip }) => {
     const result = await resultOf(id);

@@ -1,11 +1,12 @@
 // General checks of the target repository (CHECKS.md, "General").
 import { describe } from 'vitest';
-import { check } from '../../helpers/checks/sheet.ts';
+import { general } from '../../helpers/checks/parts.ts';
+import { sheet } from '../../helpers/checks/sheet.ts';
 
 describe('General', () => {
-  check('G-LAYOUT');
-  check('G-SHELL-SYNTAX');
-  check('G-YAML');
-  check('G-SHELLCHECK');
-  check('G-NO-SECRETS');
+  sheet(general['G-LAYOUT']);
+  sheet(general['G-SHELL-SYNTAX']);
+  sheet(general['G-YAML']);
+  sheet(general['G-SHELLCHECK']);
+  sheet(general['G-NO-SECRETS']);
 });
