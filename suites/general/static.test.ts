@@ -1,7 +1,7 @@
 // General checks of the target repository (CHECKS.md, "General").
 import { describe } from 'vitest';
 import { general } from '../../helpers/checks/parts.ts';
-import { sheet } from '../../helpers/checks/sheet.ts';
+import { sheet } from '../../helpers/sheet/sheet.ts';
 
 describe('General', () => {
   sheet(general['G-LAYOUT']);

@@ -1,7 +1,7 @@
 // Part 1 — K3s and Vagrant, read from the files (CHECKS.md, "Part 1", static table).
 import { describe } from 'vitest';
 import { partOne } from '../../helpers/checks/parts.ts';
-import { sheet } from '../../helpers/checks/sheet.ts';
+import { sheet } from '../../helpers/sheet/sheet.ts';
 
 describe('Part 1 — K3s and Vagrant', () => {
   sheet(partOne['P1-VAGRANTFILE']);

@@ -1,7 +1,7 @@
 // Part 2 — three apps behind one Ingress, read from the files (CHECKS.md, "Part 2", static table).
 import { describe } from 'vitest';
 import { partTwo } from '../../helpers/checks/parts.ts';
-import { sheet } from '../../helpers/checks/sheet.ts';
+import { sheet } from '../../helpers/sheet/sheet.ts';
 
 describe('Part 2 — three apps behind one Ingress', () => {
   sheet(partTwo['P2-VAGRANTFILE']);

@@ -1,7 +1,7 @@
 // Part 3 — K3d and Argo CD, read from the files (CHECKS.md, "Part 3", static table).
 import { describe } from 'vitest';
 import { partThree } from '../../helpers/checks/parts.ts';
-import { sheet } from '../../helpers/checks/sheet.ts';
+import { sheet } from '../../helpers/sheet/sheet.ts';
 
 describe('Part 3 — K3d and Argo CD', () => {
   sheet(partThree['P3-INSTALL']);

@@ -3,10 +3,10 @@
 import { test } from 'vitest';
 import { checkSpec } from '../catalog/checks.ts';
 import { formatLocation } from '../target/location.ts';
-import { resultOf } from '../sheet/results.ts';
-import type { StaticCheckDeclaration } from './declare.ts';
-import './meta.ts';
-import type { CheckResult } from './result.ts';
+import { resultOf } from './results.ts';
+import type { StaticCheckDeclaration } from '../checks/declare.ts';
+import '../checks/meta.ts';
+import type { CheckResult } from '../checks/result.ts';
 
 const GRADING_TIMEOUT_MS = 120_000;
 
