@@ -151,3 +151,95 @@ describe('Makefiles at the part root', () => {
     expect(recipeOf(parsed, 'up')).toEqual(['echo b', 'echo two']);
   });
 });
+
+// The plan and the static checks read a script the same way (helpers/shell): what a script runs is what its
+// commands run once variables, functions that are called, sourced files and sudo/bash -c wrappers are
+// followed; a comment, a message or a heredoc's text runs nothing.
+describe('the plan reads scripts as the static checks do', () => {
+  const plan = async (files: TargetFile[]) => planScripts(files, 'p3');
+
+  test('a cluster created through a variable holding k3d creates the cluster (P3-K3D passes on it)', async () => {
+    const result = await plan([
+      file('p3/scripts/argocd.sh', 'kubectl apply -n argocd -f https://x/install.yaml\n'),
+      file('p3/scripts/cluster.sh', 'K3D=k3d\nNAME=iot\n"$K3D" cluster create "$NAME"\n'),
+    ]);
+    expect(result.run.map((s) => s.path)).toEqual(['p3/scripts/cluster.sh', 'p3/scripts/argocd.sh']);
+    expect(result.createsCluster).toBe(true);
+  });
+
+  test('a cluster created behind sudo bash -c, or in a function the script calls, creates the cluster', async () => {
+    const wrapped = await plan([file('p3/scripts/up.sh', 'sudo bash -c "k3d cluster create iot"\n')]);
+    expect(wrapped.createsCluster).toBe(true);
+    const called = await plan([file('p3/scripts/up.sh', 'create() {\n  k3d cluster create iot\n}\nmain() { create; }\nmain "$@"\n')]);
+    expect(called.run.map((s) => s.path)).toEqual(['p3/scripts/up.sh']);
+    expect(called.createsCluster).toBe(true);
+  });
+
+  test('a k3d cluster create in a function never called creates nothing (P3-K3D does not see it either)', async () => {
+    const result = await plan([
+      file('p3/scripts/old.sh', 'create_cluster() {\n  k3d cluster create old\n}\necho "kept for reference"\n'),
+      file('p3/scripts/setup.sh', 'k3d cluster create iot\n'),
+    ]);
+    expect(result.run.map((s) => s.path)).toEqual(['p3/scripts/setup.sh']);
+    expect(result.skipped).toContainEqual({ path: 'p3/scripts/old.sh', why: 'creates no cluster and applies nothing' });
+  });
+
+  test('a cluster created by functions of a sourced file, called by the script, is the script creating it', async () => {
+    const result = await plan([
+      file('p3/scripts/lib.sh', 'create_cluster() {\n  k3d cluster create iot\n}\n'),
+      file('p3/scripts/setup.sh', 'source "$(dirname "$0")/lib.sh"\ncreate_cluster\n'),
+    ]);
+    expect(result.run.map((s) => s.path)).toEqual(['p3/scripts/setup.sh']);
+    expect(result.createsCluster).toBe(true);
+  });
+
+  test('a script named in a message, a heredoc or a message function is not called', async () => {
+    const result = await plan([
+      file(
+        'p3/scripts/cluster.sh',
+        'info() { printf "%s\\n" "$1"; }\nk3d cluster create iot\n[ -n "$QUIET" ] || echo "next: bash ./argocd.sh"\ninfo "then run ./argocd.sh"\ncat <<EOF\nThen run ./argocd.sh\nEOF\n',
+      ),
+      file('p3/scripts/argocd.sh', 'kubectl create namespace argocd\n'),
+    ]);
+    expect(result.run.map((s) => s.path)).toEqual(['p3/scripts/cluster.sh', 'p3/scripts/argocd.sh']);
+  });
+
+  test('kubectl with options before its verb applies something', async () => {
+    const result = await plan([file('p3/scripts/argocd.sh', 'kubectl -n argocd apply -f https://x/install.yaml\n')]);
+    expect(result.run.map((s) => s.path)).toEqual(['p3/scripts/argocd.sh']);
+  });
+});
+
+describe('the plan reads Makefile recipes as shell', () => {
+  const plan = async (files: TargetFile[]) => planScripts(files, 'p3');
+  const scripts = [
+    file('p3/scripts/launch_k3d.sh', 'k3d cluster create x\n'),
+    file('p3/scripts/argocd.sh', 'kubectl apply -n argocd -f ./confs/install.yaml\n'),
+  ];
+
+  test('a recipe that only echoes a script name does not run it', async () => {
+    const makefile = file(
+      'p3/Makefile',
+      'all:\n\t@echo "run ./scripts/argocd.sh after make cluster"\ncluster:\n\tbash scripts/launch_k3d.sh\n',
+    );
+    const result = await plan([makefile, ...scripts]);
+    expect(result.run.map((s) => [s.target, s.scripts])).toEqual([['cluster', ['p3/scripts/launch_k3d.sh']]]);
+  });
+
+  test('make variables and a cd before the script are followed', async () => {
+    const makefile = file(
+      'p3/Makefile',
+      'SCRIPTS := scripts\nup:\n\tbash $(SCRIPTS)/launch_k3d.sh\n\tcd scripts && ./argocd.sh\nclean:\n\tk3d cluster delete x\n',
+    );
+    const result = await plan([makefile, ...scripts]);
+    expect(result.run.map((s) => [s.target, s.scripts])).toEqual([['up', ['p3/scripts/launch_k3d.sh', 'p3/scripts/argocd.sh']]]);
+    expect(result.createsCluster).toBe(true);
+  });
+
+  test('a recipe creating the cluster itself, through a make variable, makes its target the boot step', async () => {
+    const makefile = file('p3/Makefile', 'K3D = k3d\nall: cluster\ncluster:\n\t$(K3D) cluster create iot\n\t./scripts/argocd.sh\n');
+    const result = await plan([makefile, scripts[1]!]);
+    expect(result.run.map((s) => [s.target, s.scripts])).toEqual([['all', ['p3/scripts/argocd.sh']]]);
+    expect(result.createsCluster).toBe(true);
+  });
+});
