@@ -3,10 +3,10 @@
 // or a heredoc's text is not run. Each case is a disagreement the plan had with the static checks.
 import { describe, expect, test } from 'vitest';
 import type { TargetFile } from '../target/repository.ts';
-import { planScripts } from './setup-scripts.ts';
+import { planOf } from './plan-testing.ts';
 
 const file = (path: string, text: string): TargetFile => ({ path, size: text.length, text, part: 'p3' });
-const plan = async (files: TargetFile[]) => await planScripts(files, 'p3');
+const plan = planOf;
 const order = async (files: TargetFile[]) => (await plan(files)).run.map((s) => (s.program === 'make' ? `make ${s.target}` : s.path));
 
 describe('the plan sees what the static checks see', () => {
@@ -61,7 +61,7 @@ describe('the plan sees what the static checks see', () => {
 
   test('the cluster a variable names is the one the plan will delete at teardown', async () => {
     const files = [file('p3/scripts/setup.sh', 'NAME=iot-wil\nk3d cluster create "$NAME" --wait\n')];
-    expect(((await plan(files)) as { clusters?: string[] }).clusters).toEqual(['iot-wil']);
+    expect((await plan(files)).clusters).toEqual(['iot-wil']);
   });
 });
 
