@@ -5,7 +5,7 @@ import { describe, expect, test } from 'vitest';
 import type { TargetFile } from '../target/repository.ts';
 import { parseMakefile, recipeOf } from '../shell/makefile.ts';
 import { planOf } from './plan-testing.ts';
-import { bootArgument, codeLines, trailingPortForward } from './setup-scripts.ts';
+import { bootArgument, codeLines } from './setup-scripts.ts';
 
 const file = (path: string, text: string): TargetFile => ({ path, size: text.length, text, part: 'p3' });
 const steps = async (files: TargetFile[]) =>
@@ -74,15 +74,14 @@ describe('entry scripts and working folders', () => {
 
 describe('scripts that never return, and scripts that take a verb', () => {
   test('a trailing foreground kubectl port-forward is recognised, also through the script that ends by calling it', async () => {
+    const holds = async (text: string, others: TargetFile[] = []) => (await planOf([file('p3/s.sh', text), ...others])).run[0]?.holdsPort;
     expect(
-      trailingPortForward(
-        'k3d cluster create x\nkubectl port-forward --address 0.0.0.0 svc/argocd-server -n argocd 8080:443\n# open the UI\n',
-      ),
+      await holds('k3d cluster create x\nkubectl port-forward --address 0.0.0.0 svc/argocd-server -n argocd 8080:443\n# open the UI\n'),
     ).toBe(8080);
-    expect(trailingPortForward('kubectl port-forward svc/app -n dev 8888:8888 >/dev/null 2>&1 &\n')).toBeUndefined();
-    expect(trailingPortForward('kubectl port-forward svc/app 8888:8888 & disown\n')).toBeUndefined();
+    expect(await holds('k3d cluster create x\nkubectl port-forward svc/app -n dev 8888:8888 >/dev/null 2>&1 &\n')).toBeUndefined();
+    expect(await holds('k3d cluster create x\nkubectl port-forward svc/app 8888:8888 & disown\n')).toBeUndefined();
     const init = file('p3/scripts/init.sh', 'k3d cluster create x\nsudo kubectl port-forward -n argocd svc/argocd-server 8080:443\n');
-    expect(trailingPortForward('./init.sh\n', [init])).toBe(8080);
+    expect(await holds('./scripts/init.sh\n', [init])).toBe(8080);
     expect(await steps([init])).toEqual([['p3/scripts/init.sh', 'p3/scripts']]);
     expect((await planOf([init])).run[0]!.holdsPort).toBe(8080);
   });

@@ -33,4 +33,14 @@ describe('the plan sees what the static checks see', () => {
     expect(result.run.map((s) => s.path)).toEqual(['p3/start.sh']);
     expect(result.createsCluster).toBe(true);
   });
+
+  test('a foreground port-forward that ends the function the script ends by calling holds its port', async () => {
+    const files = [
+      file(
+        'p3/scripts/up.sh',
+        'main() {\n  k3d cluster create iot\n  kubectl port-forward svc/argocd-server -n argocd 8080:443\n}\nmain "$@"\necho done\n',
+      ),
+    ];
+    expect((await plan(files)).run[0]!.holdsPort).toBe(8080);
+  });
 });

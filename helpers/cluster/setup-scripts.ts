@@ -4,7 +4,9 @@
 import { posix } from 'node:path';
 import { isShellFile } from '../shell/files.ts';
 import { parseMakefile, recipeAsShell, type Makefile } from '../shell/makefile.ts';
-import type { ScriptFacts } from '../shell/model.ts';
+import { kubectlArgs } from '../shell/imperative.ts';
+import { effective } from '../shell/invocation.ts';
+import type { ScriptFacts, ShellCommand } from '../shell/model.ts';
 import { partScriptFacts, shellTextFacts } from '../shell/part-scripts.ts';
 import { createsK3dCluster, deletesK3dCluster, deploys, installsOnHost, k3dClusterName } from '../shell/script-actions.ts';
 import type { SubjectPart } from '../target/layout.ts';
@@ -61,7 +63,6 @@ const CLEANUP_NAME = /(clean|delete|destroy|teardown|uninstall|reset|stop|down|c
 const INSTALL_NAME = /(install|deps|dependenc|prereq|requirement|tools|docker)[^/]*$/i;
 const CLEANUP_TARGET =
   /^(clean|fclean|re|destroy|delete|down|stop|halt|uninstall|reset|test|tests|check|status|help|logs?|ssh|password|.*-password|.*clean.*|.*destroy.*|.*delete.*)$/i;
-const ESCAPE = /[.*+?^${}()|[\]\\]/g;
 
 /** The lines that run something: no comments, no echo/printf (a script named in a message is not run). */
 export function codeLines(text: string): string[] {
@@ -71,26 +72,30 @@ export function codeLines(text: string): string[] {
     .filter((line) => line && !/^(echo|printf|log_\w+|cat\s*<<)\b/.test(line));
 }
 
-/** Where a line invokes (or sources) a script with this path's file name; -1 when it does not. */
-function mentionAt(line: string, path: string): number {
-  return line.search(new RegExp(`(^|[\\s/"'=(])${posix.basename(path).replace(ESCAPE, '\\$&')}(?![\\w.-])`));
-}
+const MESSAGES = new Set(['echo', 'printf', ':', 'true']);
 
 /**
  * The local port of a foreground `kubectl port-forward` that ends the script (it blocks until Ctrl-C), also
- * when the script ends by running another of the part's scripts that ends so.
+ * when the script ends by running another of the part's scripts that ends so, or a function that does.
  */
-export function trailingPortForward(text: string, scripts: TargetFile[] = [], seen = new Set<string>()): number | undefined {
-  const last = codeLines(text).at(-1) ?? '';
-  if (/&\s*(disown)?\s*$/.test(last)) return undefined;
-  if (/\bkubectl\b.*\bport-forward\b/.test(last)) {
-    const ports = /\s(\d{2,5}):(\d{1,5})(?![\w.:-])/.exec(` ${last}`);
-    return ports ? Number(ports[1]) : undefined;
-  }
-  const callee = scripts.find((script) => !seen.has(script.path) && mentionAt(last, script.path) >= 0);
-  if (!callee) return undefined;
-  seen.add(callee.path);
-  return trailingPortForward(callee.text ?? '', scripts, seen);
+export function trailingPortForward(path: string, reading: PlanReading, seen = new Set<string>()): number | undefined {
+  const facts = reading.scripts.get(path);
+  if (!facts || seen.has(path)) return undefined;
+  seen.add(path);
+  const last = facts.commands.findLast((command) => !MESSAGES.has(effective(command).name) && !/^log/.test(effective(command).name));
+  if (!last || last.background) return undefined;
+  const port = portForwardPort(last);
+  if (port !== undefined) return port;
+  const callee = facts.callSites?.findLast((call) => call.location.line === last.location.line && !call.sourced);
+  return callee ? trailingPortForward(callee.path, reading, seen) : undefined;
+}
+
+/** The local port of `kubectl port-forward … LOCAL:REMOTE`, when the command is one. */
+function portForwardPort(command: ShellCommand): number | undefined {
+  const kubectl = kubectlArgs(command);
+  if (kubectl?.positionals[0]?.value !== 'port-forward') return undefined;
+  const ports = kubectl.positionals.map((word) => /^(\d{2,5}):(\d{1,5})$/.exec(word.value)).find(Boolean);
+  return ports ? Number(ports[1]) : undefined;
 }
 
 /** Every file of the part and every folder above one (relative to the target root). */
@@ -267,7 +272,7 @@ function makeStep(
   }
   if (!chosen) return undefined;
   const last = chosen.reached.at(-1);
-  const holdsPort = last ? trailingPortForward(last.text ?? '', scripts) : undefined;
+  const holdsPort = last ? trailingPortForward(last.path, reading) : undefined;
   return {
     step: {
       path: file.path,
@@ -294,9 +299,9 @@ export function bootArgument(text: string): string | undefined {
   return BOOT_VERBS.find((verb) => branches.includes(verb));
 }
 
-function scriptStep(file: TargetFile, known: Set<string>, scripts: TargetFile[]): PlannedScript {
+function scriptStep(file: TargetFile, known: Set<string>, reading: PlanReading): PlannedScript {
   const folder = workingFolder(file, known);
-  const holdsPort = trailingPortForward(file.text ?? '', scripts);
+  const holdsPort = trailingPortForward(file.path, reading);
   const argument = bootArgument(file.text ?? '');
   const why = argument ? `${folder.why}; it dispatches on its first argument, given "${argument}"` : folder.why;
   return {
@@ -341,7 +346,7 @@ export function planFromReading(files: TargetFile[], partRoot: string, reading: 
     const run = override.map((path): PlannedScript => {
       const file = byPath.get(path);
       const step = file
-        ? scriptStep(file, known, scripts)
+        ? scriptStep(file, known, reading)
         : { path, cwd: posix.dirname(path), why: '', program: 'bash' as const, args: [], scripts: [path] };
       return { ...step, args: [], why: `named by the override variable; run from ${step.cwd}` };
     });
@@ -393,6 +398,6 @@ export function planFromReading(files: TargetFile[], partRoot: string, reading: 
   const run = candidates
     .filter((file) => !called.includes(file))
     .sort((a, b) => rank(a, deep(a.path)) - rank(b, deep(b.path)) || laterInRank(a) - laterInRank(b) || a.path.localeCompare(b.path))
-    .map((file) => scriptStep(file, known, scripts));
+    .map((file) => scriptStep(file, known, reading));
   return { run, skipped, createsCluster: run.some((s) => deep(s.path)), clusters: clustersOf(run) };
 }
