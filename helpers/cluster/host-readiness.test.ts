@@ -134,7 +134,7 @@ bash ./deploy.sh
 
   test('a sudo in a called script counts; one guarded by `command -v docker` does not when docker is here; comments and echo never', async () => {
     const target = await part3({ 'p3/scripts/setup.sh': SETUP, 'p3/scripts/deploy.sh': DEPLOY });
-    const plan = bootPlan(target, 'p3');
+    const plan = await bootPlan(target, 'p3');
     expect(plan.run.map((s) => s.path)).toEqual(['p3/scripts/setup.sh']);
     const bin = join(dir, 'with-docker');
     await mkdir(bin, { recursive: true });

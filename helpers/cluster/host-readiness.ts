@@ -20,7 +20,12 @@ export async function vagrantReadiness(ctx: CollisionContext): Promise<HostProbl
 }
 
 export async function k3dReadiness(
-  ctx: CollisionContext & { target: Target; part: Extract<SubjectPart, 'p3' | 'bonus'>; plan: ScriptPlan; uid?: number },
+  ctx: CollisionContext & {
+    target: Target;
+    part: Extract<SubjectPart, 'p3' | 'bonus'>;
+    plan: ScriptPlan | Promise<ScriptPlan>;
+    uid?: number;
+  },
 ): Promise<HostProblem[]> {
   const problems: HostProblem[] = [];
   for (const port of PART3_PORTS) {
@@ -28,7 +33,7 @@ export async function k3dReadiness(
     if (taken) problems.push({ kind: 'busy', message: taken });
   }
   const env = ctx.env ?? process.env;
-  const sudo = await sudoProblem(await sudoUses(ctx.target, ctx.part, ctx.plan, env), ctx.runner as CommandRunner, env, ctx.uid);
+  const sudo = await sudoProblem(await sudoUses(ctx.target, ctx.part, await ctx.plan, env), ctx.runner as CommandRunner, env, ctx.uid);
   if (sudo) problems.push({ kind: 'needs', message: sudo });
   return problems;
 }

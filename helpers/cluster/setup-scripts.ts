@@ -2,8 +2,15 @@
 // their scripts freely, so this is a heuristic, documented in README.md and overridable (IOT_P3_SETUP,
 // IOT_BONUS_SETUP: comma-separated paths relative to the target root, run in that order).
 import { posix } from 'node:path';
-import type { TargetFile } from '../target/repository.ts';
-import { parseMakefile, recipeOf, type Makefile } from './makefile-targets.ts';
+import { isShellFile } from '../shell/files.ts';
+import { parseMakefile, recipeAsShell, type Makefile } from '../shell/makefile.ts';
+import { kubectlArgs } from '../shell/imperative.ts';
+import { effective } from '../shell/invocation.ts';
+import type { ScriptFacts, ShellCommand } from '../shell/model.ts';
+import { partScriptFacts, shellTextFacts } from '../shell/part-scripts.ts';
+import { createsK3dCluster, deletesK3dCluster, deploys, installsOnHost, k3dClusterName } from '../shell/script-actions.ts';
+import type { SubjectPart } from '../target/layout.ts';
+import type { Target, TargetFile } from '../target/repository.ts';
 
 export interface PlannedScript {
   /** The script, or the Makefile for a make step; relative to the target root. */
@@ -36,20 +43,26 @@ export interface ScriptPlan {
   skipped: SkippedScript[];
   /** True when at least one planned step creates a k3d cluster. */
   createsCluster: boolean;
+  /** The k3d clusters the planned steps create by name (`k3d cluster create NAME`), for teardown. */
+  clusters: string[];
 }
 
-const isShellScript = (file: TargetFile): boolean =>
-  file.text !== undefined && (/\.(sh|bash)$/.test(file.path) || /^#!.*\b(ba|da|z)?sh\b/.test(file.text));
+/**
+ * The part's scripts and its Makefile's recipes as the static checks read scripts (helpers/shell): commands
+ * with wrappers removed and variables expanded, functions run where called, calls of other scripts of the part.
+ */
+export interface PlanReading {
+  scripts: Map<string, ScriptFacts>;
+  /** The Makefile at the part root: each target's recipe (prerequisites first) read as shell. */
+  makefile?: { file: TargetFile; parsed: Makefile; recipes: Map<string, ScriptFacts> };
+}
+
 const isMakefile = (file: TargetFile): boolean => file.text !== undefined && /^(GNUmakefile|[Mm]akefile)$/.test(posix.basename(file.path));
 
-const CREATES_CLUSTER = /\bk3d\s+cluster\s+create\b/;
-const DEPLOYS = /\b(kubectl\s+(apply|create)|helm\s+(install|upgrade)|argocd\s+(app|login)|k3d\s+cluster\s+create)\b/;
 const CLEANUP_NAME = /(clean|delete|destroy|teardown|uninstall|reset|stop|down|clear)[^/]*$/i;
 const INSTALL_NAME = /(install|deps|dependenc|prereq|requirement|tools|docker)[^/]*$/i;
-const HOST_INSTALL = /\b(apt(-get)?\s+install|get\.docker\.com|install\s+-m|dnf\s+install|yum\s+install|brew\s+install)\b/;
 const CLEANUP_TARGET =
   /^(clean|fclean|re|destroy|delete|down|stop|halt|uninstall|reset|test|tests|check|status|help|logs?|ssh|password|.*-password|.*clean.*|.*destroy.*|.*delete.*)$/i;
-const ESCAPE = /[.*+?^${}()|[\]\\]/g;
 
 /** The lines that run something: no comments, no echo/printf (a script named in a message is not run). */
 export function codeLines(text: string): string[] {
@@ -59,31 +72,30 @@ export function codeLines(text: string): string[] {
     .filter((line) => line && !/^(echo|printf|log_\w+|cat\s*<<)\b/.test(line));
 }
 
-/** Where a line invokes (or sources) a script with this path's file name; -1 when it does not. */
-function mentionAt(line: string, path: string): number {
-  return line.search(new RegExp(`(^|[\\s/"'=(])${posix.basename(path).replace(ESCAPE, '\\$&')}(?![\\w.-])`));
-}
-
-/** True when one of the lines invokes (or sources) a script with this path's file name. */
-export function mentionsScript(lines: string[], path: string): boolean {
-  return lines.some((line) => mentionAt(line, path) >= 0);
-}
+const MESSAGES = new Set(['echo', 'printf', ':', 'true']);
 
 /**
  * The local port of a foreground `kubectl port-forward` that ends the script (it blocks until Ctrl-C), also
- * when the script ends by running another of the part's scripts that ends so.
+ * when the script ends by running another of the part's scripts that ends so, or a function that does.
  */
-export function trailingPortForward(text: string, scripts: TargetFile[] = [], seen = new Set<string>()): number | undefined {
-  const last = codeLines(text).at(-1) ?? '';
-  if (/&\s*(disown)?\s*$/.test(last)) return undefined;
-  if (/\bkubectl\b.*\bport-forward\b/.test(last)) {
-    const ports = /\s(\d{2,5}):(\d{1,5})(?![\w.:-])/.exec(` ${last}`);
-    return ports ? Number(ports[1]) : undefined;
-  }
-  const callee = scripts.find((script) => !seen.has(script.path) && mentionAt(last, script.path) >= 0);
-  if (!callee) return undefined;
-  seen.add(callee.path);
-  return trailingPortForward(callee.text ?? '', scripts, seen);
+export function trailingPortForward(path: string, reading: PlanReading, seen = new Set<string>()): number | undefined {
+  const facts = reading.scripts.get(path);
+  if (!facts || seen.has(path)) return undefined;
+  seen.add(path);
+  const last = facts.commands.findLast((command) => !MESSAGES.has(effective(command).name) && !/^log/.test(effective(command).name));
+  if (!last || last.background) return undefined;
+  const port = portForwardPort(last);
+  if (port !== undefined) return port;
+  const callee = facts.callSites?.findLast((call) => call.location.line === last.location.line && !call.sourced);
+  return callee ? trailingPortForward(callee.path, reading, seen) : undefined;
+}
+
+/** The local port of `kubectl port-forward … LOCAL:REMOTE`, when the command is one. */
+function portForwardPort(command: ShellCommand): number | undefined {
+  const kubectl = kubectlArgs(command);
+  if (kubectl?.positionals[0]?.value !== 'port-forward') return undefined;
+  const ports = kubectl.positionals.map((word) => /^(\d{2,5}):(\d{1,5})$/.exec(word.value)).find(Boolean);
+  return ports ? Number(ports[1]) : undefined;
 }
 
 /** Every file of the part and every folder above one (relative to the target root). */
@@ -150,23 +162,36 @@ const laterInRank = (file: TargetFile): number => (/(config|update|sync)/i.test(
 interface Classified {
   candidates: TargetFile[];
   skipped: SkippedScript[];
-  /** Scripts that run something, by path, and what they call. */
+  /** Scripts that run something, by path, and the part's scripts they call. */
   calls: Map<string, TargetFile[]>;
 }
 
-function classify(scripts: TargetFile[]): Classified {
-  const lines = new Map(scripts.map((file) => [file.path, codeLines(file.text ?? '')]));
-  const calls = new Map(
-    scripts.map((file) => [file.path, scripts.filter((other) => other !== file && mentionsScript(lines.get(file.path)!, other.path))]),
-  );
-  const cleanup = (file: TargetFile) => CLEANUP_NAME.test(file.path) && !CREATES_CLUSTER.test(file.text ?? '');
-  const deploys = new Set(scripts.filter((file) => !cleanup(file) && DEPLOYS.test(file.text ?? '')));
+/** What a script's recorded commands do (none for a script the analysis could not read). */
+function commandsOf(reading: PlanReading, path: string): ScriptFacts['commands'] {
+  return reading.scripts.get(path)?.commands ?? [];
+}
+
+/** The part's scripts a script (or recipe) calls or sources, in the order it does. */
+function calledBy(facts: ScriptFacts | undefined, scripts: TargetFile[], self?: TargetFile): TargetFile[] {
+  const called: TargetFile[] = [];
+  for (const call of facts?.callSites ?? []) {
+    const script = scripts.find((s) => s.path === call.path);
+    if (script && script !== self && !called.includes(script)) called.push(script);
+  }
+  return called;
+}
+
+function classify(scripts: TargetFile[], reading: PlanReading): Classified {
+  const calls = new Map(scripts.map((file) => [file.path, calledBy(reading.scripts.get(file.path), scripts, file)]));
+  const creates = (file: TargetFile) => commandsOf(reading, file.path).some(createsK3dCluster);
+  const cleanup = (file: TargetFile) => CLEANUP_NAME.test(file.path) && !creates(file);
+  const deploying = new Set(scripts.filter((file) => !cleanup(file) && commandsOf(reading, file.path).some(deploys)));
   // A script that runs a deploying script deploys too (an entry point such as start.sh calling ./scripts/*.sh).
   for (let grew = true; grew; ) {
     grew = false;
     for (const file of scripts) {
-      if (deploys.has(file) || cleanup(file) || !calls.get(file.path)!.some((callee) => deploys.has(callee))) continue;
-      deploys.add(file);
+      if (deploying.has(file) || cleanup(file) || !calls.get(file.path)!.some((callee) => deploying.has(callee))) continue;
+      deploying.add(file);
       grew = true;
     }
   }
@@ -174,19 +199,33 @@ function classify(scripts: TargetFile[]): Classified {
   const candidates: TargetFile[] = [];
   for (const file of scripts) {
     if (cleanup(file)) skipped.push({ path: file.path, why: 'a cleanup script' });
-    else if (!deploys.has(file) && (INSTALL_NAME.test(file.path) || HOST_INSTALL.test(file.text ?? '')))
+    else if (!deploying.has(file) && (INSTALL_NAME.test(file.path) || commandsOf(reading, file.path).some(installsOnHost)))
       skipped.push({ path: file.path, why: 'installs host tools only (preflight found them on this host)' });
-    else if (!deploys.has(file)) skipped.push({ path: file.path, why: 'creates no cluster and applies nothing' });
+    else if (!deploying.has(file)) skipped.push({ path: file.path, why: 'creates no cluster and applies nothing' });
     else candidates.push(file);
   }
   return { candidates, skipped, calls };
 }
 
+/** The script and every script it runs, each once. */
+function reachedFrom(path: string, calls: Map<string, TargetFile[]>, seen = new Set<string>()): string[] {
+  if (seen.has(path)) return [];
+  seen.add(path);
+  return [path, ...(calls.get(path) ?? []).flatMap((callee) => reachedFrom(callee.path, calls, seen))];
+}
+
 /** True when the script, or a script it runs, creates a k3d cluster. */
-function createsClusterDeep(file: TargetFile, calls: Map<string, TargetFile[]>, seen = new Set<string>()): boolean {
-  if (seen.has(file.path)) return false;
-  seen.add(file.path);
-  return CREATES_CLUSTER.test(file.text ?? '') || (calls.get(file.path) ?? []).some((callee) => createsClusterDeep(callee, calls, seen));
+function createsClusterDeep(path: string, calls: Map<string, TargetFile[]>, reading: PlanReading): boolean {
+  return reachedFrom(path, calls).some((reached) => commandsOf(reading, reached).some(createsK3dCluster));
+}
+
+/** The clusters a script, or a script it runs, creates by name. */
+function clustersDeep(path: string, calls: Map<string, TargetFile[]>, reading: PlanReading): string[] {
+  return reachedFrom(path, calls).flatMap((reached) =>
+    commandsOf(reading, reached)
+      .map(k3dClusterName)
+      .filter((name): name is string => !!name),
+  );
 }
 
 /**
@@ -195,31 +234,25 @@ function createsClusterDeep(file: TargetFile, calls: Map<string, TargetFile[]>, 
  * test or help target, nor one whose own recipe deletes a cluster).
  */
 function makeStep(
-  files: TargetFile[],
   partRoot: string,
   scripts: TargetFile[],
   classified: Classified,
+  reading: PlanReading,
 ): { step: PlannedScript; reached: TargetFile[] } | undefined {
-  const file = files.find((f) => isMakefile(f) && posix.dirname(f.path) === partRoot);
-  if (!file) return undefined;
-  const makefile: Makefile = parseMakefile(file.text ?? '');
-  const reachedBy = (target: string): TargetFile[] => {
-    const recipe = codeLines(recipeOf(makefile, target).join('\n'));
-    const reached: TargetFile[] = [];
-    for (const line of recipe) {
-      const here = scripts
-        .map((script) => ({ script, at: mentionAt(line, script.path) }))
-        .filter((m) => m.at >= 0 && !reached.includes(m.script));
-      reached.push(...here.sort((a, b) => a.at - b.at).map((m) => m.script));
-    }
-    return reached;
-  };
+  const make = reading.makefile;
+  if (!make) return undefined;
+  const { file, parsed: makefile } = make;
+  const reachedBy = (target: string): TargetFile[] => calledBy(make.recipes.get(target), scripts);
   const eligible = (target: string): TargetFile[] | undefined => {
-    if (CLEANUP_TARGET.test(target) || /\b(k3d\s+cluster\s+delete|vagrant\s+(up|destroy))\b/.test(recipeOf(makefile, target).join('\n')))
-      return undefined;
+    const recipe = make.recipes.get(target)?.commands ?? [];
+    const vagrant = (command: (typeof recipe)[number]) => {
+      const [name, verb] = command.argv.map((word) => word.value);
+      return name === 'vagrant' && (verb === 'up' || verb === 'destroy');
+    };
+    if (CLEANUP_TARGET.test(target) || recipe.some((command) => deletesK3dCluster(command) || vagrant(command))) return undefined;
     const reached = reachedBy(target);
     if (reached.some((script) => classified.skipped.some((s) => s.path === script.path && s.why === 'a cleanup script'))) return undefined;
-    return reached.some((script) => classified.candidates.includes(script)) ? reached : undefined;
+    return reached.some((script) => classified.candidates.includes(script)) || recipe.some(deploys) ? reached : undefined;
   };
   let chosen: { target: string; reached: TargetFile[]; why: string } | undefined;
   const byDefault = makefile.defaultTarget ? eligible(makefile.defaultTarget) : undefined;
@@ -239,7 +272,7 @@ function makeStep(
   }
   if (!chosen) return undefined;
   const last = chosen.reached.at(-1);
-  const holdsPort = last ? trailingPortForward(last.text ?? '', scripts) : undefined;
+  const holdsPort = last ? trailingPortForward(last.path, reading) : undefined;
   return {
     step: {
       path: file.path,
@@ -266,9 +299,9 @@ export function bootArgument(text: string): string | undefined {
   return BOOT_VERBS.find((verb) => branches.includes(verb));
 }
 
-function scriptStep(file: TargetFile, known: Set<string>, scripts: TargetFile[]): PlannedScript {
+function scriptStep(file: TargetFile, known: Set<string>, reading: PlanReading): PlannedScript {
   const folder = workingFolder(file, known);
-  const holdsPort = trailingPortForward(file.text ?? '', scripts);
+  const holdsPort = trailingPortForward(file.path, reading);
   const argument = bootArgument(file.text ?? '');
   const why = argument ? `${folder.why}; it dispatches on its first argument, given "${argument}"` : folder.why;
   return {
@@ -282,26 +315,44 @@ function scriptStep(file: TargetFile, known: Set<string>, scripts: TargetFile[])
   };
 }
 
-export function planScripts(files: TargetFile[], partRoot: string, override: string[] = []): ScriptPlan {
+/** Reads the part's scripts, and the recipes of the Makefile at its root, with the static checks' shell analysis. */
+export async function readForPlan(target: Target, part: SubjectPart, partRoot: string): Promise<PlanReading> {
+  const scripts = await partScriptFacts(target, part);
+  const file = target.filesOf(part).find((f) => isMakefile(f) && posix.dirname(f.path) === partRoot);
+  if (!file?.text) return { scripts };
+  const parsed = parseMakefile(file.text);
+  const recipes = new Map<string, ScriptFacts>();
+  for (const name of parsed.targets.keys()) recipes.set(name, await shellTextFacts(target, part, file.path, recipeAsShell(parsed, name)));
+  return { scripts, makefile: { file, parsed, recipes } };
+}
+
+/** The steps that boot the part (Part 3, bonus), from its first root; `override` names the scripts instead. */
+export async function planScripts(target: Target, part: SubjectPart, override: string[] = []): Promise<ScriptPlan> {
+  const partRoot = target.layout.parts[part].roots[0] ?? part;
+  return planFromReading(target.filesOf(part), partRoot, await readForPlan(target, part, partRoot), override);
+}
+
+export function planFromReading(files: TargetFile[], partRoot: string, reading: PlanReading, override: string[] = []): ScriptPlan {
   const byPath = new Map(files.map((file) => [file.path, file]));
   const known = knownPaths(files);
-  const scripts = files.filter(isShellScript);
-  const classified = classify(scripts);
-  const deep = (path: string) => {
-    const file = byPath.get(path);
-    return !!file && createsClusterDeep(file, classified.calls);
-  };
+  const scripts = files.filter(isShellFile);
+  const classified = classify(scripts, reading);
+  const { calls } = classified;
+  const deep = (path: string) => createsClusterDeep(path, calls, reading);
+  const clustersOf = (steps: PlannedScript[]) => [
+    ...new Set(steps.flatMap((step) => step.scripts.flatMap((path) => clustersDeep(path, calls, reading)))),
+  ];
   if (override.length) {
     const run = override.map((path): PlannedScript => {
       const file = byPath.get(path);
       const step = file
-        ? scriptStep(file, known, scripts)
+        ? scriptStep(file, known, reading)
         : { path, cwd: posix.dirname(path), why: '', program: 'bash' as const, args: [], scripts: [path] };
       return { ...step, args: [], why: `named by the override variable; run from ${step.cwd}` };
     });
-    return { run, skipped: [], createsCluster: run.some((s) => deep(s.path)) };
+    return { run, skipped: [], createsCluster: run.some((s) => deep(s.path)), clusters: clustersOf(run) };
   }
-  const make = makeStep(files, partRoot, scripts, classified);
+  const make = makeStep(partRoot, scripts, classified, reading);
   if (make) {
     const reached = new Set(make.reached.map((s) => s.path));
     const skipped = [
@@ -311,9 +362,15 @@ export function planScripts(files: TargetFile[], partRoot: string, override: str
         .filter((s) => !reached.has(s.path))
         .map((s) => ({ path: s.path, why: `not run by make ${make.step.target}` })),
     ];
-    return { run: [make.step], skipped, createsCluster: make.step.scripts.some(deep) };
+    const recipe = reading.makefile!.recipes.get(make.step.target!)?.commands ?? [];
+    return {
+      run: [make.step],
+      skipped,
+      createsCluster: recipe.some(createsK3dCluster) || make.step.scripts.some(deep),
+      clusters: [...new Set([...recipe.map(k3dClusterName).filter((name): name is string => !!name), ...clustersOf([make.step])])],
+    };
   }
-  const { candidates, calls } = classified;
+  const { candidates } = classified;
   const skipped = [...classified.skipped];
   // A script another candidate runs is run by its caller, not on its own (unless they call each other).
   const called = candidates.filter((file) =>
@@ -322,29 +379,25 @@ export function planScripts(files: TargetFile[], partRoot: string, override: str
   for (const file of called)
     skipped.push({ path: file.path, why: `called by ${candidates.find((other) => calls.get(other.path)!.includes(file))!.path}` });
   // Two scripts creating the same named cluster are alternatives (one also installs the tools): run one.
+  const installs = (file: TargetFile) => Number(commandsOf(reading, file.path).some(installsOnHost));
+  const ownClusters = (file: TargetFile) =>
+    commandsOf(reading, file.path)
+      .map(k3dClusterName)
+      .filter((name): name is string => !!name);
   const sameCluster = new Map<string, TargetFile>();
-  for (const file of [...candidates].sort(
-    (a, b) => Number(HOST_INSTALL.test(a.text ?? '')) - Number(HOST_INSTALL.test(b.text ?? '')) || a.path.localeCompare(b.path),
-  )) {
+  for (const file of [...candidates].sort((a, b) => installs(a) - installs(b) || a.path.localeCompare(b.path))) {
     if (called.includes(file)) continue;
-    const twin = clusterNamesIn(file.text ?? '')
+    const twin = ownClusters(file)
       .map((name) => sameCluster.get(name))
       .find(Boolean);
     if (twin) {
       called.push(file);
       skipped.push({ path: file.path, why: `creates the same cluster as ${twin.path}` });
-    } else for (const name of clusterNamesIn(file.text ?? '')) sameCluster.set(name, file);
+    } else for (const name of ownClusters(file)) sameCluster.set(name, file);
   }
   const run = candidates
     .filter((file) => !called.includes(file))
     .sort((a, b) => rank(a, deep(a.path)) - rank(b, deep(b.path)) || laterInRank(a) - laterInRank(b) || a.path.localeCompare(b.path))
-    .map((file) => scriptStep(file, known, scripts));
-  return { run, skipped, createsCluster: run.some((s) => deep(s.path)) };
-}
-
-/** Cluster names a script creates (`k3d cluster create NAME`), for messages and teardown hints. */
-export function clusterNamesIn(text: string): string[] {
-  const names: string[] = [];
-  for (const match of text.matchAll(/\bk3d\s+cluster\s+create\s+([A-Za-z0-9][\w-]*)/g)) names.push(match[1]!);
-  return names;
+    .map((file) => scriptStep(file, known, reading));
+  return { run, skipped, createsCluster: run.some((s) => deep(s.path)), clusters: clustersOf(run) };
 }

@@ -7,12 +7,12 @@ import { which } from 'zx';
 import { analyzeScript } from '../shell/analyze.ts';
 import { partFiles } from '../shell/files.ts';
 import { baseName } from '../shell/invocation.ts';
+import { parseMakefile, recipeAsShell } from '../shell/makefile.ts';
 import type { ShellCommand } from '../shell/model.ts';
 import { targetDotenv } from '../target/dotenv.ts';
 import type { SubjectPart } from '../target/layout.ts';
 import type { Target } from '../target/repository.ts';
 import { formatCommand, type CommandRunner } from './command-runner.ts';
-import { parseMakefile, recipeOf } from './makefile-targets.ts';
 import type { ScriptPlan } from './setup-scripts.ts';
 
 export interface SudoUse {
@@ -37,9 +37,6 @@ async function skippedHere(command: ShellCommand, env: Record<string, string | u
   const path = GUARD_PATH.exec(guard)?.[1];
   return path ? path.startsWith('/') && existsSync(path) : false;
 }
-
-/** Make's recipe lines as shell: no @/-/+ prefix, $$ is $. */
-const recipeAsShell = (lines: string[]): string => lines.map((line) => line.replace(/^\s*[@+-]+/, '').replace(/\$\$/g, '$')).join('\n');
 
 /** Every sudo the planned steps would run on this host (the scripts, what they call, a make recipe). */
 export async function sudoUses(
@@ -69,7 +66,7 @@ export async function sudoUses(
   for (const step of plan.run) {
     if (step.program === 'make' && step.target) {
       const makefile = target.file(step.path)?.text;
-      if (makefile !== undefined) await visit(step.path, recipeAsShell(recipeOf(parseMakefile(makefile), step.target)));
+      if (makefile !== undefined) await visit(step.path, recipeAsShell(parseMakefile(makefile), step.target));
     }
     for (const script of step.scripts) await visitFile(script);
   }

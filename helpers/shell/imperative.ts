@@ -44,12 +44,13 @@ const VALUED = new Set([
   '--token',
 ]);
 
-interface KubectlArgs {
+export interface KubectlArgs {
   positionals: Word[];
   flags: Map<string, Word[]>;
 }
 
-function kubectlArgs(command: ShellCommand): KubectlArgs | undefined {
+/** A kubectl command's positionals (the verb first) and flags; undefined for any other command. */
+export function kubectlArgs(command: ShellCommand): KubectlArgs | undefined {
   let { argv } = effective(command);
   if ((argv[0]?.value.endsWith('k3s') || argv[0]?.value.endsWith('microk8s')) && argv[1]?.value === 'kubectl') argv = argv.slice(1);
   if (!argv[0] || !/(^|\/)kubectl$/.test(argv[0].value)) return undefined;

@@ -6,6 +6,7 @@ import { posix } from 'node:path';
 import type { Location } from '../target/location.ts';
 import type { SubjectPart } from '../target/layout.ts';
 import type { Target } from '../target/repository.ts';
+import { makefileLines } from './makefile.ts';
 
 const MAKEFILE = /^(GNUmakefile|[Mm]akefile|.+\.mk)$/;
 
@@ -13,11 +14,9 @@ const MAKEFILE = /^(GNUmakefile|[Mm]akefile|.+\.mk)$/;
 export function makefileStep(target: Target, part: SubjectPart, pattern: RegExp): Location | undefined {
   for (const file of target.filesOf(part)) {
     if (file.text === undefined || !MAKEFILE.test(posix.basename(file.path))) continue;
-    const lines = file.text.split('\n');
-    for (let index = 0; index < lines.length; index++) {
-      const line = lines[index]!;
-      if (/^\s*#/.test(line) || !pattern.test(line.replace(/\s#.*$/, ''))) continue;
-      return { file: file.path, line: index + 1 };
+    for (const { text, line } of makefileLines(file.text)) {
+      if (/^\s*#/.test(text) || !pattern.test(text.replace(/\s#.*$/, ''))) continue;
+      return { file: file.path, line };
     }
   }
   return undefined;

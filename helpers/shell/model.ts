@@ -25,6 +25,8 @@ export interface ShellCommand {
   writesTo?: string;
   /** Guarded by a test such as `if ! command -v docker`, `command -v k3d ||`. */
   guardedBy?: string;
+  /** Run in the background (`cmd &`): the script goes on without waiting for it. */
+  background?: boolean;
   /** Variables the command inherits: exported by the script before it (`export X=v`) or given by the provisioner's env, resolved. */
   inheritedEnv?: Record<string, Word>;
   location: Location;

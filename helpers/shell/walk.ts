@@ -115,6 +115,12 @@ export class Walker {
   /** `input`: the command whose output a simple command of a pipeline reads. */
   private statement(stmt: Stmt, scope: Scope, guard: string | undefined, input?: ShellCommand): ShellCommand | undefined {
     if (!stmt.cmd || this.commands.length >= MAX_COMMANDS || ++this.steps > MAX_STEPS) return undefined;
+    if (stmt.background) {
+      const from = this.commands.length;
+      const last = this.statement({ ...stmt, background: false }, scope, guard, input);
+      for (const command of this.commands.slice(from)) command.background = true;
+      return last;
+    }
     const cmd: Command = stmt.cmd;
     switch (cmd.type) {
       case 'Call':

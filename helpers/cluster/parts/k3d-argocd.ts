@@ -14,7 +14,7 @@ import { kubeAccessFromKubeconfig, type KubeAccess } from '../kube-access.ts';
 import type { BootContext, PartDriver } from '../part-session.ts';
 import { isListening, startPortForward, type PortForward } from '../port-forward.ts';
 import { portTaken } from '../host-collisions.ts';
-import { clusterNamesIn, planScripts, type PlannedScript, type ScriptPlan } from '../setup-scripts.ts';
+import { planScripts, type PlannedScript, type ScriptPlan } from '../setup-scripts.ts';
 import type { CleanupStack } from '../teardown.ts';
 import type { ServiceLike } from '../workload-checks.ts';
 
@@ -28,7 +28,7 @@ export interface K3dArgoCdOptions {
   /** Scripts to run instead of the heuristic (IOT_P3_SETUP / IOT_BONUS_SETUP), relative to the target root. */
   override?: string[];
   /** For the bonus: Part 3's scripts, run first when no bonus script creates a cluster. */
-  before?: ScriptPlan;
+  before?: ScriptPlan | Promise<ScriptPlan>;
   env?: Record<string, string | undefined>;
   /** The app's host port (8888; self-tests use another). */
   appPort?: number;
@@ -37,21 +37,33 @@ export interface K3dArgoCdOptions {
   always?: CleanupStack;
 }
 
-export function partPlan(target: Target, part: SubjectPart, override: string[] = []): ScriptPlan {
-  const root = target.layout.parts[part].roots[0] ?? part;
-  return planScripts(target.filesOf(part), root, override);
+export function partPlan(target: Target, part: SubjectPart, override: string[] = []): Promise<ScriptPlan> {
+  return planScripts(target, part, override);
 }
 
 /** The part's own steps; for the bonus, Part 3's first when no bonus step creates a cluster. */
-export function bootPlan(target: Target, part: 'p3' | 'bonus', override?: string[], before?: ScriptPlan): ScriptPlan {
-  const own = partPlan(target, part, override);
-  if (!before || own.createsCluster) return own;
-  return { run: [...before.run, ...own.run], skipped: [...before.skipped, ...own.skipped], createsCluster: before.createsCluster };
+export async function bootPlan(
+  target: Target,
+  part: 'p3' | 'bonus',
+  override?: string[],
+  before?: ScriptPlan | Promise<ScriptPlan>,
+): Promise<ScriptPlan> {
+  const own = await partPlan(target, part, override);
+  const first = await before;
+  if (!first || own.createsCluster) return own;
+  return {
+    run: [...first.run, ...own.run],
+    skipped: [...first.skipped, ...own.skipped],
+    createsCluster: first.createsCluster,
+    clusters: [...new Set([...first.clusters, ...own.clusters])],
+  };
 }
 
 export class K3dArgoCd implements PartDriver {
   readonly part: 'p3' | 'bonus';
-  readonly plan: ScriptPlan;
+  /** The steps to run, read from the part's scripts when the boot starts. */
+  private planned?: ScriptPlan;
+  private readonly planning: Promise<ScriptPlan>;
   /** The cluster the checks look at. */
   cluster?: string;
   /** Clusters this run created (deleted at teardown). */
@@ -76,7 +88,9 @@ export class K3dArgoCd implements PartDriver {
     this.runner = options.runner;
     this.log = options.log;
     this.env = options.env ?? process.env;
-    this.plan = bootPlan(options.target, options.part, options.override, options.before);
+    this.planning = bootPlan(options.target, options.part, options.override, options.before);
+    // Read when the boot starts; a reading error is reported there, not as an unhandled rejection.
+    this.planning.catch(() => undefined);
     this.appPort = options.appPort ?? APP_PORT;
     this.kubeValue = options.kube;
     this.always = options.always;
@@ -93,8 +107,14 @@ export class K3dArgoCd implements PartDriver {
     return (JSON.parse(result.stdout || '[]') as Array<{ name?: string }>).map((c) => c.name ?? '').filter(Boolean);
   }
 
+  get plan(): ScriptPlan {
+    if (!this.planned) throw new Error(`the boot plan of ${this.part} is read when the boot starts`);
+    return this.planned;
+  }
+
   async boot(ctx: BootContext): Promise<void> {
     this.always = ctx.always;
+    this.planned = await this.planning;
     for (const skipped of this.plan.skipped) ctx.log.note(`not run: ${skipped.path} (${skipped.why})`);
     if (this.plan.run.length === 0) {
       throw new Error(
@@ -145,7 +165,7 @@ export class K3dArgoCd implements PartDriver {
 
   /** Clusters the planned scripts create: `k3d cluster create NAME`, or the name in the part's k3d config file. */
   plannedClusters(): string[] {
-    const fromScripts = this.plan.run.flatMap((s) => s.scripts.flatMap((path) => clusterNamesIn(this.target.file(path)?.text ?? '')));
+    const fromScripts = this.plan.clusters;
     const parts: SubjectPart[] = this.part === 'bonus' ? ['bonus', 'p3'] : ['p3'];
     const fromConfigs = parts
       .flatMap((part) => this.target.filesOf(part))
