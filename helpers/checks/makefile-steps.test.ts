@@ -1,26 +1,8 @@
 // Steps that only a Makefile runs: the checks still fail, and point at the recipe line that runs the step.
 import { afterEach, describe, expect, it } from 'vitest';
-import { tempRepository, type TempRepository } from '../shell/testing.ts';
+import { MAKEFILE_PART, tempRepository, type TempRepository } from '../shell/testing.ts';
 import { gitopsChecks } from './gitops.ts';
 import { provisioningChecks } from './provisioning.ts';
-
-// A part that boots from its Makefile: the steps sit in make recipes, the scripts only install tools.
-const MAKEFILE_PART = {
-  'p3/Makefile': [
-    'NAME = iot',
-    '# k3d cluster create in a comment does not count',
-    'cluster:',
-    '\t$(K3D) cluster create $(NAME) -p "8888:8888@loadbalancer"',
-    'namespaces:',
-    '\tkubectl create namespace argocd',
-    '\tkubectl create namespace dev',
-    'argocd:',
-    '\tkubectl apply -n argocd -f https://raw.githubusercontent.com/argoproj/argo-cd/v3.1.5/manifests/install.yaml',
-    '',
-  ].join('\n'),
-  'p3/scripts/install.sh': '#!/bin/bash\ncurl -fsSL https://get.docker.com | sh\n',
-  'p3/confs/app.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n',
-};
 
 let repo: TempRepository | undefined;
 afterEach(async () => {

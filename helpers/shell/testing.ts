@@ -85,3 +85,21 @@ export const INSTALLER_STAND_INS = {
     '',
   ].join('\n'),
 } as const;
+
+// A part that boots from its Makefile: the steps sit in make recipes, the scripts only install tools.
+export const MAKEFILE_PART = {
+  'p3/Makefile': [
+    'NAME = iot',
+    '# k3d cluster create in a comment does not count',
+    'cluster:',
+    '\t$(K3D) cluster create $(NAME) -p "8888:8888@loadbalancer"',
+    'namespaces:',
+    '\tkubectl create namespace argocd',
+    '\tkubectl create namespace dev',
+    'argocd:',
+    '\tkubectl apply -n argocd -f https://raw.githubusercontent.com/argoproj/argo-cd/v3.1.5/manifests/install.yaml',
+    '',
+  ].join('\n'),
+  'p3/scripts/install.sh': '#!/bin/bash\ncurl -fsSL https://get.docker.com | sh\n',
+  'p3/confs/app.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n',
+};
