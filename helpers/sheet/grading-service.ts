@@ -22,6 +22,13 @@ export interface GradingRequest {
   signal?: AbortSignal;
 }
 
+/** What a grading's file says when its process ended without results. */
+function stoppedBeforeResults(code: number | null, signal: NodeJS.Signals | null, stderr: string): string {
+  const exit = signal ? `was killed by ${signal}` : `exited with status ${code}`;
+  const said = stderr.trim();
+  return `the grading process ${exit} before writing its results${said ? `:\n${said}` : ''}`;
+}
+
 /** Grades in a child process; resolves once `out` holds the results or the crash report. Never rejects. */
 export function gradeInChildProcess(request: GradingRequest): Promise<void> {
   return new Promise((resolve) => {
@@ -44,8 +51,7 @@ export function gradeInChildProcess(request: GradingRequest): Promise<void> {
     });
     child.on('close', (code, signal) => {
       if (code === 0 && hasGrading(request.out)) return resolve();
-      const exit = signal ? `was killed by ${signal}` : `exited with status ${code}`;
-      crash(`the grading process ${exit} before writing its results${stderr.trim() ? `:\n${stderr.trim()}` : ''}`);
+      crash(stoppedBeforeResults(code, signal, stderr));
     });
   });
 }
@@ -95,12 +101,7 @@ export class GradingService {
         if (reply.done === out) finish();
       };
       const onExit = (code: number | null, signal: NodeJS.Signals | null): void => {
-        const exit = signal ? `was killed by ${signal}` : `exited with status ${code}`;
-        const said = this.stderr.trim();
-        writeGrading(out, {
-          target: this.options.target,
-          crash: `the grading process ${exit} before writing its results${said ? `:\n${said}` : ''}`,
-        });
+        writeGrading(out, { target: this.options.target, crash: stoppedBeforeResults(code, signal, this.stderr) });
         finish();
       };
       child.on('message', onMessage);
