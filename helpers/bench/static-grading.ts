@@ -3,6 +3,7 @@
 // time (start-up included) and peak memory against the targets: under 3 s, under 300 MB.
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { median, verdict } from './measure.ts';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const TARGET_WALL_MS = 3000;
@@ -24,10 +25,8 @@ for (let i = 0; i < RUNS; i++) {
     `run ${i + 1}: wall ${wallMs} ms (grading ${report.gradingMs} ms), peak RSS ${report.peakRssMB} MB, ${report.checks} checks: ${report.pass} pass, ${report.fail} fail, ${report.skip} skip`,
   );
 }
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 const wall = median(runs.map((run) => run.wallMs));
 const rss = Math.max(...runs.map((run) => run.peakRssMB));
-const verdict = (ok: boolean) => (ok ? 'ok' : 'OVER TARGET');
 console.log(
   `median wall ${wall} ms (target < ${TARGET_WALL_MS} ms: ${verdict(wall < TARGET_WALL_MS)}); peak RSS ${rss} MB (target < ${TARGET_RSS_MB} MB: ${verdict(rss < TARGET_RSS_MB)})`,
 );

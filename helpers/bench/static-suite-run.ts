@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PROJECT_ROOT } from '../config/env.ts';
+import { median, verdict } from './measure.ts';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const TARGET_WALL_MS = 3000;
@@ -39,11 +40,9 @@ for (let i = 0; i < RUNS; i++) {
 }
 rmSync(reports, { recursive: true, force: true });
 
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 const suite = median(suiteRuns);
 const grading = median(gradingRuns);
 const ratio = suite / grading;
-const verdict = (ok: boolean) => (ok ? 'ok' : 'OVER TARGET');
 console.log(`repository: ${repo}`);
 console.log(`median npm test -- static: ${suite} ms (target < ${TARGET_WALL_MS} ms: ${verdict(suite < TARGET_WALL_MS)})`);
 console.log(
