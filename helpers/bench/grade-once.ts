@@ -1,12 +1,12 @@
 // Grades one repository with every static check and prints one JSON line: the counts, the
 // grading time and this process's peak memory. Run by static-grading.ts, which times the whole
 // process including Node's start-up.
-import { prewarmSandbox, releaseSandbox } from '../vagrantfile/ruby-sandbox.ts';
+import { warmUpGrader } from '../sheet/grader-warm-up.ts';
+import { releaseSandbox } from '../vagrantfile/ruby-sandbox.ts';
 
-// As the grading process of npm test does (helpers/sheet/grading-process.ts): Ruby boots while the grader loads.
+// As the grading process of npm test does (helpers/sheet/grading-process.ts).
 const started = performance.now();
-prewarmSandbox(2);
-(await import('../shell/shellcheck.ts')).rememberShellcheckOutcomes();
+await warmUpGrader('once');
 const { readConfig } = await import('../config/env.ts');
 const { gradeStatic } = await import('../checks/grade.ts');
 const results = await gradeStatic(readConfig({ ...process.env }));

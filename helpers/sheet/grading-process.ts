@@ -5,18 +5,15 @@
 //                { out: FILE } → writes FILE, answers { done: FILE }.
 // Started by grading-service.ts.
 import { parseArgs } from 'node:util';
-import { keepSandboxWarm, prewarmSandbox, releaseSandbox } from '../vagrantfile/ruby-sandbox.ts';
+import { releaseSandbox } from '../vagrantfile/ruby-sandbox.ts';
+import { warmUpGrader } from './grader-warm-up.ts';
 
 const { values } = parseArgs({ options: { out: { type: 'string' }, serve: { type: 'boolean' } } });
 if (!values.out === !values.serve) {
   console.error('usage: grading-process.ts --out FILE | --serve');
   process.exit(2);
 }
-// Ruby compiles and boots while the rest of the grader loads, one VM per Vagrantfile (Parts 1 and 2); a
-// watcher keeps them ready between gradings.
-if (values.serve) keepSandboxWarm(2);
-else prewarmSandbox(2);
-(await import('../shell/shellcheck.ts')).rememberShellcheckOutcomes();
+await warmUpGrader(values.serve ? 'serve' : 'once');
 
 const { config } = await import('../config/env.ts');
 const { gradeStatic } = await import('../checks/grade.ts');
