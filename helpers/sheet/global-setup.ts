@@ -9,11 +9,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { config } from '../config/env.ts';
-import { gradeInChildProcess, GradingService } from './grading-service.ts';
+import { gradeInChildProcess } from './grading-child.mjs';
+import { GradingService } from './grading-service.ts';
 
 declare module 'vitest' {
   interface ProvidedContext {
-    /** The file of this run's static grading (graded-results.ts); it may not be written yet. */
+    /** The file of this run's static grading (graded-results.mjs); it may not be written yet. */
     iotStaticGrading: { file: string; target: string };
   }
 }

@@ -1,9 +1,9 @@
 // The static grading in its own Node process: a process of its own runs Ruby's WebAssembly on the
 // baseline compiler (--liftoff-only) and keeps a crash of the grader out of vitest.
-//   --out FILE   grades the target once, writes FILE (graded-results.ts) and exits.
+//   --out FILE   grades the target once, writes FILE (graded-results.mjs) and exits.
 //   --serve      (watch mode) stays up with Ruby booted, and grades again on each request sent over IPC:
 //                { out: FILE } → writes FILE, answers { done: FILE }.
-// Started by grading-service.ts.
+// Started by grading-child.mjs (one grading) and grading-service.ts (watch mode).
 import { parseArgs } from 'node:util';
 import { releaseSandbox } from '../vagrantfile/ruby-sandbox.ts';
 import { warmUpGrader } from './grader-warm-up.ts';
@@ -17,7 +17,7 @@ await warmUpGrader(values.serve ? 'serve' : 'once');
 
 const { config } = await import('../config/env.ts');
 const { gradeStatic } = await import('../checks/grade.ts');
-const { writeGrading } = await import('./graded-results.ts');
+const { writeGrading } = await import('./graded-results.mjs');
 
 const settings = config();
 const gradeInto = async (out: string): Promise<void> => writeGrading(out, { target: settings.repo, results: await gradeStatic(settings) });

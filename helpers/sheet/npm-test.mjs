@@ -32,14 +32,15 @@ export function runsStaticSuitesOnce(args, staticSuites) {
 
 async function main(args) {
   const staticSuites = globSync('suites/*/static.test.ts', { cwd: PROJECT_ROOT });
-  const env = { ...process.env };
+  const { gradeInChildProcess, withCompileCache } = await import('./grading-child.mjs');
+  // vitest and its workers load the same modules on every run: Node's compile cache keeps them compiled.
+  const env = withCompileCache(process.env);
   let folder;
   let grading;
   const stopGrading = new AbortController();
   if (runsStaticSuitesOnce(args, staticSuites)) {
     folder = mkdtempSync(join(tmpdir(), 'iot-grading-'));
     env.IOT_GRADING_HANDOFF = join(folder, 'grading.json');
-    const { gradeInChildProcess } = await import('./grading-service.ts');
     grading = gradeInChildProcess({
       out: env.IOT_GRADING_HANDOFF,
       target: process.env.IOT_REPO || PROJECT_ROOT,

@@ -3,7 +3,7 @@
 import { inject } from 'vitest';
 import { fail, type CheckResult } from '../checks/result.ts';
 import { config } from '../config/env.ts';
-import { hasGrading, readGrading, type Grading } from './graded-results.ts';
+import { hasGrading, readGrading, type Grading } from './graded-results.mjs';
 
 const POLL_MS = 15;
 

@@ -71,7 +71,7 @@ let compiled: Promise<WebAssembly.Module> | undefined;
 export function rubyModule(): Promise<WebAssembly.Module> {
   if (!compiled) {
     compiled = new Promise<WebAssembly.Module>((resolve, reject) => {
-      const compiler = new Worker(new URL('./ruby-worker.ts', import.meta.url), {
+      const compiler = new Worker(new URL('./ruby-worker.mjs', import.meta.url), {
         workerData: { compile: RUBY_WASM },
         execArgv: WORKER_ARGS,
       });
@@ -103,7 +103,7 @@ class RubyVm {
   private replies: Array<(reply: WorkerReply | { exit: string }) => void> = [];
 
   constructor(module: WebAssembly.Module) {
-    this.worker = new Worker(new URL('./ruby-worker.ts', import.meta.url), {
+    this.worker = new Worker(new URL('./ruby-worker.mjs', import.meta.url), {
       workerData: { module, boot: { dir: this.dir, mount: SANDBOX_ROOT } satisfies WorkerBoot },
       execArgv: WORKER_ARGS,
       stdout: true,

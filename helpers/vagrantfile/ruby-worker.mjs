@@ -1,23 +1,30 @@
+// @ts-check
 // The worker thread that runs one Vagrantfile in CRuby (WebAssembly): a fresh Ruby VM, its folder
 // preopened as /repo and nothing else, no standard streams, and sleeps that do not block. Started by
 // ruby-sandbox.ts with the compiled module and the folder, it boots Ruby and says `ready`; the job
 // comes later (the repository copy is in the folder by then), and the worker ends with it.
 // Started with { compile: path } instead, it compiles the module and hands it back.
+// Plain JavaScript, checked by tsc through JSDoc: a worker thread is a fresh isolate, and Node's type
+// stripping would load its TypeScript parser again in each one (~60-120 ms per worker on 2 cores).
 import { closeSync, openSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { parentPort, workerData } from 'node:worker_threads';
-import type { WorkerBoot, WorkerJob, WorkerReply } from './ruby-sandbox.ts';
+
+/** @typedef {import('./ruby-sandbox.ts').WorkerBoot} WorkerBoot */
+/** @typedef {import('./ruby-sandbox.ts').WorkerJob} WorkerJob */
+/** @typedef {import('./ruby-sandbox.ts').WorkerReply} WorkerReply */
 
 const silenced = process.emitWarning;
-process.emitWarning = ((warning: string | Error, ...rest: unknown[]) => {
-  const text = typeof warning === 'string' ? warning : warning.message;
-  if (/WASI/.test(text)) return;
-  (silenced as (...args: unknown[]) => void).call(process, warning, ...rest);
-}) as typeof process.emitWarning;
+process.emitWarning = /** @type {typeof process.emitWarning} */ (
+  /** @param {string | Error} warning @param {unknown[]} rest */
+  (warning, ...rest) => {
+    const text = typeof warning === 'string' ? warning : warning.message;
+    if (/WASI/.test(text)) return;
+    /** @type {(...args: unknown[]) => void} */ (silenced).call(process, warning, ...rest);
+  }
+);
 
-const { WASI } = await import('node:wasi');
-const { RubyVM } = await import('@ruby/wasm-wasi/dist/vm');
-
+const port = /** @type {import('node:worker_threads').MessagePort} */ (parentPort);
 const PRELUDE = readFileSync(new URL('./prelude.rb', import.meta.url), 'utf8');
 const RUBY_ARGS = ['ruby.wasm', '-EUTF-8', '--disable-gems', '-e_=0'];
 /** Size of a WASI preview1 subscription record and offsets in it (wasi_snapshot_preview1 ABI). */
@@ -27,10 +34,17 @@ const CLOCK_TIMEOUT_OFFSET = 24;
 const TAG_CLOCK = 0;
 
 /** Ruby code that decodes a hex string: no quoting problem whatever the job holds. */
-const rubyString = (text: string): string => `['${Buffer.from(text, 'utf8').toString('hex')}'].pack('H*').force_encoding('UTF-8')`;
+/** @param {string} text */
+const rubyString = (text) => `['${Buffer.from(text, 'utf8').toString('hex')}'].pack('H*').force_encoding('UTF-8')`;
 
-/** Boots Ruby with the prelude, says ready, then runs the job the parent sends. */
-async function serve(module: WebAssembly.Module, boot: WorkerBoot): Promise<WorkerReply> {
+/**
+ * Boots Ruby with the prelude, says ready, then runs the job the parent sends.
+ * @param {WebAssembly.Module} module
+ * @param {WorkerBoot} boot
+ * @returns {Promise<WorkerReply>}
+ */
+async function serve(module, boot) {
+  const [{ WASI }, { RubyVM }] = await Promise.all([import('node:wasi'), import('@ruby/wasm-wasi/dist/vm')]);
   const devNull = openSync('/dev/null', 'r+');
   try {
     const wasi = new WASI({
@@ -43,12 +57,13 @@ async function serve(module: WebAssembly.Module, boot: WorkerBoot): Promise<Work
       stderr: devNull,
       returnOnExit: true,
     });
-    let memory: WebAssembly.Memory | undefined;
-    const wasiImport = { ...(wasi.wasiImport as Record<string, (...args: number[]) => number>) };
-    const poll = wasiImport.poll_oneoff!;
+    /** @type {WebAssembly.Memory | undefined} */
+    let memory;
+    const wasiImport = { .../** @type {Record<string, (...args: number[]) => number>} */ (wasi.wasiImport) };
+    const poll = /** @type {(...args: number[]) => number} */ (wasiImport.poll_oneoff);
     // A sleep (or any timed wait) would block this thread where terminate() cannot reach it:
     // every clock subscription expires at once.
-    wasiImport.poll_oneoff = (input: number, output: number, count: number, events: number): number => {
+    wasiImport.poll_oneoff = (input, output, count, events) => {
       if (memory) {
         const view = new DataView(memory.buffer);
         for (let i = 0; i < count; i++) {
@@ -60,15 +75,16 @@ async function serve(module: WebAssembly.Module, boot: WorkerBoot): Promise<Work
     };
     const { vm } = await RubyVM.instantiateModule({
       module,
-      wasip1: { wasiImport, initialize: (instance: WebAssembly.Instance) => wasi.initialize(instance) },
+      wasip1: { wasiImport, initialize: (/** @type {WebAssembly.Instance} */ instance) => wasi.initialize(instance) },
       args: RUBY_ARGS,
-      setMemory: (m: WebAssembly.Memory) => {
+      setMemory: (/** @type {WebAssembly.Memory} */ m) => {
         memory = m;
       },
     });
     vm.eval(PRELUDE);
-    parentPort!.postMessage({ ready: true });
-    const job = await new Promise<WorkerJob>((resolve) => parentPort!.once('message', resolve));
+    port.postMessage({ ready: true });
+    /** @type {WorkerJob} */
+    const job = await new Promise((resolve) => port.once('message', resolve));
     const request = JSON.stringify({ vagrantfile: job.vagrantfile, problems: job.problems });
     return { json: vm.eval(`IotSandbox.run(${rubyString(request)})`).toString() };
   } catch (error) {
@@ -78,6 +94,7 @@ async function serve(module: WebAssembly.Module, boot: WorkerBoot): Promise<Work
   }
 }
 
-const data = workerData as { compile: string } | { module: WebAssembly.Module; boot: WorkerBoot };
-if ('compile' in data) parentPort!.postMessage(await WebAssembly.compile(await readFile(data.compile)));
-else parentPort!.postMessage(await serve(data.module, data.boot));
+/** @type {{ compile: string } | { module: WebAssembly.Module; boot: WorkerBoot }} */
+const data = workerData;
+if ('compile' in data) port.postMessage(await WebAssembly.compile(await readFile(data.compile)));
+else port.postMessage(await serve(data.module, data.boot));
