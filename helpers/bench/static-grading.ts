@@ -3,6 +3,7 @@
 // time (start-up included) and peak memory against the targets: under 3 s, under 300 MB.
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { GRADING_NODE_FLAGS, withCompileCache } from '../sheet/grading-child.mjs';
 import { median, verdict } from './measure.ts';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
@@ -13,7 +14,8 @@ const script = fileURLToPath(new URL('./grade-once.ts', import.meta.url));
 const runs = [];
 for (let i = 0; i < RUNS; i++) {
   const started = performance.now();
-  const child = spawnSync(process.execPath, ['--no-warnings', '--liftoff-only', script], { encoding: 'utf8', env: process.env });
+  // Started as npm test starts its grading process (grading-child.mjs): same flags, same compile cache.
+  const child = spawnSync(process.execPath, [...GRADING_NODE_FLAGS, script], { encoding: 'utf8', env: withCompileCache(process.env) });
   const wallMs = Math.round(performance.now() - started);
   if (child.status !== 0) {
     console.error(`grading failed (exit ${child.status}):\n${child.stderr}`);

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PROJECT_ROOT } from '../config/env.ts';
+import { GRADING_NODE_FLAGS, withCompileCache } from '../sheet/grading-child.mjs';
 import { median, verdict } from './measure.ts';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
@@ -18,9 +19,9 @@ const reports = mkdtempSync(join(tmpdir(), 'iot-bench-reports-'));
 const env = { ...process.env, IOT_REPO: repo, IOT_REPORTS_DIR: reports, IOT_REPORT: '' };
 const gradeOnce = fileURLToPath(new URL('./grade-once.ts', import.meta.url));
 
-function timed(command: string, args: string[]): number {
+function timed(command: string, args: string[], childEnv: NodeJS.ProcessEnv = env): number {
   const started = performance.now();
-  const child = spawnSync(command, args, { cwd: PROJECT_ROOT, env, encoding: 'utf8' });
+  const child = spawnSync(command, args, { cwd: PROJECT_ROOT, env: childEnv, encoding: 'utf8' });
   const wallMs = Math.round(performance.now() - started);
   if (child.status !== 0) {
     console.error(`${command} ${args.join(' ')} failed (exit ${child.status}):\n${child.stdout}\n${child.stderr}`);
@@ -33,7 +34,7 @@ const suiteRuns: number[] = [];
 const gradingRuns: number[] = [];
 for (let i = 0; i < RUNS; i++) {
   const suite = timed('npm', ['test', '--', 'static']);
-  const grading = timed(process.execPath, ['--no-warnings', '--liftoff-only', gradeOnce]);
+  const grading = timed(process.execPath, [...GRADING_NODE_FLAGS, gradeOnce], withCompileCache(env));
   suiteRuns.push(suite);
   gradingRuns.push(grading);
   console.log(`run ${i + 1}: npm test -- static ${suite} ms; grading alone ${grading} ms`);

@@ -12,12 +12,12 @@ interface Edge {
   to: string;
 }
 
-/** The .ts files under root's helpers/ and suites/, relative to root with `/`; graded repositories (suites/fixtures) excluded. */
+/** The .ts and .mjs files under root's helpers/ and suites/, relative to root with `/`; graded repositories (suites/fixtures) excluded. */
 function sourceFiles(root: string): string[] {
   return ['helpers', 'suites']
     .filter((top) => existsSync(join(root, top)))
     .flatMap((top) => readdirSync(join(root, top), { recursive: true, withFileTypes: true }))
-    .filter((entry) => entry.isFile() && entry.name.endsWith('.ts'))
+    .filter((entry) => entry.isFile() && /\.(ts|mjs)$/.test(entry.name))
     .map((entry) => relative(root, join(entry.parentPath, entry.name)).split(sep).join('/'))
     .filter((file) => !file.startsWith('suites/fixtures/') && !file.split('/').includes('node_modules'))
     .sort();

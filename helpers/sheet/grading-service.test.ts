@@ -6,8 +6,9 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { gradeStatic } from '../checks/grade.ts';
 import { PROJECT_ROOT, readConfig } from '../config/env.ts';
-import { readGrading } from './graded-results.ts';
-import { gradeInChildProcess, GradingService } from './grading-service.ts';
+import { readGrading } from './graded-results.mjs';
+import { gradeInChildProcess } from './grading-child.mjs';
+import { GradingService } from './grading-service.ts';
 
 const PASSING = join(PROJECT_ROOT, 'suites/fixtures/passing');
 let scratch: string;

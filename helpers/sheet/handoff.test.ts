@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, test } from 'vitest';
 import { PROJECT_ROOT } from '../config/env.ts';
-import { writeGrading } from './graded-results.ts';
+import { writeGrading } from './graded-results.mjs';
 
 const VITEST = join(PROJECT_ROOT, 'node_modules/vitest/vitest.mjs');
 const PASSING = join(PROJECT_ROOT, 'suites/fixtures/passing');

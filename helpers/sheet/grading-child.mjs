@@ -1,0 +1,79 @@
+// @ts-check
+// Starts one static grading of a target in a child process (grading-process.ts) and waits for its
+// file. A grading that dies leaves a file too, naming the exit and the grader's last words, so that
+// every static test reports it instead of hanging or crashing vitest. Plain JavaScript: npm-test.mjs
+// starts the grading with it before anything loads TypeScript.
+import { spawn } from 'node:child_process';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { hasGrading, writeGrading } from './graded-results.mjs';
+
+/** Node flags of the grading process: Ruby's WebAssembly on the baseline compiler (faster start, ~85 MB lighter). */
+export const GRADING_NODE_FLAGS = ['--no-warnings', '--liftoff-only'];
+export const GRADING_PROCESS = fileURLToPath(new URL('./grading-process.ts', import.meta.url));
+const STDERR_TAIL = 4000;
+
+/**
+ * The environment of a process that loads the grader: Node's compile cache on, in Node's default folder unless
+ * NODE_COMPILE_CACHE names one, so that the grader's TypeScript is stripped and compiled once, not on every run
+ * (NODE_DISABLE_COMPILE_CACHE=1 turns it off).
+ * @param {NodeJS.ProcessEnv} env
+ * @returns {NodeJS.ProcessEnv}
+ */
+export function withCompileCache(env) {
+  return { ...env, NODE_COMPILE_CACHE: env.NODE_COMPILE_CACHE || join(tmpdir(), 'node-compile-cache') };
+}
+
+/**
+ * What a grading's file says when its process ended without results.
+ * @param {number | null} code
+ * @param {NodeJS.Signals | null} signal
+ * @param {string} stderr
+ */
+export function stoppedBeforeResults(code, signal, stderr) {
+  const exit = signal ? `was killed by ${signal}` : `exited with status ${code}`;
+  const said = stderr.trim();
+  return `the grading process ${exit} before writing its results${said ? `:\n${said}` : ''}`;
+}
+
+/**
+ * @typedef {object} GradingRequest
+ * @property {string} out Where the grading writes its file.
+ * @property {string} target The target, for the crash report.
+ * @property {NodeJS.ProcessEnv} [env]
+ * @property {string} [entry] The process's entry point; tests give another one.
+ * @property {AbortSignal} [signal] Stops the grading: its file then reports the abort.
+ */
+
+/**
+ * Grades in a child process; resolves once `out` holds the results or the crash report. Never rejects.
+ * @param {GradingRequest} request
+ * @returns {Promise<void>}
+ */
+export function gradeInChildProcess(request) {
+  return new Promise((resolve) => {
+    let stderr = '';
+    /** @param {string} reason */
+    const crash = (reason) => {
+      writeGrading(request.out, { target: request.target, crash: reason });
+      resolve();
+    };
+    const child = spawn(process.execPath, [...GRADING_NODE_FLAGS, request.entry ?? GRADING_PROCESS, '--out', request.out], {
+      env: withCompileCache(request.env ?? process.env),
+      stdio: ['ignore', 'ignore', 'pipe'],
+      signal: request.signal,
+    });
+    child.stderr.setEncoding('utf8');
+    child.stderr.on('data', (/** @type {string} */ chunk) => {
+      stderr = (stderr + chunk).slice(-STDERR_TAIL);
+    });
+    child.on('error', (error) => {
+      if (error.name !== 'AbortError') crash(`the grading process could not start: ${error.message}`);
+    });
+    child.on('close', (code, signal) => {
+      if (code === 0 && hasGrading(request.out)) return resolve();
+      crash(stoppedBeforeResults(code, signal, stderr));
+    });
+  });
+}
