@@ -1,19 +1,24 @@
 // Static checks declared the way the live ones are: `check(id, needs, body)`, grouped per part in one
 // object keyed by ID. The grader (grade.ts) skips a check whose need failed or skipped, so a body only
-// judges what its needs leave to it.
+// judges what its needs leave to it. A body is named by its topic module, loaded when one of its checks
+// is first graded: the suites, which only read the results of the run's grading, load no grader code.
 import { CATALOG, type Part, type StaticCheckId, type StaticIdsOfPart } from '../catalog/checks.ts';
 import type { StaticCheck } from './context.ts';
+
+/** Where a check's body is: the checks of its topic module, loaded on demand; the check's ID must be among them. */
+export type Topic<Id extends StaticCheckId = StaticCheckId> = () => Promise<{ readonly [K in Id]: StaticCheck }>;
 
 export interface StaticCheckDeclaration<Id extends StaticCheckId = StaticCheckId> {
   readonly id: Id;
   /** Checks whose failure makes this one meaningless: it is skipped naming them, and its body does not run. */
   readonly needs: readonly StaticCheckId[];
+  /** Judges the target: the body of this ID in its topic module, loaded on the first call. */
   readonly body: StaticCheck;
 }
 
-/** Declares one static check of the catalog: its ID, the checks it needs, and the body that judges the target. */
-export function check<Id extends StaticCheckId>(id: Id, needs: readonly StaticCheckId[], body: StaticCheck): StaticCheckDeclaration<Id> {
-  return { id, needs, body };
+/** Declares one static check of the catalog: its ID, the checks it needs, and the topic module whose body judges the target. */
+export function check<Id extends StaticCheckId>(id: Id, needs: readonly StaticCheckId[], topic: Topic<Id>): StaticCheckDeclaration<Id> {
+  return { id, needs, body: async (ctx) => (await topic())[id](ctx) };
 }
 
 /** A part's static checks: exactly its catalog IDs, each keyed by its own ID. */

@@ -1,4 +1,6 @@
 import { describe, expect, test } from 'vitest';
+import type { StaticCheckId } from '../catalog/checks.ts';
+import type { StaticChecks } from './context.ts';
 import type { CheckResult } from './result.ts';
 import { makeGitopsChecks } from './gitops-checks.ts';
 import { fakeContext, fakeSources, objects, script, type FakeWorld, type PartFacts } from '../gitops/fake-facts.ts';
@@ -73,7 +75,7 @@ const p3 = (overrides: PartFacts = {}): PartFacts => ({ scripts: [setup()], obje
 
 async function grade(id: string, world: Partial<FakeWorld> & { parts?: FakeWorld['parts'] }, files = P3_FILES): Promise<CheckResult> {
   const checks = makeGitopsChecks(fakeSources({ logins: ['wil'], parts: { p3: p3() }, ...world }));
-  return checks[id]!(fakeContext(files));
+  return (checks as StaticChecks)[id as StaticCheckId]!(fakeContext(files));
 }
 
 describe('the passing shape', () => {

@@ -62,7 +62,7 @@ const noLogin = (source: string): string =>
 const folderOf = (ctx: GradingContext, part: SubjectPart, kind: 'scripts' | 'confs'): string =>
   ctx.target.layout.parts[part][kind][0] ?? `${part}/${kind}`;
 
-export function makeGitopsChecks(sources: GitopsSources): StaticChecks {
+export function makeGitopsChecks(sources: GitopsSources) {
   const facts = (ctx: GradingContext, part: SubjectPart): Promise<GitopsFacts> => gitopsFacts(ctx, sources, part);
 
   /** The part is absent: its checks skip, naming the check that owns that failure. */
@@ -261,7 +261,7 @@ export function makeGitopsChecks(sources: GitopsSources): StaticChecks {
 
   // ---- checks ------------------------------------------------------------------------------
 
-  const checks: StaticChecks = {
+  const checks = {
     'P3-NAMESPACES': async (ctx) => {
       const id = 'P3-NAMESPACES';
       const missing = absent(ctx, 'p3', id);
@@ -602,7 +602,7 @@ export function makeGitopsChecks(sources: GitopsSources): StaticChecks {
         });
       return failWith(id, problems);
     },
-  };
+  } satisfies StaticChecks;
   return checks;
 }
 

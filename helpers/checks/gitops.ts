@@ -6,7 +6,6 @@ import { validateObject } from '../manifests/validate.ts';
 import { makeGitopsChecks } from './gitops-checks.ts';
 import type { GitopsSources } from '../gitops/sources.ts';
 import { scriptFacts } from '../shell/facts.ts';
-import type { StaticChecks } from './context.ts';
 import { teamLogins } from './logins.ts';
 
 const sources: GitopsSources = {
@@ -23,4 +22,4 @@ const sources: GitopsSources = {
   logins: teamLogins,
 };
 
-export const gitopsChecks: StaticChecks = makeGitopsChecks(sources);
+export const gitopsChecks = makeGitopsChecks(sources);

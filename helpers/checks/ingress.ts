@@ -470,7 +470,7 @@ async function p2App2Replicas(ctx: GradingContext): Promise<CheckResult> {
   return pass(id, `${name} behind app2.com has spec.replicas: 3 (${at(location)})`, [location]);
 }
 
-export const ingressChecks: StaticChecks = {
+export const ingressChecks = {
   'G-YAML': gYaml,
   'P2-MANIFESTS': p2Manifests,
   'P2-INGRESS-HOSTS': p2IngressHosts,
@@ -478,4 +478,4 @@ export const ingressChecks: StaticChecks = {
   'P2-BACKENDS': p2Backends,
   'P2-THREE-APPS': p2ThreeApps,
   'P2-APP2-REPLICAS': p2App2Replicas,
-};
+} satisfies StaticChecks;

@@ -28,7 +28,7 @@ function caseHint(target: Target, path: string, folder: boolean): string {
   return hints.length ? ` (${hints.join('; ')})` : '';
 }
 
-export const layoutChecks: StaticChecks = {
+export const layoutChecks = {
   'G-LAYOUT': async (ctx) => {
     const { target } = ctx;
     const problems: Array<{ text: string; location?: Location }> = [];
@@ -74,4 +74,4 @@ export const layoutChecks: StaticChecks = {
       problems.flatMap((problem) => (problem.location ? [problem.location] : [])),
     );
   },
-};
+} satisfies StaticChecks;

@@ -354,7 +354,7 @@ const p2Machine = async (ctx: GradingContext): Promise<CheckResult> => {
   );
 };
 
-export const machineChecks: StaticChecks = {
+export const machineChecks = {
   'P1-VAGRANTFILE': vagrantfileCheck('p1'),
   'P1-MACHINES': p1Machines,
   'P1-NAMES': p1Names,
@@ -363,4 +363,4 @@ export const machineChecks: StaticChecks = {
   'P1-BOX': p1Box,
   'P2-VAGRANTFILE': vagrantfileCheck('p2'),
   'P2-MACHINE': p2Machine,
-};
+} satisfies StaticChecks;

@@ -22,9 +22,9 @@ afterEach(async () => {
   repository = undefined;
 });
 
-async function run(id: string, files: Record<string, string | Uint8Array>): Promise<CheckResult> {
+async function run(id: keyof typeof provisioningChecks, files: Record<string, string | Uint8Array>): Promise<CheckResult> {
   repository = await tempRepository(files);
-  return provisioningChecks[id]!(repository.ctx);
+  return provisioningChecks[id](repository.ctx);
 }
 
 const SERVER_SH = '#!/bin/bash\ncurl -sfL https://get.k3s.io | INSTALL_K3S_EXEC="server --node-ip 192.168.56.110" sh -\n';

@@ -239,7 +239,7 @@ function nodeIpProblem(machine: VagrantMachine, install: K3sInstall): string | u
   return undefined;
 }
 
-export const provisioningChecks: StaticChecks = {
+export const provisioningChecks = {
   'G-SHELL-SYNTAX': async (ctx) => {
     const scripts = await everyScript(ctx);
     if (!scripts.length) return pass('G-SHELL-SYNTAX', 'no shell script under the parts');
@@ -482,4 +482,4 @@ export const provisioningChecks: StaticChecks = {
       scripts.length ? scripts.map((script) => ({ file: script.file })) : [{ file: ctx.target.layout.parts.p3.scripts[0]! }],
     );
   },
-};
+} satisfies StaticChecks;

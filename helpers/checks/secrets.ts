@@ -35,7 +35,7 @@ function findSecret(file: TargetFile): Finding | undefined {
   );
 }
 
-export const secretChecks: StaticChecks = {
+export const secretChecks = {
   'G-NO-SECRETS': async (ctx) => {
     const committable = await committableFiles(ctx.target.root);
     const committed = (path: string): boolean => committable === undefined || committable.has(path);
@@ -67,4 +67,4 @@ export const secretChecks: StaticChecks = {
       findings.map((finding) => finding.location),
     );
   },
-};
+} satisfies StaticChecks;

@@ -15,10 +15,11 @@ afterEach(async () => {
   repository = undefined;
 });
 
-async function grade(id: string, script: string): Promise<CheckResult> {
+async function grade(id: keyof typeof provisioningChecks | keyof typeof gitopsChecks, script: string): Promise<CheckResult> {
   await repository?.dispose();
   repository = await tempRepository({ 'p3/scripts/a.sh': script });
-  const check = provisioningChecks[id] ?? gitopsChecks[id];
+  const check =
+    id in provisioningChecks ? provisioningChecks[id as keyof typeof provisioningChecks] : gitopsChecks[id as keyof typeof gitopsChecks];
   return check!(repository.ctx);
 }
 
