@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { PROJECT_ROOT } from '../config/env.ts';
-import { runsStaticSuitesOnce } from './npm-test.mjs';
+import { runsOnlyStaticSuites, runsStaticSuitesOnce } from './npm-test.mjs';
 
 const WRAPPER = join(PROJECT_ROOT, 'helpers/sheet/npm-test.mjs');
 const VITEST = join(PROJECT_ROOT, 'node_modules/vitest/vitest.mjs');
@@ -26,6 +26,22 @@ describe('the grading starts before vitest', () => {
     [['--project', 'grading'], false],
   ])('npm test -- %j: %s', (args, expected) => {
     expect(runsStaticSuitesOnce(args, SUITES)).toBe(expected);
+  });
+});
+
+describe('vitest waits for the grading at low priority only when it runs nothing but static suites', () => {
+  const FILES = [...SUITES, 'suites/p3/live.test.ts', 'helpers/sheet/npm-test.test.ts'];
+  test.each([
+    [['static'], true],
+    [['suites/p1/static'], true],
+    [['static', '--reporter=dot'], true],
+    [[], false],
+    [['p3'], false],
+    [['sheet'], false],
+    [['static', 'live'], false],
+    [['--watch', 'static'], false],
+  ])('npm test -- %j: %s', (args, expected) => {
+    expect(runsOnlyStaticSuites(args, FILES, SUITES)).toBe(expected);
   });
 });
 
