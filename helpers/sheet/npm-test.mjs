@@ -45,9 +45,6 @@ const WAITING_PRIORITY = 19;
 
 async function main(args) {
   const staticSuites = globSync('suites/*/static.test.ts', { cwd: PROJECT_ROOT });
-  const testFiles = globSync(['suites/**/*.test.ts', 'helpers/**/*.test.ts'], { cwd: PROJECT_ROOT }).filter(
-    (file) => !file.startsWith('suites/fixtures/'),
-  );
   const { gradeInChildProcess, withCompileCache } = await import('./grading-child.mjs');
   // vitest and its workers load the same modules on every run: Node's compile cache keeps them compiled.
   const env = withCompileCache(process.env);
@@ -69,10 +66,13 @@ async function main(args) {
     env,
     stdio: 'inherit',
   });
+  // Listed once both processes have started: the grading is the longest path.
+  const testFiles = () =>
+    globSync(['suites/**/*.test.ts', 'helpers/**/*.test.ts'], { cwd: PROJECT_ROOT }).filter((file) => !file.startsWith('suites/fixtures/'));
   // vitest starts in ~1.5 s and then waits for the grading (~2 s), which it slows down on two cores: when it
   // runs only the static suites, it gets the processor time the grading leaves. Only then: live checks
   // (vagrant, kubectl, curl started by vitest) must not wait behind a busy machine.
-  if (grading && runsOnlyStaticSuites(args, testFiles, staticSuites)) {
+  if (grading && runsOnlyStaticSuites(args, testFiles(), staticSuites)) {
     try {
       setPriority(vitest.pid, WAITING_PRIORITY);
     } catch {
