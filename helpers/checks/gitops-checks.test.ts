@@ -92,15 +92,6 @@ describe('the passing shape', () => {
     const result = await grade(id, {});
     expect(result, result.message).toMatchObject({ id, status: 'pass' });
   });
-
-  test.each(['B-LAYOUT', 'B-GITLAB', 'B-ARGOCD-GITLAB'])('%s skips without a bonus part', async (id) => {
-    expect(await grade(id, {})).toMatchObject({ status: 'skip', message: 'skipped: the target has no bonus part' });
-  });
-
-  test('every P3 check skips naming G-LAYOUT without a p3 part', async () => {
-    for (const id of ['P3-NAMESPACES', 'P3-ARGOCD-INSTALL', 'P3-APPLICATION', 'P3-REPO-LOGIN', 'P3-IMAGE'])
-      expect(await grade(id, {}, ['p1/Vagrantfile'])).toMatchObject({ status: 'skip', message: expect.stringContaining('G-LAYOUT') });
-  });
 });
 
 describe('P3-NAMESPACES', () => {

@@ -65,14 +65,6 @@ const folderOf = (ctx: GradingContext, part: SubjectPart, kind: 'scripts' | 'con
 export function makeGitopsChecks(sources: GitopsSources) {
   const facts = (ctx: GradingContext, part: SubjectPart): Promise<GitopsFacts> => gitopsFacts(ctx, sources, part);
 
-  /** The part is absent: its checks skip, naming the check that owns that failure. */
-  const absent = (ctx: GradingContext, part: SubjectPart, id: string): CheckResult | undefined => {
-    if (ctx.target.hasPart(part)) return undefined;
-    return part === 'bonus'
-      ? skip(id, 'skipped: the target has no bonus part')
-      : skip(id, `skipped: G-LAYOUT failed (there is no ${part} part)`);
-  };
-
   /**
    * One root cause, one failure: when what a check looks for is missing and a YAML file of the
    * part that does not parse seems to hold it, the check skips naming G-YAML.
@@ -247,8 +239,6 @@ export function makeGitopsChecks(sources: GitopsSources) {
     id: string,
     judge: (verdict: AppVerdict & { source: NonNullable<AppVerdict['source']> }) => Promise<CheckResult> | CheckResult,
   ): Promise<CheckResult> {
-    const missing = absent(ctx, 'p3', id);
-    if (missing) return missing;
     const { chosen, verdicts } = await p3App(ctx);
     if (!chosen || !chosen.source)
       return skip(
@@ -264,8 +254,6 @@ export function makeGitopsChecks(sources: GitopsSources) {
   const checks = {
     'P3-NAMESPACES': async (ctx) => {
       const id = 'P3-NAMESPACES';
-      const missing = absent(ctx, 'p3', id);
-      if (missing) return missing;
       const { scripts, objects, releases, apps } = await facts(ctx, 'p3');
       const created = createdNamespaces(scripts, objects, releases, apps);
       const problems: Problem[] = [];
@@ -300,8 +288,6 @@ export function makeGitopsChecks(sources: GitopsSources) {
 
     'P3-ARGOCD-INSTALL': async (ctx) => {
       const id = 'P3-ARGOCD-INSTALL';
-      const missing = absent(ctx, 'p3', id);
-      if (missing) return missing;
       const { installs } = await facts(ctx, 'p3');
       if (!installs.length)
         return fail(
@@ -320,8 +306,6 @@ export function makeGitopsChecks(sources: GitopsSources) {
 
     'P3-ARGOCD-PINNED': async (ctx) => {
       const id = 'P3-ARGOCD-PINNED';
-      const missing = absent(ctx, 'p3', id);
-      if (missing) return missing;
       const { installs } = await facts(ctx, 'p3');
       if (!installs.length) return skip(id, 'skipped: P3-ARGOCD-INSTALL failed (no Argo CD install)');
       const intoArgocd = installs.filter((install) => install.namespace?.value === 'argocd');
@@ -342,8 +326,6 @@ export function makeGitopsChecks(sources: GitopsSources) {
 
     'P3-APPLICATION': async (ctx) => {
       const id = 'P3-APPLICATION';
-      const missing = absent(ctx, 'p3', id);
-      if (missing) return missing;
       const { chosen, verdicts } = await p3App(ctx);
       const applicationSet = (await facts(ctx, 'p3')).objects.find(
         (object) => object.kind === 'ApplicationSet' && object.apiVersion.startsWith('argoproj.io/'),
@@ -439,8 +421,6 @@ export function makeGitopsChecks(sources: GitopsSources) {
 
     'P3-IMAGE': async (ctx) => {
       const id = 'P3-IMAGE';
-      const missing = absent(ctx, 'p3', id);
-      if (missing) return missing;
       const { objects, largeObjects, installs } = await facts(ctx, 'p3');
       const argoFiles = new Set(installs.filter((install) => install.via === 'local copy').map((install) => install.location.file));
       const app = objects.filter(
@@ -479,8 +459,6 @@ export function makeGitopsChecks(sources: GitopsSources) {
 
     'B-LAYOUT': async (ctx) => {
       const id = 'B-LAYOUT';
-      const missing = absent(ctx, 'bonus', id);
-      if (missing) return missing;
       const layout = ctx.target.layout.parts.bonus;
       const absentFolders = [...layout.scripts, ...layout.confs].filter((folder) => !ctx.target.hasFolder(folder));
       if (!absentFolders.length)
@@ -495,8 +473,6 @@ export function makeGitopsChecks(sources: GitopsSources) {
 
     'B-GITLAB': async (ctx) => {
       const id = 'B-GITLAB';
-      const missing = absent(ctx, 'bonus', id);
-      if (missing) return missing;
       const { scripts, objects, releases, toolReleases, applies } = await facts(ctx, 'bonus');
       const deployments = gitlabDeployments(scripts, objects, [...releases, ...toolReleases], applies);
       if (!deployments.length) {
@@ -548,8 +524,6 @@ export function makeGitopsChecks(sources: GitopsSources) {
 
     'B-ARGOCD-GITLAB': async (ctx) => {
       const id = 'B-ARGOCD-GITLAB';
-      const missing = absent(ctx, 'bonus', id);
-      if (missing) return missing;
       const bonus = await facts(ctx, 'bonus');
       if (!bonus.apps.length) {
         const hidden = await hiddenInBrokenYaml(ctx, 'bonus', id, APPLICATION_TEXT, 'the Application');

@@ -1,6 +1,6 @@
 // Runs static checks against a target. A check that throws is a bug of the grader, never of the
 // student: it is reported as such on that check, and grading goes on.
-import { CATALOG, type StaticCheckId } from '../catalog/checks.ts';
+import { CATALOG, checkSpec, type StaticCheckId } from '../catalog/checks.ts';
 import type { Config } from '../config/env.ts';
 import { LayoutMapError } from '../target/layout.ts';
 import { prefetchShellchecks } from '../shell/shellcheck.ts';
@@ -52,6 +52,8 @@ function outcomeOf(grading: GradingContext, id: string): Promise<CheckResult> {
     const declaration = isStaticId(id) ? STATIC_CHECKS[id] : undefined;
     if (!declaration?.body)
       return fail(id, `the grader has no implementation of ${id}`, 'this is a bug of the conformance suite: report it');
+    const absent = partAbsence(grading, id);
+    if (absent) return absent;
     const needs = await Promise.all(declaration.needs.map((need) => outcomeOf(grading, need)));
     const blocked = needs.find((need) => need.status !== 'pass');
     if (blocked) return skipFor(id, blocked);
@@ -66,6 +68,16 @@ function outcomeOf(grading: GradingContext, id: string): Promise<CheckResult> {
       );
     }
   });
+}
+
+/**
+ * Every check of a part needs the part: without it, the check skips naming G-LAYOUT, which fails for a
+ * missing part; the bonus is optional, so its checks just say it is absent.
+ */
+function partAbsence(grading: GradingContext, id: string): CheckResult | undefined {
+  const { part } = checkSpec(id);
+  if (part === 'general' || grading.target.hasPart(part)) return undefined;
+  return skip(id, part === 'bonus' ? 'skipped: the target has no bonus part' : `skipped: G-LAYOUT failed (part ${part} is missing)`);
 }
 
 /** One root cause, one failure: a failed need is named with its cause; a skipped need passes its skip on. */

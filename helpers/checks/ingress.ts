@@ -123,9 +123,6 @@ async function incompleteBecause(ctx: GradingContext): Promise<string | undefine
   return undefined;
 }
 
-const partMissing = (ctx: GradingContext, id: string): CheckResult | undefined =>
-  ctx.target.hasPart(PART) ? undefined : skip(id, `skipped: G-LAYOUT failed (part ${PART} is missing)`);
-
 /** A failure, unless the part's objects are incomplete for a reason another check owns, or what is missing may come from a local chart (`chart`: the skip message). */
 const failOrSkip = (p2: PartTwo, id: string, message: string, fix: string, locations: Location[] = [], chart?: string): CheckResult =>
   p2.incompleteBecause ? skip(id, p2.incompleteBecause, locations) : chart ? skip(id, chart, locations) : fail(id, message, fix, locations);
@@ -148,8 +145,6 @@ const describeRoute = (route: Route): string =>
 // ---- P2-MANIFESTS -------------------------------------------------------------------------------
 
 async function p2Manifests(ctx: GradingContext): Promise<CheckResult> {
-  const missing = partMissing(ctx, 'P2-MANIFESTS');
-  if (missing) return missing;
   const { objects } = await partTwo(ctx);
   const checked = objects.filter((obj) => obj.origin !== 'script');
   const problems: Array<{ text: string; location: Location; kind?: ObjectProblem['kind'] }> = [];
@@ -182,8 +177,6 @@ async function p2Manifests(ctx: GradingContext): Promise<CheckResult> {
 
 async function p2IngressHosts(ctx: GradingContext): Promise<CheckResult> {
   const id = 'P2-INGRESS-HOSTS';
-  const missing = partMissing(ctx, id);
-  if (missing) return missing;
   const p2 = await partTwo(ctx);
   if (p2.ingresses.length === 0) {
     // Routers of another API (Traefik's IngressRoute, Gateway API routes) do the job in a cluster, but the subject asks for an Ingress.
@@ -243,8 +236,6 @@ async function p2IngressHosts(ctx: GradingContext): Promise<CheckResult> {
 
 async function p2IngressDefault(ctx: GradingContext): Promise<CheckResult> {
   const id = 'P2-INGRESS-DEFAULT';
-  const missing = partMissing(ctx, id);
-  if (missing) return missing;
   const p2 = await partTwo(ctx);
   if (p2.ingresses.length === 0)
     return skip(id, p2.incompleteBecause ?? p2.ingressFromChart ?? 'skipped: P2-INGRESS-HOSTS failed (the part has no Ingress)');
@@ -300,8 +291,6 @@ const hostlessRule = (service = "<app3's Service>", port: number | string = 80):
 
 async function p2Backends(ctx: GradingContext): Promise<CheckResult> {
   const id = 'P2-BACKENDS';
-  const missing = partMissing(ctx, id);
-  if (missing) return missing;
   const p2 = await partTwo(ctx);
   // A default backend Traefik ignores routes nothing: P2-INGRESS-DEFAULT owns it.
   const routes = servedRoutes(p2.routes).filter((route) => route.backend);
@@ -364,8 +353,6 @@ const workloadKey = (obj: ManifestObject): string => `${obj.kind}/${namespaceOf(
 
 async function p2ThreeApps(ctx: GradingContext): Promise<CheckResult> {
   const id = 'P2-THREE-APPS';
-  const missing = partMissing(ctx, id);
-  if (missing) return missing;
   const p2 = await partTwo(ctx);
   const reaches = [
     reach(p2, id, APP1, routeForHost(p2.routes, APP1), 'P2-INGRESS-HOSTS'),
@@ -411,8 +398,6 @@ async function p2ThreeApps(ctx: GradingContext): Promise<CheckResult> {
 
 async function p2App2Replicas(ctx: GradingContext): Promise<CheckResult> {
   const id = 'P2-APP2-REPLICAS';
-  const missing = partMissing(ctx, id);
-  if (missing) return missing;
   const p2 = await partTwo(ctx);
   const item = reach(p2, id, APP2, routeForHost(p2.routes, APP2), 'P2-INGRESS-HOSTS');
   if ('skipped' in item) return item.skipped;

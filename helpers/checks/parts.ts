@@ -25,15 +25,15 @@ export const partOne = definePart('p1', {
   'P1-IPS': check('P1-IPS', ['P1-VAGRANTFILE'], machines),
   'P1-RESOURCES': check('P1-RESOURCES', ['P1-VAGRANTFILE'], machines),
   'P1-BOX': check('P1-BOX', ['P1-VAGRANTFILE'], machines),
-  'P1-K3S-SERVER': check('P1-K3S-SERVER', [], provisioning),
-  'P1-K3S-AGENT': check('P1-K3S-AGENT', [], provisioning),
-  'P1-NODE-IP': check('P1-NODE-IP', [], provisioning),
+  'P1-K3S-SERVER': check('P1-K3S-SERVER', ['P1-VAGRANTFILE'], provisioning),
+  'P1-K3S-AGENT': check('P1-K3S-AGENT', ['P1-VAGRANTFILE'], provisioning),
+  'P1-NODE-IP': check('P1-NODE-IP', ['P1-VAGRANTFILE'], provisioning),
 });
 
 export const partTwo = definePart('p2', {
   'P2-VAGRANTFILE': check('P2-VAGRANTFILE', [], machines),
   'P2-MACHINE': check('P2-MACHINE', ['P2-VAGRANTFILE'], machines),
-  'P2-K3S-SERVER': check('P2-K3S-SERVER', [], provisioning),
+  'P2-K3S-SERVER': check('P2-K3S-SERVER', ['P2-VAGRANTFILE'], provisioning),
   'P2-MANIFESTS': check('P2-MANIFESTS', [], ingress),
   'P2-INGRESS-HOSTS': check('P2-INGRESS-HOSTS', [], ingress),
   'P2-INGRESS-DEFAULT': check('P2-INGRESS-DEFAULT', [], ingress),

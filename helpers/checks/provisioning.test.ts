@@ -249,13 +249,6 @@ describe('P1-K3S-SERVER', () => {
     expect(result.status).toBe('skip');
     expect(result.message).toMatch(/^skipped: G-SHELL-SYNTAX failed \(p1\/scripts\/server\.sh:2/);
   });
-
-  it('skips naming the check that owns a missing part or Vagrantfile', async () => {
-    expect((await run('P1-K3S-SERVER', { 'p3/scripts/a.sh': 'echo\n' })).message).toMatch(/^skipped: G-LAYOUT failed/);
-    await repository?.dispose();
-    state.evaluations.set('p1', { ok: false, file: 'p1/Vagrantfile', message: 'syntax error', fix: 'fix it' });
-    expect((await run('P1-K3S-SERVER', { 'p1/Vagrantfile': 'Vagrant.configure(' })).message).toMatch(/^skipped: P1-VAGRANTFILE failed/);
-  });
 });
 
 describe('P1-K3S-AGENT', () => {
@@ -454,9 +447,5 @@ describe('P3-INSTALL and P3-K3D', () => {
     const missing = await run('P3-K3D', { 'p3/scripts/setup.sh': 'k3d cluster list\n' });
     expect(missing.status).toBe('fail');
     expect(missing.message).toMatch(/no `k3d cluster create` in the scripts of p3/);
-  });
-
-  it('skip naming G-LAYOUT without a part 3', async () => {
-    expect((await run('P3-INSTALL', { 'p1/Vagrantfile': '#\n' })).message).toMatch(/^skipped: G-LAYOUT failed/);
   });
 });

@@ -47,17 +47,9 @@ function brokenScript(script: ScriptFacts): string | undefined {
 
 type Machines = { server: VagrantMachine; worker?: VagrantMachine };
 
+/** Part 1's server and worker; its checks need P1-VAGRANTFILE, so the Vagrantfile evaluates. */
 async function partOneMachines(ctx: GradingContext, id: string): Promise<Machines | CheckResult> {
-  const { target } = ctx;
-  if (!target.hasPart('p1')) return skip(id, 'skipped: G-LAYOUT failed (part p1 is missing)');
-  const vagrantfile = target.layout.parts.p1.vagrantfile;
-  if (!vagrantfile || !target.file(vagrantfile))
-    return skip(id, `skipped: G-LAYOUT failed (${vagrantfile ?? 'the Part 1 Vagrantfile'} does not exist)`);
-  const roles = await partOneRoles(ctx);
-  if (roles) return roles;
-  const evaluation = await vagrantEvaluation(ctx, 'p1');
-  if (evaluation?.ok) return skip(id, 'skipped: P1-MACHINES failed (the Vagrantfile defines no machine)');
-  return skip(id, 'skipped: P1-VAGRANTFILE failed (the Vagrantfile did not evaluate)');
+  return (await partOneRoles(ctx)) ?? skip(id, 'skipped: P1-MACHINES failed (the Vagrantfile defines no machine)');
 }
 
 interface MachineInstalls {
@@ -174,11 +166,6 @@ const P3_TOOLS: Array<{ tool: ToolInstall['tool']; label: string; hint: string }
     hint: 'curl -LO https://dl.k8s.io/release/vX.Y.Z/bin/linux/amd64/kubectl && install -m 0755 kubectl /usr/local/bin/kubectl',
   },
 ];
-
-async function partThreeScripts(ctx: GradingContext, id: string): Promise<ScriptFacts[] | CheckResult> {
-  if (!ctx.target.hasPart('p3')) return skip(id, 'skipped: G-LAYOUT failed (part p3 is missing)');
-  return scriptFacts(ctx, 'p3');
-}
 
 function brokenSkip(id: string, scripts: ScriptFacts[]): CheckResult | undefined {
   const broken = scripts.filter((script) => brokenScript(script));
@@ -402,12 +389,9 @@ export const provisioningChecks = {
 
   'P2-K3S-SERVER': async (ctx) => {
     const id = 'P2-K3S-SERVER';
-    const { target } = ctx;
-    if (!target.hasPart('p2')) return skip(id, 'skipped: G-LAYOUT failed (part p2 is missing)');
+    // P2-VAGRANTFILE passed (a need): the Vagrantfile evaluates.
     const evaluation = await vagrantEvaluation(ctx, 'p2');
-    if (!evaluation)
-      return skip(id, `skipped: G-LAYOUT failed (${target.layout.parts.p2.vagrantfile ?? 'the Part 2 Vagrantfile'} does not exist)`);
-    if (!evaluation.ok) return skip(id, 'skipped: P2-VAGRANTFILE failed (the Vagrantfile did not evaluate)');
+    if (!evaluation?.ok) return skip(id, 'skipped: P2-VAGRANTFILE failed (the Vagrantfile did not evaluate)');
     const machines = evaluation.config.machines;
     if (!machines.length) return skip(id, 'skipped: P2-MACHINE failed (the Vagrantfile defines no machine)');
     if (machines.length === 1) return k3sServerCheck(id, ctx, 'p2', machines[0]!);
@@ -417,8 +401,7 @@ export const provisioningChecks = {
 
   'P3-INSTALL': async (ctx) => {
     const id = 'P3-INSTALL';
-    const scripts = await partThreeScripts(ctx, id);
-    if (!Array.isArray(scripts)) return scripts;
+    const scripts = await scriptFacts(ctx, 'p3');
     if (!scripts.length)
       return fail(
         id,
@@ -447,8 +430,7 @@ export const provisioningChecks = {
 
   'P3-K3D': async (ctx) => {
     const id = 'P3-K3D';
-    const scripts = await partThreeScripts(ctx, id);
-    if (!Array.isArray(scripts)) return scripts;
+    const scripts = await scriptFacts(ctx, 'p3');
     for (const script of scripts) {
       for (const command of script.commands) {
         const { argv, name } = effective(command);
