@@ -26,6 +26,20 @@ export function withCompileCache(env) {
 }
 
 /**
+ * Keeps the last words a grading process writes on a stream, for its crash report.
+ * @param {import('node:stream').Readable} stream
+ * @returns {() => string} what it has said so far (the last STDERR_TAIL characters)
+ */
+export function lastWordsOf(stream) {
+  let said = '';
+  stream.setEncoding('utf8');
+  stream.on('data', (/** @type {string} */ chunk) => {
+    said = (said + chunk).slice(-STDERR_TAIL);
+  });
+  return () => said;
+}
+
+/**
  * What a grading's file says when its process ended without results.
  * @param {number | null} code
  * @param {NodeJS.Signals | null} signal
@@ -53,7 +67,6 @@ export function stoppedBeforeResults(code, signal, stderr) {
  */
 export function gradeInChildProcess(request) {
   return new Promise((resolve) => {
-    let stderr = '';
     /** @param {string} reason */
     const crash = (reason) => {
       writeGrading(request.out, { target: request.target, crash: reason });
@@ -64,16 +77,13 @@ export function gradeInChildProcess(request) {
       stdio: ['ignore', 'ignore', 'pipe'],
       signal: request.signal,
     });
-    child.stderr.setEncoding('utf8');
-    child.stderr.on('data', (/** @type {string} */ chunk) => {
-      stderr = (stderr + chunk).slice(-STDERR_TAIL);
-    });
+    const stderr = lastWordsOf(child.stderr);
     child.on('error', (error) => {
       if (error.name !== 'AbortError') crash(`the grading process could not start: ${error.message}`);
     });
     child.on('close', (code, signal) => {
       if (code === 0 && hasGrading(request.out)) return resolve();
-      crash(stoppedBeforeResults(code, signal, stderr));
+      crash(stoppedBeforeResults(code, signal, stderr()));
     });
   });
 }

@@ -2,9 +2,7 @@
 // A one-off grading is grading-child.mjs.
 import { type ChildProcess, fork } from 'node:child_process';
 import { writeGrading } from './graded-results.mjs';
-import { GRADING_NODE_FLAGS, GRADING_PROCESS, stoppedBeforeResults, withCompileCache } from './grading-child.mjs';
-
-const STDERR_TAIL = 4000;
+import { GRADING_NODE_FLAGS, GRADING_PROCESS, lastWordsOf, stoppedBeforeResults, withCompileCache } from './grading-child.mjs';
 
 /**
  * Watch mode's grading: one process that stays up between gradings (Ruby booted, the grader's modules
@@ -13,7 +11,7 @@ const STDERR_TAIL = 4000;
  */
 export class GradingService {
   private child?: ChildProcess;
-  private stderr = '';
+  private stderr: () => string = () => '';
 
   private readonly options: { target: string; env?: NodeJS.ProcessEnv; entry?: string };
 
@@ -22,16 +20,12 @@ export class GradingService {
   }
 
   private start(): ChildProcess {
-    this.stderr = '';
     const child = fork(this.options.entry ?? GRADING_PROCESS, ['--serve'], {
       env: withCompileCache(this.options.env ?? process.env),
       execArgv: GRADING_NODE_FLAGS,
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
     });
-    child.stderr!.setEncoding('utf8');
-    child.stderr!.on('data', (chunk: string) => {
-      this.stderr = (this.stderr + chunk).slice(-STDERR_TAIL);
-    });
+    this.stderr = lastWordsOf(child.stderr!);
     child.on('exit', () => {
       if (this.child === child) this.child = undefined;
     });
@@ -51,7 +45,7 @@ export class GradingService {
         if (reply.done === out) finish();
       };
       const onExit = (code: number | null, signal: NodeJS.Signals | null): void => {
-        writeGrading(out, { target: this.options.target, crash: stoppedBeforeResults(code, signal, this.stderr) });
+        writeGrading(out, { target: this.options.target, crash: stoppedBeforeResults(code, signal, this.stderr()) });
         finish();
       };
       child.on('message', onMessage);

@@ -19,6 +19,9 @@ if (major < 22 || (major === 22 && minor < 18)) {
 
 const WATCH_ARGS = new Set(['watch', 'dev', '--watch', '-w']);
 
+/** The file filters among vitest's arguments. */
+const fileFilters = (args) => args.filter((arg) => !arg.startsWith('-') && arg !== 'run');
+
 /**
  * Whether this vitest run grades the static suites once, with no watcher: no watch flag, no project
  * chosen, and no file filter, or a filter that selects a static suite (vitest matches filters as
@@ -26,7 +29,7 @@ const WATCH_ARGS = new Set(['watch', 'dev', '--watch', '-w']);
  */
 export function runsStaticSuitesOnce(args, staticSuites) {
   if (args.some((arg) => WATCH_ARGS.has(arg) || arg.startsWith('--watch') || arg.startsWith('--project'))) return false;
-  const filters = args.filter((arg) => !arg.startsWith('-') && arg !== 'run');
+  const filters = fileFilters(args);
   return filters.length === 0 || filters.some((filter) => staticSuites.some((suite) => suite.includes(filter)));
 }
 
@@ -35,7 +38,7 @@ export function runsStaticSuitesOnce(args, staticSuites) {
  * the grading, and waits for it.
  */
 export function runsOnlyStaticSuites(args, testFiles, staticSuites) {
-  const filters = args.filter((arg) => !arg.startsWith('-') && arg !== 'run');
+  const filters = fileFilters(args);
   if (!filters.length || !runsStaticSuitesOnce(args, staticSuites)) return false;
   return testFiles.every((file) => staticSuites.includes(file) || !filters.some((filter) => file.includes(filter)));
 }
