@@ -46,6 +46,30 @@ export function runsOnlyStaticSuites(args, testFiles, staticSuites) {
 /** Lowest priority: vitest then runs on the processor time the grading leaves. */
 const WAITING_PRIORITY = 19;
 
+/** vitest's test files (vitest.config.ts), without walking the fixtures' hundreds of files. */
+const testFiles = () =>
+  globSync(['suites/**/*.test.ts', 'helpers/**/*.test.ts'], { cwd: PROJECT_ROOT, exclude: (path) => path === 'suites/fixtures' });
+
+/**
+ * Starts a command, at the lowest priority when `waiting`: this process lowers its own priority first, so that
+ * every thread of the command starts there (on Linux a priority belongs to a thread, and the threads and
+ * children a thread starts inherit it; lowering the child's pid afterwards would leave the threads it had
+ * already started at the normal priority).
+ * @param {string} command
+ * @param {string[]} args
+ * @param {{ options: import('node:child_process').SpawnOptions; waiting: boolean }} how
+ */
+export function startAtPriority(command, args, { options, waiting }) {
+  if (waiting) {
+    try {
+      setPriority(WAITING_PRIORITY);
+    } catch {
+      // The system refuses: the run is as fast as before.
+    }
+  }
+  return spawn(command, args, options);
+}
+
 async function main(args) {
   const staticSuites = globSync('suites/*/static.test.ts', { cwd: PROJECT_ROOT });
   const { gradeInChildProcess, withCompileCache } = await import('./grading-child.mjs');
@@ -64,24 +88,14 @@ async function main(args) {
     });
   }
 
-  const vitest = spawn(process.execPath, [join(PROJECT_ROOT, 'node_modules/vitest/vitest.mjs'), 'run', ...args], {
-    cwd: PROJECT_ROOT,
-    env,
-    stdio: 'inherit',
-  });
-  // Listed once both processes have started: the grading is the longest path.
-  const testFiles = () =>
-    globSync(['suites/**/*.test.ts', 'helpers/**/*.test.ts'], { cwd: PROJECT_ROOT }).filter((file) => !file.startsWith('suites/fixtures/'));
-  // vitest starts in ~1.5 s and then waits for the grading (~2 s), which it slows down on two cores: when it
-  // runs only the static suites, it gets the processor time the grading leaves. Only then: live checks
+  // vitest starts in ~1 s and then waits for the grading (~2 s), which it slows down on two cores: when it
+  // runs only the static suites, it runs on the processor time the grading leaves. Only then: live checks
   // (vagrant, kubectl, curl started by vitest) must not wait behind a busy machine.
-  if (grading && runsOnlyStaticSuites(args, testFiles(), staticSuites)) {
-    try {
-      setPriority(vitest.pid, WAITING_PRIORITY);
-    } catch {
-      // vitest already ended, or the system refuses: the run is as fast as before.
-    }
-  }
+  const waiting = Boolean(grading) && runsOnlyStaticSuites(args, testFiles(), staticSuites);
+  const vitest = startAtPriority(process.execPath, [join(PROJECT_ROOT, 'node_modules/vitest/vitest.mjs'), 'run', ...args], {
+    options: { cwd: PROJECT_ROOT, env, stdio: 'inherit' },
+    waiting,
+  });
   // Ctrl-C reaches vitest from the terminal: vitest decides how the run ends (live teardown included),
   // and this process follows it. A SIGTERM sent to this process alone is passed on.
   process.on('SIGINT', () => undefined);

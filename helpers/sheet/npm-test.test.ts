@@ -2,7 +2,7 @@
 // nothing a user sees: the same results, vitest's exit status, Ctrl-C handled by vitest.
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { getPriority, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { PROJECT_ROOT } from '../config/env.ts';
@@ -42,6 +42,40 @@ describe('vitest waits for the grading at low priority only when it runs nothing
     [['--watch', 'static'], false],
   ])('npm test -- %j: %s', (args, expected) => {
     expect(runsOnlyStaticSuites(args, FILES, SUITES)).toBe(expected);
+  });
+});
+
+// A stand-in for vitest: starts a worker thread, then prints the nice value of each of its threads (/proc, field 19).
+const THREAD_PRIORITIES = `
+  import { readdirSync, readFileSync } from 'node:fs';
+  import { Worker } from 'node:worker_threads';
+  const worker = new Worker('setInterval(() => {}, 1000)', { eval: true });
+  await new Promise((done) => worker.once('online', done));
+  const nice = (task) => Number(readFileSync('/proc/self/task/' + task + '/stat', 'utf8').split(') ')[1].split(' ')[16]);
+  console.log(JSON.stringify(readdirSync('/proc/self/task').map(nice)));
+  process.exit(0);
+`;
+
+describe('a waiting vitest runs every thread at the lowest priority', () => {
+  // Run in a process of its own: lowering a priority cannot be undone without privileges.
+  const threadPriorities = (waiting: boolean): number[] => {
+    const starter = `
+      import { startAtPriority } from ${JSON.stringify(join(PROJECT_ROOT, 'helpers/sheet/npm-test.mjs'))};
+      startAtPriority(process.execPath, ['--input-type=module', '-e', ${JSON.stringify(THREAD_PRIORITIES)}], { options: { stdio: 'inherit' }, waiting: ${waiting} });
+    `;
+    const run = spawnSync(process.execPath, ['--input-type=module', '-e', starter], { encoding: 'utf8' });
+    expect(run.status, run.stderr).toBe(0);
+    return JSON.parse(run.stdout.trim()) as number[];
+  };
+
+  test.runIf(process.platform === 'linux')('waiting: all of its threads, those Node starts first included, at 19', () => {
+    const priorities = threadPriorities(true);
+    expect(priorities.length).toBeGreaterThan(2);
+    expect(new Set(priorities)).toEqual(new Set([19]));
+  });
+
+  test.runIf(process.platform === 'linux')('not waiting: the priority it was given', () => {
+    expect(new Set(threadPriorities(false))).toEqual(new Set([getPriority()]));
   });
 });
 

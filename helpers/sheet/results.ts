@@ -5,7 +5,7 @@ import { fail, type CheckResult } from '../checks/result.ts';
 import { config } from '../config/env.ts';
 import { hasGrading, readGrading, type Grading } from './graded-results.mjs';
 
-const POLL_MS = 15;
+const POLL_MS = 5;
 
 let read: { file: string; grading: Promise<Grading> } | undefined;
 let inProcess: Promise<(id: string) => Promise<CheckResult>> | undefined;
