@@ -1,21 +1,28 @@
 // npm run bench:static — grades a repository the size of a typical submission (this project's
 // reference implementation, or IOT_REPO) in a fresh Node process, several times, and prints wall
-// time (start-up included) and peak memory against the targets: under 3 s, under 300 MB.
+// time (start-up included) and peak memory against the targets: under 3 s, under 300 MB. The first run
+// finds no ShellCheck outcome kept (helpers/shell/shellcheck-cache.ts), as on a new machine or after every
+// script changed; the others find them, as when a student grades again: both are judged.
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { GRADING_NODE_FLAGS, withCompileCache } from '../sheet/grading-child.mjs';
 import { median, verdict } from './measure.ts';
 
-const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+const RUNS = Math.max(2, Number(process.env.BENCH_RUNS ?? 4));
 const TARGET_WALL_MS = 3000;
 const TARGET_RSS_MB = 300;
 const script = fileURLToPath(new URL('./grade-once.ts', import.meta.url));
 
+const shellcheckCache = mkdtempSync(join(tmpdir(), 'iot-bench-shellcheck-'));
+const env = withCompileCache({ ...process.env, IOT_SHELLCHECK_CACHE: shellcheckCache });
 const runs = [];
 for (let i = 0; i < RUNS; i++) {
   const started = performance.now();
   // Started as npm test starts its grading process (grading-child.mjs): same flags, same compile cache.
-  const child = spawnSync(process.execPath, [...GRADING_NODE_FLAGS, script], { encoding: 'utf8', env: withCompileCache(process.env) });
+  const child = spawnSync(process.execPath, [...GRADING_NODE_FLAGS, script], { encoding: 'utf8', env });
   const wallMs = Math.round(performance.now() - started);
   if (child.status !== 0) {
     console.error(`grading failed (exit ${child.status}):\n${child.stderr}`);
@@ -24,12 +31,15 @@ for (let i = 0; i < RUNS; i++) {
   const report = JSON.parse(child.stdout.trim().split('\n').pop()!);
   runs.push({ wallMs, ...report });
   console.log(
-    `run ${i + 1}: wall ${wallMs} ms (grading ${report.gradingMs} ms), peak RSS ${report.peakRssMB} MB, ${report.checks} checks: ${report.pass} pass, ${report.fail} fail, ${report.skip} skip`,
+    `run ${i + 1}${i === 0 ? ' (no ShellCheck outcome kept)' : ''}: wall ${wallMs} ms (grading ${report.gradingMs} ms), peak RSS ${report.peakRssMB} MB, ${report.checks} checks: ${report.pass} pass, ${report.fail} fail, ${report.skip} skip`,
   );
 }
-const wall = median(runs.map((run) => run.wallMs));
+rmSync(shellcheckCache, { recursive: true, force: true });
+
+const first = runs[0]!.wallMs;
+const again = median(runs.slice(1).map((run) => run.wallMs));
 const rss = Math.max(...runs.map((run) => run.peakRssMB));
-console.log(
-  `median wall ${wall} ms (target < ${TARGET_WALL_MS} ms: ${verdict(wall < TARGET_WALL_MS)}); peak RSS ${rss} MB (target < ${TARGET_RSS_MB} MB: ${verdict(rss < TARGET_RSS_MB)})`,
-);
-process.exitCode = wall < TARGET_WALL_MS && rss < TARGET_RSS_MB ? 0 : 1;
+console.log(`first run ${first} ms (target < ${TARGET_WALL_MS} ms: ${verdict(first < TARGET_WALL_MS)})`);
+console.log(`median of the runs after it ${again} ms (target < ${TARGET_WALL_MS} ms: ${verdict(again < TARGET_WALL_MS)})`);
+console.log(`peak RSS ${rss} MB (target < ${TARGET_RSS_MB} MB: ${verdict(rss < TARGET_RSS_MB)})`);
+process.exitCode = first < TARGET_WALL_MS && again < TARGET_WALL_MS && rss < TARGET_RSS_MB ? 0 : 1;

@@ -4,6 +4,7 @@ import { spawn } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import type { TargetFile } from '../target/repository.ts';
 import { shebangShell } from './analyze.ts';
+import { ShellcheckCache } from './shellcheck-cache.ts';
 
 export interface ShellcheckFinding {
   line: number;
@@ -21,6 +22,9 @@ export function shellcheckDialect(shell: string): 'sh' | 'bash' | 'dash' | 'ksh'
   return undefined;
 }
 
+/** Errors only, as JSON, the script on stdin, no .shellcheckrc from the host. */
+const shellcheckArgs = (dialect: string): string[] => ['--format=json1', '--severity=error', `--shell=${dialect}`, '--norc', '-'];
+
 export function runShellcheck(text: string, dialect: string, timeoutMs = 30_000): Promise<ShellcheckOutcome> {
   return new Promise((resolve) => {
     let settled = false;
@@ -30,7 +34,7 @@ export function runShellcheck(text: string, dialect: string, timeoutMs = 30_000)
         resolve(outcome);
       }
     };
-    const child = spawn('shellcheck', ['--format=json1', '--severity=error', `--shell=${dialect}`, '--norc', '-'], {
+    const child = spawn('shellcheck', shellcheckArgs(dialect), {
       cwd: tmpdir(),
       stdio: ['pipe', 'pipe', 'pipe'],
     });
@@ -79,12 +83,23 @@ export function rememberShellcheckOutcomes(): void {
   remembered ??= new Map();
 }
 
+/** The outcome kept on disk by an earlier run (shellcheck-cache.ts), else shellcheck's, then kept. */
+async function shellcheckOrKept(text: string, dialect: string): Promise<ShellcheckOutcome> {
+  const cache = ShellcheckCache.open();
+  const args = shellcheckArgs(dialect);
+  const kept = cache?.read(args, text);
+  if (kept) return { kind: 'done', findings: kept };
+  const outcome = await runShellcheck(text, dialect);
+  if (outcome.kind === 'done') cache?.write(args, text, outcome.findings);
+  return outcome;
+}
+
 function shellcheckOnce(text: string, dialect: string): Promise<ShellcheckOutcome> {
-  if (!remembered) return runShellcheck(text, dialect);
+  if (!remembered) return shellcheckOrKept(text, dialect);
   const key = `${dialect}\0${text}`;
   let outcome = remembered.get(key);
   if (!outcome) {
-    outcome = runShellcheck(text, dialect);
+    outcome = shellcheckOrKept(text, dialect);
     remembered.set(key, outcome);
     // A tool that failed may work next time.
     outcome.then((result) => result.kind === 'done' || remembered?.delete(key));
