@@ -12,9 +12,10 @@ import type { ShellcheckFinding } from './shellcheck.ts';
 
 /**
  * Where the outcomes are kept: IOT_SHELLCHECK_CACHE (a folder; the benchmarks point it at an empty one), else,
- * as Node keeps its compile cache, a folder in the system's temporary folder.
+ * as Node keeps its compile cache, a folder in the system's temporary folder, one per user (a shared /tmp).
  */
-export const shellcheckCacheDir = (): string => process.env.IOT_SHELLCHECK_CACHE || join(tmpdir(), 'iot-shellcheck-cache');
+export const shellcheckCacheDir = (): string =>
+  process.env.IOT_SHELLCHECK_CACHE || join(tmpdir(), `iot-shellcheck-cache-${process.getuid?.() ?? 'user'}`);
 
 /** The shellcheck binary PATH finds, as a string that changes when the binary does; undefined when there is none. */
 export function shellcheckIdentity(path = process.env.PATH ?? ''): string | undefined {
