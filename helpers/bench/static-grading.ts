@@ -3,26 +3,22 @@
 // time (start-up included) and peak memory against the targets: under 3 s, under 300 MB. The first run
 // finds no ShellCheck outcome kept (helpers/shell/shellcheck-cache.ts), as on a new machine or after every
 // script changed; the others find them, as when a student grades again: both are judged.
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { GRADING_NODE_FLAGS, withCompileCache } from '../sheet/grading-child.mjs';
+import { gradeAlone } from './grading-alone.ts';
 import { median, verdict } from './measure.ts';
 
 const RUNS = Math.max(2, Number(process.env.BENCH_RUNS ?? 4));
 const TARGET_WALL_MS = 3000;
 const TARGET_RSS_MB = 300;
-const script = fileURLToPath(new URL('./grade-once.ts', import.meta.url));
 
 const shellcheckCache = mkdtempSync(join(tmpdir(), 'iot-bench-shellcheck-'));
-const env = withCompileCache({ ...process.env, IOT_SHELLCHECK_CACHE: shellcheckCache });
+const env = { ...process.env, IOT_SHELLCHECK_CACHE: shellcheckCache };
 const runs = [];
 for (let i = 0; i < RUNS; i++) {
   const started = performance.now();
-  // Started as npm test starts its grading process (grading-child.mjs): same flags, same compile cache.
-  const child = spawnSync(process.execPath, [...GRADING_NODE_FLAGS, script], { encoding: 'utf8', env });
+  const child = gradeAlone(env);
   const wallMs = Math.round(performance.now() - started);
   if (child.status !== 0) {
     console.error(`grading failed (exit ${child.status}):\n${child.stderr}`);

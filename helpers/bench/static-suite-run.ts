@@ -2,13 +2,12 @@
 // (npm included), against grading the same repository once in a fresh process (grade-once.ts, what
 // npm run bench:static times). Targets: a median under 3 s, and at most 1.3 times the grading alone.
 // The repository is IOT_REPO, or the passing fixture (a complete, typical submission).
-import { spawnSync } from 'node:child_process';
+import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { PROJECT_ROOT } from '../config/env.ts';
-import { GRADING_NODE_FLAGS, withCompileCache } from '../sheet/grading-child.mjs';
+import { gradeAlone } from './grading-alone.ts';
 import { median, verdict } from './measure.ts';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
@@ -17,15 +16,14 @@ const TARGET_RATIO = 1.3;
 const repo = process.env.IOT_REPO || join(PROJECT_ROOT, 'suites/fixtures/passing');
 const reports = mkdtempSync(join(tmpdir(), 'iot-bench-reports-'));
 const env = { ...process.env, IOT_REPO: repo, IOT_REPORTS_DIR: reports, IOT_REPORT: '' };
-const gradeOnce = fileURLToPath(new URL('./grade-once.ts', import.meta.url));
 
-/** Runs a command to its end and returns its wall time; a run that did not do its work stops the benchmark. */
-function timed(command: string, args: string[], childEnv: NodeJS.ProcessEnv, didItsWork: (status: number | null) => boolean): number {
+/** Times one run to its end; a run that did not do its work stops the benchmark. */
+function timed(what: string, run: () => SpawnSyncReturns<string>, didItsWork: (status: number | null) => boolean): number {
   const started = performance.now();
-  const child = spawnSync(command, args, { cwd: PROJECT_ROOT, env: childEnv, encoding: 'utf8' });
+  const child = run();
   const wallMs = Math.round(performance.now() - started);
   if (!didItsWork(child.status)) {
-    console.error(`${command} ${args.join(' ')} failed (exit ${child.status}):\n${child.stdout}\n${child.stderr}`);
+    console.error(`${what} failed (exit ${child.status}):\n${child.stdout}\n${child.stderr}`);
     process.exit(1);
   }
   return wallMs;
@@ -37,12 +35,15 @@ for (let i = 0; i < RUNS; i++) {
   rmSync(join(reports, 'grading.md'), { force: true });
   // A student's repository usually fails some checks: npm test then exits 1, with its grading sheet written.
   const suite = timed(
-    'npm',
-    ['test', '--', 'static'],
-    env,
+    'npm test -- static',
+    () => spawnSync('npm', ['test', '--', 'static'], { cwd: PROJECT_ROOT, env, encoding: 'utf8' }),
     (status) => (status === 0 || status === 1) && existsSync(join(reports, 'grading.md')),
   );
-  const grading = timed(process.execPath, [...GRADING_NODE_FLAGS, gradeOnce], withCompileCache(env), (status) => status === 0);
+  const grading = timed(
+    'the grading alone (grade-once.ts)',
+    () => gradeAlone(env, PROJECT_ROOT),
+    (status) => status === 0,
+  );
   suiteRuns.push(suite);
   gradingRuns.push(grading);
   console.log(`run ${i + 1}: npm test -- static ${suite} ms; grading alone ${grading} ms`);
