@@ -131,16 +131,22 @@ function exportedCommits(corpus: string): Map<string, string> {
   return commits;
 }
 
+/** Where ShellCheck's outcomes are kept: a setting of the machine, which changes no verdict. */
+const MACHINE_SETTINGS = new Set(['IOT_SHELLCHECK_CACHE']);
+
+/** Whether a setting of the caller or of the grader's .env would change a run's verdicts. */
+const gradingSetting = (key: string): boolean => key.startsWith('IOT_') && !MACHINE_SETTINGS.has(key);
+
 /**
- * The environment of one run: this one without any IOT_* setting, then the run's own. The grader's .env
- * would fill what is unset, so every IOT_* key it names is set empty (empty means "default" to the suite).
+ * The environment of one run: this one without any grading setting, then the run's own. The grader's .env
+ * would fill what is unset, so every grading setting it names is set empty (empty means "default" to the suite).
  */
 function runEnvironment(grader: string, settings: Record<string, string>): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [key, value] of Object.entries(process.env))
-    if (!key.startsWith('IOT_') && !['GITHUB_STEP_SUMMARY', 'FORCE_COLOR'].includes(key)) env[key] = value;
+    if (!gradingSetting(key) && !['GITHUB_STEP_SUMMARY', 'FORCE_COLOR'].includes(key)) env[key] = value;
   const dotenv = join(grader, '.env');
-  if (existsSync(dotenv)) for (const key of Object.keys(parseDotenv(readFileSync(dotenv)))) if (key.startsWith('IOT_')) env[key] = '';
+  if (existsSync(dotenv)) for (const key of Object.keys(parseDotenv(readFileSync(dotenv)))) if (gradingSetting(key)) env[key] = '';
   env.IOT_LOGIN = '';
   env.NO_COLOR = '1';
   return { ...env, ...settings };
