@@ -7,11 +7,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { TargetFile } from '../target/repository.ts';
 import { materializeFiles } from './sandbox-files.ts';
+import { sandboxParent } from './sandbox-folder.ts';
 
 /** Where the repository copy is mounted inside the sandbox; prelude.rb uses the same. */
 export const SANDBOX_ROOT = '/repo';
@@ -94,7 +94,7 @@ export function rubyModule(): Promise<WebAssembly.Module> {
 
 /** A worker with Ruby booted (or booting) on an empty folder of its own, waiting for one job. */
 class RubyVm {
-  private readonly base = mkdtempSync(join(tmpdir(), 'iot-vagrant-'));
+  private readonly base = mkdtempSync(join(sandboxParent(), 'iot-vagrant-'));
   readonly dir = join(this.base, 'repo');
   private readonly folderMade = mkdir(this.dir);
   private readonly worker: Worker;

@@ -1,7 +1,7 @@
 // The sandbox's filesystem: a copy of the target's readable text files in the sandbox's own empty
 // folder, built from the Target's contents (never from the disk, so no symbolic link is followed).
 // Writes made by the Vagrantfile land in this copy and vanish with it.
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describeProblem, type TargetFile } from '../target/repository.ts';
 
@@ -24,9 +24,12 @@ export async function materializeFiles(files: readonly TargetFile[], dir: string
     else if (file.problem) problems[file.path] = describeProblem(file);
   }
   const folders = new Set(readable.map((file) => dirname(file.path)).filter((folder) => folder !== '.'));
-  for (const folder of [...folders].sort()) await mkdir(join(dir, folder), { recursive: true });
+  for (const folder of [...folders].sort()) mkdirSync(join(dir, folder), { recursive: true });
+  // Written synchronously (half the time of libuv's thread pool for small files), a batch at a time so that
+  // the grading's other work goes on between batches.
   for (let i = 0; i < readable.length; i += WRITE_BATCH) {
-    await Promise.all(readable.slice(i, i + WRITE_BATCH).map((file) => writeFile(join(dir, file.path), file.text!)));
+    for (const file of readable.slice(i, i + WRITE_BATCH)) writeFileSync(join(dir, file.path), file.text!);
+    await new Promise((next) => setImmediate(next));
   }
   return problems;
 }

@@ -1,0 +1,45 @@
+// Where the sandboxes' copies of the repository go: a memory folder with room, else the temporary folder;
+// and every sandbox puts its copy in the folder chosen.
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, test, vi } from 'vitest';
+
+const chosenForTest = mkdtempSync(join(tmpdir(), 'iot-sandbox-parent-test-'));
+
+vi.mock('./sandbox-folder.ts', async (importOriginal) => ({
+  ...(await importOriginal<typeof import('./sandbox-folder.ts')>()),
+  sandboxParent: () => chosenForTest,
+}));
+
+const { sandboxParentFolder } = await import('./sandbox-folder.ts');
+const { prewarmSandbox, releaseSandbox } = await import('./ruby-sandbox.ts');
+
+afterAll(() => rmSync(chosenForTest, { recursive: true, force: true }));
+
+describe('the folder of the copies', () => {
+  test('is the memory folder when it is a writable folder with room', () => {
+    expect(sandboxParentFolder(chosenForTest, 1)).toBe(chosenForTest);
+  });
+
+  test('is the temporary folder when the memory folder has too little room', () => {
+    expect(sandboxParentFolder(chosenForTest, Number.MAX_SAFE_INTEGER)).toBe(tmpdir());
+  });
+
+  test('is the temporary folder when there is no memory folder, or it is a file', () => {
+    expect(sandboxParentFolder(join(chosenForTest, 'nowhere'), 1)).toBe(tmpdir());
+    const file = join(chosenForTest, 'a-file');
+    writeFileSync(file, '');
+    expect(sandboxParentFolder(file, 1)).toBe(tmpdir());
+    rmSync(file);
+  });
+});
+
+test('a sandbox keeps its copy in the folder chosen, and releasing it removes the copy', { timeout: 60_000 }, async () => {
+  prewarmSandbox(1);
+  await vi.waitFor(() => expect(readdirSync(chosenForTest).filter((name) => name.startsWith('iot-vagrant-'))).toHaveLength(1), {
+    timeout: 30_000,
+  });
+  await releaseSandbox();
+  expect(readdirSync(chosenForTest).filter((name) => name.startsWith('iot-vagrant-'))).toEqual([]);
+});
