@@ -100,6 +100,8 @@ function interpret(outcome: SandboxOutcome, vagrantfile: string): VagrantEvaluat
       throw new Error(
         `Ruby could not start in the sandbox (${outcome.reason.split('\n')[0]}); reinstall the suite's dependencies (npm ci)`,
       );
+    case 'uncopied':
+      throw new Error(`${outcome.reason.split('\n')[0]}: check that this folder has free space, then grade again`);
     case 'crash':
       return failed(
         `${vagrantfile} stopped the Ruby interpreter (${/call stack|stack level/i.test(outcome.reason) ? 'stack overflow: a method that calls itself without end?' : outcome.reason.split('\n')[0]!.slice(0, 200)})`,

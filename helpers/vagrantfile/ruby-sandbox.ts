@@ -52,6 +52,8 @@ export type SandboxOutcome =
   | { kind: 'crash'; reason: string }
   /** Ruby could not start: a problem of the grader's installation, not of the Vagrantfile. */
   | { kind: 'unavailable'; reason: string }
+  /** The repository's copy could not be written (a full disk): a problem of the grading machine. */
+  | { kind: 'uncopied'; reason: string }
   | { kind: 'timeout'; limitMs: number }
   | { kind: 'memory'; limitMb: number };
 
@@ -133,8 +135,12 @@ class RubyVm {
   async run(job: SandboxJob, limits: SandboxLimits): Promise<SandboxOutcome> {
     const timeLimitMs = limits.timeLimitMs ?? DEFAULT_TIME_LIMIT_MS;
     const memoryLimitMb = limits.memoryLimitMb ?? DEFAULT_MEMORY_LIMIT_MB;
-    const [boot, problems] = await Promise.all([this.booted, this.folderMade.then(() => materializeFiles(job.files, this.dir))]);
+    const copied = this.folderMade
+      .then(() => materializeFiles(job.files, this.dir))
+      .catch((error: Error) => new Error(`the repository could not be copied into ${this.dir}: ${error.message}`));
+    const [boot, problems] = await Promise.all([this.booted, copied]);
     if ('unavailable' in boot) return { kind: 'unavailable', reason: boot.unavailable };
+    if (problems instanceof Error) return { kind: 'uncopied', reason: problems.message };
     const baseline = process.memoryUsage.rss();
     return new Promise<SandboxOutcome>((resolve) => {
       const finish = (outcome: SandboxOutcome): void => {

@@ -13,7 +13,7 @@ vi.mock('./sandbox-folder.ts', async (importOriginal) => ({
 }));
 
 const { sandboxParentFolder } = await import('./sandbox-folder.ts');
-const { prewarmSandbox, releaseSandbox } = await import('./ruby-sandbox.ts');
+const { prewarmSandbox, releaseSandbox, runInSandbox } = await import('./ruby-sandbox.ts');
 
 afterAll(() => rmSync(chosenForTest, { recursive: true, force: true }));
 
@@ -42,4 +42,20 @@ test('a sandbox keeps its copy in the folder chosen, and releasing it removes th
   });
   await releaseSandbox();
   expect(readdirSync(chosenForTest).filter((name) => name.startsWith('iot-vagrant-'))).toEqual([]);
+});
+
+test('a copy that cannot be written is the grading machine’s problem, named with its folder, not a Vagrantfile’s', {
+  timeout: 60_000,
+}, async () => {
+  // `a` is both a file and a folder: the second write fails, as on a full disk.
+  const files = [
+    { path: 'a/b', size: 1, text: 'x' },
+    { path: 'a', size: 1, text: 'y' },
+    { path: 'Vagrantfile', size: 1, text: 'Vagrant.configure("2") { |c| }\n' },
+  ];
+  const outcome = await runInSandbox({ files, vagrantfile: 'Vagrantfile' });
+  expect(outcome).toMatchObject({ kind: 'uncopied' });
+  expect(outcome.kind === 'uncopied' && outcome.reason).toMatch(
+    new RegExp(`^the repository could not be copied into ${chosenForTest}/iot-vagrant-\\w+/repo: E`),
+  );
 });
