@@ -135,12 +135,13 @@ class RubyVm {
   async run(job: SandboxJob, limits: SandboxLimits): Promise<SandboxOutcome> {
     const timeLimitMs = limits.timeLimitMs ?? DEFAULT_TIME_LIMIT_MS;
     const memoryLimitMb = limits.memoryLimitMb ?? DEFAULT_MEMORY_LIMIT_MB;
-    const copied = this.folderMade
+    // The copy's outcome: relative path → why the grader could not read that file, or why the copy failed.
+    const copying = this.folderMade
       .then(() => materializeFiles(job.files, this.dir))
-      .catch((error: Error) => new Error(`the repository could not be copied into ${this.dir}: ${error.message}`));
-    const [boot, problems] = await Promise.all([this.booted, copied]);
+      .catch((error: Error) => `the repository could not be copied into ${this.dir}: ${error.message}`);
+    const [boot, problems] = await Promise.all([this.booted, copying]);
     if ('unavailable' in boot) return { kind: 'unavailable', reason: boot.unavailable };
-    if (problems instanceof Error) return { kind: 'uncopied', reason: problems.message };
+    if (typeof problems === 'string') return { kind: 'uncopied', reason: problems };
     const baseline = process.memoryUsage.rss();
     return new Promise<SandboxOutcome>((resolve) => {
       const finish = (outcome: SandboxOutcome): void => {
