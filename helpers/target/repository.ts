@@ -1,6 +1,6 @@
 // The target repository as the grader sees it: every file under the parts, read once,
 // safely. Nothing here executes anything from the target.
-import { lstat, readdir, readFile, realpath, stat } from 'node:fs/promises';
+import { lstatSync, readdirSync, readFileSync, readlinkSync, realpathSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { isUnder, LAYOUT_MAP_FILE, parseLayoutMap, SUBJECT_PARTS, subjectLayout, type Layout, type SubjectPart } from './layout.ts';
 
@@ -97,22 +97,26 @@ export class Target {
 
 export class TargetError extends Error {}
 
-/** Reads the target: its layout map (or the subject layout) and every file, with its problem if any. */
+/**
+ * Reads the target: its layout map (or the subject layout) and every file, with its problem if any. The walk reads one
+ * file at a time, synchronously: through libuv's thread pool each file cost several round trips (~0.65 ms a file here,
+ * 350 ms for this repository's 540 files), for no concurrency.
+ */
 export async function openTarget(root: string): Promise<Target> {
   let rootReal: string;
   try {
-    rootReal = await realpath(root);
-    if (!(await stat(rootReal)).isDirectory()) throw new Error('not a directory');
+    rootReal = realpathSync(root);
+    if (!statSync(rootReal).isDirectory()) throw new Error('not a directory');
   } catch {
     throw new TargetError(`IOT_REPO=${root}: no such directory; point IOT_REPO at the checkout to grade`);
   }
-  const layout = await readLayout(rootReal);
+  const layout = readLayout(rootReal);
   const files: TargetFile[] = [];
   let truncated = false;
-  const walk = async (dir: string): Promise<void> => {
+  const walk = (dir: string): void => {
     let entries;
     try {
-      entries = await readdir(dir, { withFileTypes: true });
+      entries = readdirSync(dir, { withFileTypes: true });
     } catch (error) {
       files.push({
         path: toPosix(relative(rootReal, dir)) || '.',
@@ -130,23 +134,23 @@ export async function openTarget(root: string): Promise<Target> {
       const full = join(dir, entry.name);
       const path = toPosix(relative(rootReal, full));
       if (entry.isDirectory()) {
-        if (!SKIPPED_FOLDERS.has(entry.name)) await walk(full);
+        if (!SKIPPED_FOLDERS.has(entry.name)) walk(full);
       } else if (entry.isSymbolicLink()) {
-        files.push(await readSymlink(rootReal, full, path));
+        files.push(readSymlink(rootReal, full, path));
       } else if (entry.isFile()) {
-        files.push(await readRegular(full, path));
+        files.push(readRegular(full, path));
       }
     }
   };
-  await walk(rootReal);
+  walk(rootReal);
   for (const file of files) file.part = partOf(layout, file.path);
   return new Target(rootReal, layout, files, truncated);
 }
 
-async function readLayout(root: string): Promise<Layout> {
+function readLayout(root: string): Layout {
   let text: string;
   try {
-    text = await readFile(join(root, LAYOUT_MAP_FILE), 'utf8');
+    text = readFileSync(join(root, LAYOUT_MAP_FILE), 'utf8');
   } catch {
     return subjectLayout();
   }
@@ -157,17 +161,16 @@ function partOf(layout: Layout, path: string): SubjectPart | undefined {
   return SUBJECT_PARTS.find((part) => layout.parts[part].roots.some((root) => isUnder(path, root)));
 }
 
-async function readSymlink(root: string, full: string, path: string): Promise<TargetFile> {
+function readSymlink(root: string, full: string, path: string): TargetFile {
   let resolved: string;
   try {
-    resolved = await realpath(full);
+    resolved = realpathSync(full);
   } catch {
-    const { readlink } = await import('node:fs/promises');
-    return { path, size: 0, problem: { kind: 'broken-symlink', target: await readlink(full).catch(() => '?') } };
+    return { path, size: 0, problem: { kind: 'broken-symlink', target: linkTarget(full) } };
   }
   const inside = resolved === root || resolved.startsWith(root + sep);
   if (!inside) return { path, size: 0, problem: { kind: 'symlink-outside', target: resolved } };
-  const info = await stat(resolved);
+  const info = statSync(resolved);
   if (info.isDirectory())
     return {
       path,
@@ -180,17 +183,17 @@ async function readSymlink(root: string, full: string, path: string): Promise<Ta
   return readRegular(resolved, path);
 }
 
-async function readRegular(full: string, path: string): Promise<TargetFile> {
+function readRegular(full: string, path: string): TargetFile {
   let size: number;
   try {
-    size = (await lstat(full)).size;
+    size = lstatSync(full).size;
   } catch (error) {
     return { path, size: 0, problem: { kind: 'unreadable', reason: (error as NodeJS.ErrnoException).code ?? 'error' } };
   }
   if (size > MAX_FILE_BYTES) return { path, size, problem: { kind: 'too-large', size } };
   let bytes: Buffer;
   try {
-    bytes = await readFile(full);
+    bytes = readFileSync(full);
   } catch (error) {
     return { path, size, problem: { kind: 'unreadable', reason: (error as NodeJS.ErrnoException).code ?? 'error' } };
   }
@@ -198,6 +201,14 @@ async function readRegular(full: string, path: string): Promise<TargetFile> {
   const text = new TextDecoder('utf-8', { fatal: false }).decode(bytes);
   if (text.includes('\uFFFD') && countReplacement(text) > text.length / 100) return { path, size, problem: { kind: 'binary' } };
   return { path, size, text };
+}
+
+function linkTarget(link: string): string {
+  try {
+    return readlinkSync(link);
+  } catch {
+    return '?';
+  }
 }
 
 const countReplacement = (text: string): number => text.split('\uFFFD').length - 1;
