@@ -4,14 +4,14 @@
 // time or memory budget has its worker terminated. A worker boots Ruby before its job is known
 // (its folder is preopened empty and filled when the job comes), so that a process that expects
 // Vagrantfiles can have Ruby ready: prewarmSandbox() boots the first, keepSandboxWarm() keeps spares.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { TargetFile } from '../target/repository.ts';
 import { materializeFiles } from './sandbox-files.ts';
-import { sandboxParent } from './sandbox-folder.ts';
+import { makeSandboxFolder, sandboxParent } from './sandbox-folder.ts';
 
 /** Where the repository copy is mounted inside the sandbox; prelude.rb uses the same. */
 export const SANDBOX_ROOT = '/repo';
@@ -96,7 +96,7 @@ export function rubyModule(): Promise<WebAssembly.Module> {
 
 /** A worker with Ruby booted (or booting) on an empty folder of its own, waiting for one job. */
 class RubyVm {
-  private readonly base = mkdtempSync(join(sandboxParent(), 'iot-vagrant-'));
+  private readonly base = keep(makeSandboxFolder(sandboxParent()));
   readonly dir = join(this.base, 'repo');
   private readonly folderMade = mkdir(this.dir);
   private readonly worker: Worker;
@@ -166,7 +166,25 @@ class RubyVm {
   async dispose(): Promise<void> {
     await this.worker.terminate().catch(() => undefined);
     rmSync(this.base, { recursive: true, force: true });
+    kept.delete(this.base);
   }
+}
+
+/** The folders of this process's VMs, removed when it exits without ending them (watch mode's service, a crash). */
+const kept = new Set<string>();
+
+let removalAtExitRegistered = false;
+
+function keep(folder: string): string {
+  if (!removalAtExitRegistered) process.once('exit', removeKept);
+  removalAtExitRegistered = true;
+  kept.add(folder);
+  return folder;
+}
+
+function removeKept(): void {
+  for (const folder of kept) rmSync(folder, { recursive: true, force: true });
+  kept.clear();
 }
 
 const spares: Array<Promise<RubyVm>> = [];

@@ -1,6 +1,7 @@
 // Where the sandboxes' copies of the repository go: a memory folder with room, else the temporary folder;
 // and every sandbox puts its copy in the folder chosen.
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test, vi } from 'vitest';
@@ -12,7 +13,7 @@ vi.mock('./sandbox-folder.ts', async (importOriginal) => ({
   sandboxParent: () => chosenForTest,
 }));
 
-const { sandboxParentFolder } = await import('./sandbox-folder.ts');
+const { removeLeftoverCopies, sandboxParentFolder } = await import('./sandbox-folder.ts');
 const { prewarmSandbox, releaseSandbox, runInSandbox } = await import('./ruby-sandbox.ts');
 
 afterAll(() => rmSync(chosenForTest, { recursive: true, force: true }));
@@ -56,6 +57,40 @@ test('a copy that cannot be written is the grading machine’s problem, named wi
   const outcome = await runInSandbox({ files, vagrantfile: 'Vagrantfile' });
   expect(outcome).toMatchObject({ kind: 'uncopied' });
   expect(outcome.kind === 'uncopied' && outcome.reason).toMatch(
-    new RegExp(`^the repository could not be copied into ${chosenForTest}/iot-vagrant-\\w+/repo: E`),
+    new RegExp(`^the repository could not be copied into ${chosenForTest}/iot-vagrant-${process.pid}-\\w+/repo: E`),
   );
+});
+
+describe('copies left behind', () => {
+  test('the copies of a process that no longer runs are removed; a running one’s, and other files, are not', () => {
+    const parent = mkdtempSync(join(chosenForTest, 'leftovers-'));
+    const ended = spawnSync(process.execPath, ['-e', '0']).pid;
+    for (const name of [`iot-vagrant-${ended}-aaaaaa`, `iot-vagrant-${process.pid}-bbbbbb`, 'iot-vagrant-cccccc', 'other'])
+      mkdirSync(join(parent, name));
+    writeFileSync(join(parent, `iot-vagrant-${ended}-file`), '');
+    removeLeftoverCopies(parent);
+    expect(readdirSync(parent).sort()).toEqual(
+      [`iot-vagrant-${ended}-file`, `iot-vagrant-${process.pid}-bbbbbb`, 'iot-vagrant-cccccc', 'other'].sort(),
+    );
+  });
+
+  test('a process that exits without releasing its sandbox (watch mode’s service) removes its copies', { timeout: 60_000 }, () => {
+    const sandbox = JSON.stringify(new URL('./ruby-sandbox.ts', import.meta.url).href);
+    const folder = JSON.stringify(new URL('./sandbox-folder.ts', import.meta.url).href);
+    const script = `import { readdirSync } from 'node:fs';
+import { prewarmSandbox } from ${sandbox};
+import { sandboxParent } from ${folder};
+prewarmSandbox(1);
+const mine = () => readdirSync(sandboxParent()).filter((name) => name.startsWith('iot-vagrant-' + process.pid + '-'));
+while (mine().length === 0) await new Promise((done) => setTimeout(done, 20));
+console.log(sandboxParent());
+process.exit(0);`;
+    const child = spawnSync(process.execPath, ['--no-warnings', '--input-type=module', '-e', script], {
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+    expect(child.status).toBe(0);
+    const parent = child.stdout.trim();
+    expect(readdirSync(parent).filter((name) => name.startsWith(`iot-vagrant-${child.pid}-`))).toEqual([]);
+  });
 });

@@ -3,12 +3,17 @@
 // temporary folder. A copy lives for the second a Vagrantfile takes. On a disk it costs: on this project's
 // development machine (ext4 mounted with `discard`), writing this repository's 536 files took ~150 ms
 // per Vagrantfile and removing them ~50 ms, against ~15 ms and ~10 ms in /dev/shm.
-import { accessSync, constants, statfsSync, statSync } from 'node:fs';
+// A copy's folder is named after its process: a process killed before removing its copies (Ctrl-C)
+// leaves them behind, and the next grading removes the copies of processes that no longer run.
+import { accessSync, constants, lstatSync, mkdtempSync, readdirSync, rmSync, statfsSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 export const MEMORY_FOLDER = '/dev/shm';
 /** Free space a memory folder must have: a container's default /dev/shm (64 MB) is left to shared memory. */
 export const MEMORY_ROOM_BYTES = 256 * 1024 * 1024;
+const PREFIX = 'iot-vagrant-';
+const OWNED_FOLDER = new RegExp(`^${PREFIX}(\\d+)-`);
 
 /** `candidate` when it is a folder this process may write in with `room` bytes free, else the temporary folder. */
 export function sandboxParentFolder(candidate = MEMORY_FOLDER, room = MEMORY_ROOM_BYTES): string {
@@ -22,7 +27,47 @@ export function sandboxParentFolder(candidate = MEMORY_FOLDER, room = MEMORY_ROO
   }
 }
 
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it runs, as another user.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Removes the copies in `parent` that belong to this user and to a process that no longer runs. */
+export function removeLeftoverCopies(parent: string): void {
+  let names: string[];
+  try {
+    names = readdirSync(parent);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const pid = Number(OWNED_FOLDER.exec(name)?.[1]);
+    if (!pid || isRunning(pid)) continue;
+    const folder = join(parent, name);
+    try {
+      const info = lstatSync(folder);
+      if (info.isDirectory() && (!process.getuid || info.uid === process.getuid())) rmSync(folder, { recursive: true, force: true });
+    } catch {
+      // Gone already, or not ours to remove.
+    }
+  }
+}
+
 let chosen: string | undefined;
 
-/** The folder of this process's sandbox copies, chosen once. */
-export const sandboxParent = (): string => (chosen ??= sandboxParentFolder());
+/** The folder of this process's sandbox copies: chosen, and cleared of leftovers, once. */
+export function sandboxParent(): string {
+  if (chosen === undefined) {
+    chosen = sandboxParentFolder();
+    removeLeftoverCopies(chosen);
+  }
+  return chosen;
+}
+
+/** A new, private folder for one sandbox's copy, named after this process. */
+export const makeSandboxFolder = (parent: string): string => mkdtempSync(join(parent, `${PREFIX}${process.pid}-`));
