@@ -13,7 +13,7 @@ vi.mock('./sandbox-folder.ts', async (importOriginal) => ({
   sandboxParent: () => chosenForTest,
 }));
 
-const { removeLeftoverCopies, sandboxParentFolder } = await import('./sandbox-folder.ts');
+const { copyPrefix, removeLeftoverCopies, sandboxParentFolder } = await import('./sandbox-folder.ts');
 const { prewarmSandbox, releaseSandbox, runInSandbox } = await import('./ruby-sandbox.ts');
 
 afterAll(() => rmSync(chosenForTest, { recursive: true, force: true }));
@@ -57,21 +57,23 @@ test('a copy that cannot be written is the grading machine’s problem, named wi
   const outcome = await runInSandbox({ files, vagrantfile: 'Vagrantfile' });
   expect(outcome).toMatchObject({ kind: 'uncopied' });
   expect(outcome.kind === 'uncopied' && outcome.reason).toMatch(
-    new RegExp(`^the repository could not be copied into ${chosenForTest}/iot-vagrant-${process.pid}-\\w+/repo: E`),
+    new RegExp(`^the repository could not be copied into ${chosenForTest}/${copyPrefix(process.pid)}\\w+/repo: E`),
   );
 });
 
 describe('copies left behind', () => {
-  test('the copies of a process that no longer runs are removed; a running one’s, and other files, are not', () => {
+  test('the copies of a process of this machine that no longer runs are removed; others, and other files, are not', () => {
     const parent = mkdtempSync(join(chosenForTest, 'leftovers-'));
-    const ended = spawnSync(process.execPath, ['-e', '0']).pid;
-    for (const name of [`iot-vagrant-${ended}-aaaaaa`, `iot-vagrant-${process.pid}-bbbbbb`, 'iot-vagrant-cccccc', 'other'])
-      mkdirSync(join(parent, name));
-    writeFileSync(join(parent, `iot-vagrant-${ended}-file`), '');
+    const ended = spawnSync(process.execPath, ['-e', '0']).pid!;
+    const endedCopy = `${copyPrefix(ended)}aaaaaa`;
+    const runningCopy = `${copyPrefix(process.pid)}bbbbbb`;
+    // A container sharing the folder names its copies after another machine: its processes are not seen here.
+    const otherMachineCopy = `iot-vagrant-01234567-${ended}-cccccc`;
+    const kept = [runningCopy, otherMachineCopy, `iot-vagrant-dddddd`, 'other', `${copyPrefix(ended)}file`];
+    for (const name of [endedCopy, ...kept.slice(0, 4)]) mkdirSync(join(parent, name));
+    writeFileSync(join(parent, kept[4]!), '');
     removeLeftoverCopies(parent);
-    expect(readdirSync(parent).sort()).toEqual(
-      [`iot-vagrant-${ended}-file`, `iot-vagrant-${process.pid}-bbbbbb`, 'iot-vagrant-cccccc', 'other'].sort(),
-    );
+    expect(readdirSync(parent).sort()).toEqual(kept.sort());
   });
 
   test('a process that exits without releasing its sandbox (watch mode’s service) removes its copies', { timeout: 60_000 }, () => {
@@ -79,9 +81,9 @@ describe('copies left behind', () => {
     const folder = JSON.stringify(new URL('./sandbox-folder.ts', import.meta.url).href);
     const script = `import { readdirSync } from 'node:fs';
 import { prewarmSandbox } from ${sandbox};
-import { sandboxParent } from ${folder};
+import { copyPrefix, sandboxParent } from ${folder};
 prewarmSandbox(1);
-const mine = () => readdirSync(sandboxParent()).filter((name) => name.startsWith('iot-vagrant-' + process.pid + '-'));
+const mine = () => readdirSync(sandboxParent()).filter((name) => name.startsWith(copyPrefix(process.pid)));
 while (mine().length === 0) await new Promise((done) => setTimeout(done, 20));
 console.log(sandboxParent());
 process.exit(0);`;
@@ -91,6 +93,6 @@ process.exit(0);`;
     });
     expect(child.status).toBe(0);
     const parent = child.stdout.trim();
-    expect(readdirSync(parent).filter((name) => name.startsWith(`iot-vagrant-${child.pid}-`))).toEqual([]);
+    expect(readdirSync(parent).filter((name) => name.startsWith(copyPrefix(child.pid)))).toEqual([]);
   });
 });
