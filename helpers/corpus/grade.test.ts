@@ -16,8 +16,8 @@ const FAKE_VITEST = `#!/bin/sh
 name=$(basename "$IOT_REPO")
 case "$name" in
   *+good)
-    printf '[{"id":"G-LAYOUT","status":"pass","message":"args=[%s] login=[%s] setup=[%s] date=%s reports=%s shellcheck-cache=%s"},{"id":"P1-NAMES","status":"fail","message":"x"}]' \\
-      "$*" "\${IOT_LOGIN-unset}" "\${IOT_P3_SETUP-unset}" "$IOT_DATE" "$IOT_REPORTS_DIR" "\${IOT_SHELLCHECK_CACHE-unset}" >"$IOT_REPORT"
+    printf '[{"id":"G-LAYOUT","status":"pass","message":"args=[%s] login=[%s] setup=[%s] date=%s reports=%s kept-facts=%s"},{"id":"P1-NAMES","status":"fail","message":"x"}]' \\
+      "$*" "\${IOT_LOGIN-unset}" "\${IOT_P3_SETUP-unset}" "$IOT_DATE" "$IOT_REPORTS_DIR" "\${IOT_CACHE-unset}" >"$IOT_REPORT"
     exit 1 ;;
   *+silent) echo "iot: something went wrong" >&2; exit 2 ;;
   *+garbled) printf '{not json' >"$IOT_REPORT"; exit 0 ;;
@@ -51,7 +51,7 @@ beforeAll(async () => {
   await writeFile(join(out, 'team+silent.json'), '[{"id": "G-LAYOUT", "status": "pass", "message": "stale"}]');
 
   run = await new Promise((done) => {
-    const env = { ...process.env, IOT_LOGIN: 'bob', IOT_LIVE: '1', IOT_SHELLCHECK_CACHE: join(root, 'kept-outcomes') };
+    const env = { ...process.env, IOT_LOGIN: 'bob', IOT_LIVE: '1', IOT_CACHE: join(root, 'kept-facts') };
     execFile(
       process.execPath,
       ['--no-warnings', GRADE, '--grader', grader, '--corpus', corpus, '--out', out, '--date', '2026-01-31', '--timeout', '2'],
@@ -85,15 +85,15 @@ describe('corpus grading', () => {
     expect(run.stdout).toContain('3 without a readable report: team+garbled (unreadable), team+silent (missing), team+stuck (timeout)');
   });
 
-  it('runs `vitest run static` with the corpus settings, without the caller’s or the grader’s IOT_* values but the ShellCheck folder', async () => {
+  it('runs `vitest run static` with the corpus settings, without the caller’s or the grader’s IOT_* values but the kept-facts folder', async () => {
     const rows = JSON.parse(await readFile(join(out, 'team+good.json'), 'utf8'));
     const message: string = rows[0].message;
     expect(message).toContain('args=[run static]');
     expect(message).toContain('login=[]');
     expect(message).toContain('setup=[]');
     expect(message).toContain('date=2026-01-31');
-    // Where ShellCheck's outcomes are kept changes no verdict: the caller's folder is used.
-    expect(message).toContain(`shellcheck-cache=${join(root, 'kept-outcomes')}`);
+    // Where facts are kept between runs changes no verdict: the caller's folder is used.
+    expect(message).toContain(`kept-facts=${join(root, 'kept-facts')}`);
     const reportsDir = /reports=(\S+)/.exec(message)?.[1] ?? '';
     expect(reportsDir.startsWith(tmpdir())).toBe(true);
     expect(existsSync(reportsDir)).toBe(false);

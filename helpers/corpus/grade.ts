@@ -131,8 +131,8 @@ function exportedCommits(corpus: string): Map<string, string> {
   return commits;
 }
 
-/** Where ShellCheck's outcomes are kept: a setting of the machine, which changes no verdict. */
-const MACHINE_SETTINGS = new Set(['IOT_SHELLCHECK_CACHE']);
+/** Where facts are kept between runs: a setting of the machine, which changes no verdict. */
+const MACHINE_SETTINGS = new Set(['IOT_CACHE']);
 
 /** Whether a setting of the caller or of the grader's .env would change a run's verdicts. */
 const gradingSetting = (key: string): boolean => key.startsWith('IOT_') && !MACHINE_SETTINGS.has(key);

@@ -1,6 +1,5 @@
 // From a parsed YAML document to the Kubernetes objects it holds (one, or the items of a List),
 // with placeholders resolved and every field's line kept.
-import { isScalar } from 'yaml';
 import type { FieldPath } from './field-path.ts';
 import { classifyDocument, isRecord } from './kinds.ts';
 import type { ManifestObject } from './model.ts';
@@ -41,10 +40,7 @@ function makeObject(
   values: Record<string, string>,
   source: ObjectSource,
 ): ManifestObject {
-  const isPlain = (path: FieldPath): boolean => {
-    const node = doc.nodeAt([...base, ...path]);
-    return isScalar(node) && node.type === 'PLAIN';
-  };
+  const isPlain = (path: FieldPath): boolean => doc.isPlainScalar([...base, ...path]);
   const { data, unresolved } = resolvePlaceholders(raw, values, isPlain);
   const body = data as Record<string, unknown>;
   const metadata = isRecord(body.metadata) ? body.metadata : {};

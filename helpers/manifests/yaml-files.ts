@@ -19,6 +19,7 @@ import type { GradingContext } from '../target/grading-context.ts';
 import type { SubjectPart } from '../target/layout.ts';
 import type { FieldPath } from './field-path.ts';
 import { describeProblem, type Target, type TargetFile } from '../target/repository.ts';
+import { KEEP_MIN_CHARS, keepYamlFile, keptYamlFile } from './yaml-kept.ts';
 
 /** Aliases one document may expand; a handful is plenty for a real manifest. */
 export const MAX_ALIAS_COUNT = 50;
@@ -62,8 +63,8 @@ export interface YamlDocument {
   data: unknown;
   /** The line of a field (its key for a mapping entry); the deepest existing ancestor's line when absent. */
   lineOf(path: FieldPath): number;
-  /** The YAML node at a path, if any (aliases resolved). */
-  nodeAt(path: FieldPath): Node | undefined;
+  /** Whether the path reaches a scalar written plain: not quoted, not a block (aliases resolved). */
+  isPlainScalar(path: FieldPath): boolean;
 }
 
 export interface YamlFile {
@@ -100,13 +101,19 @@ export function yamlFiles(ctx: GradingContext, part: SubjectPart): Promise<YamlF
   );
 }
 
+/** A file of the target, read from the text, or kept from an earlier run for a large one (yaml-kept.ts). */
 export function readYamlFile(file: TargetFile): YamlFile {
   if (file.problem || file.text === undefined) return { path: file.path, problem: describeProblem(file), errors: [], documents: [] };
-  return parseYaml(file.path, file.text);
+  if (file.text.length < KEEP_MIN_CHARS) return parseYaml(file.path, file.text);
+  const text = file.text;
+  return keptYamlFile(file.path, text) ?? parseYaml(file.path, text, (read, parsed, lineAt) => keepYamlFile(text, read, parsed, lineAt));
 }
 
+/** What a reader may do with a file just parsed: its documents as the `yaml` library built them, and their lines. */
+type AfterParsing = (file: YamlFile, parsed: ReadonlyArray<Document.Parsed>, lineAt: (offset: number) => number) => void;
+
 /** Parses a YAML text into its documents; never throws. */
-export function parseYaml(path: string, text: string): YamlFile {
+export function parseYaml(path: string, text: string, afterParsing?: AfterParsing): YamlFile {
   const lineCounter = new LineCounter();
   const result: YamlFile = { path, errors: [], documents: [] };
   let docs: Document.Parsed[];
@@ -143,13 +150,17 @@ export function parseYaml(path: string, text: string): YamlFile {
       result.errors.push({ message, line, code: aliases ? 'ALIAS_COUNT' : error instanceof RangeError ? 'DEPTH' : 'UNREADABLE' });
       return;
     }
-    const nodeAt = (path: FieldPath): Node | undefined => locate(doc, path).node;
+    const isPlainScalar = (path: FieldPath): boolean => {
+      const node = locate(doc, path).node;
+      return isScalar(node) && node.type === 'PLAIN';
+    };
     const lineOf = (path: FieldPath): number => {
       const offset = locate(doc, path).offset;
       return offset === undefined ? line : lineAt(offset);
     };
-    result.documents.push({ file: path, index, line, data, lineOf, nodeAt });
+    result.documents.push({ file: path, index, line, data, lineOf, isPlainScalar });
   });
+  afterParsing?.(result, docs, lineAt);
   return result;
 }
 

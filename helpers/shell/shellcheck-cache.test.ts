@@ -67,9 +67,9 @@ describe.runIf(process.platform !== 'win32')('ShellCheck outcomes kept between r
     cache.write(['--shell=bash'], 'echo a\n', [{ line: 1, code: 2086, message: 'Double quote' }]);
     expect(cache.read(['--shell=bash'], 'echo a\n')).toEqual([{ line: 1, code: 2086, message: 'Double quote' }]);
     expect(cache.read(['--shell=sh'], 'echo a\n')).toBeUndefined();
-    const [entry] = readdirSync(join(scratch, 'cache'));
+    const [entry] = readdirSync(join(scratch, 'cache', 'shellcheck'));
     for (const garbage of ['{"comments": []}', '[{"line": "1"}]', 'not json']) {
-      writeFileSync(join(scratch, 'cache', entry!), garbage);
+      writeFileSync(join(scratch, 'cache', 'shellcheck', entry!), garbage);
       expect(cache.read(['--shell=bash'], 'echo a\n')).toBeUndefined();
     }
   });
