@@ -5,6 +5,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { type Document, parseAllDocuments } from 'yaml';
 import { PROJECT_ROOT } from '../config/env.ts';
 import type { FieldPath } from './field-path.ts';
 import { isYamlPath, parseYaml, readYamlFile, type YamlFile } from './yaml-files.ts';
@@ -126,6 +127,17 @@ describe('a YAML file kept between runs', () => {
   test('a file with aliases or merge keys is not kept: its paths resolve through other nodes', () => {
     expect(parsedAndKept('base: &b {a: 1}\nuse: *b\n').kept).toBeUndefined();
     expect(parsedAndKept('x:\n  <<: {a: 1}\n  b: 2\n').kept).toBeUndefined();
+  });
+
+  test('keeping never throws: a document it cannot walk (as one nested deeper than the stack) is not kept', () => {
+    const file = parseYaml('a.yaml', 'a: 1\n');
+    const unwalkable = new Proxy(parseAllDocuments('a: 1\n')[0]!, {
+      get: () => {
+        throw new RangeError('Maximum call stack size exceeded');
+      },
+    });
+    expect(() => keepYamlFile('a: 1\n', file, [unwalkable as Document.Parsed], () => 1, root)).not.toThrow();
+    expect(keptYamlFile('a.yaml', 'a: 1\n', root)).toBeUndefined();
   });
 
   test('a changed text is not found; an entry that is not a kept file is a miss', () => {

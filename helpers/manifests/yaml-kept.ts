@@ -58,7 +58,8 @@ export function keptYamlFile(path: string, text: string, root?: string): YamlFil
 
 /**
  * Keeps a file just read (its documents as parsed, in order, with `lineAt` for their offsets); a file
- * with aliases or merge keys, or data that cannot be cloned, is not kept.
+ * with aliases or merge keys, or that cannot be kept (data that cannot be cloned, nesting deeper than the
+ * stack), is not kept. Never throws: keeping is only a chance for the next run.
  */
 export function keepYamlFile(
   text: string,
@@ -67,12 +68,12 @@ export function keepYamlFile(
   lineAt: (offset: number) => number,
   root?: string,
 ): void {
-  if (parsed.some(resolvesThroughOtherNodes)) return;
-  const documents = file.documents.map(
-    (doc): KeptDocument => ({ index: doc.index, line: doc.line, data: doc.data, root: rootOf(parsed[doc.index]!, lineAt) }),
-  );
   let entry: Buffer;
   try {
+    if (parsed.some(resolvesThroughOtherNodes)) return;
+    const documents = file.documents.map(
+      (doc): KeptDocument => ({ index: doc.index, line: doc.line, data: doc.data, root: rootOf(parsed[doc.index]!, lineAt) }),
+    );
     entry = serialize({ errors: file.errors, documents } satisfies KeptFile);
   } catch {
     return;
