@@ -101,15 +101,15 @@ function resolvesThroughOtherNodes(doc: Document.Parsed): boolean {
 
 function rootOf(doc: Document.Parsed, lineAt: (offset: number) => number): KeptDocument['root'] {
   const contents = doc.contents ?? undefined;
-  const start = contents?.range?.[0];
-  return [start === undefined ? undefined : lineAt(start), contents ? positionsOf(contents, lineAt) : undefined];
+  return [startLine(contents, lineAt), contents ? positionsOf(contents, lineAt) : undefined];
+}
+
+function startLine(node: ParsedNode | null | undefined, lineAt: (offset: number) => number): number | undefined {
+  const start = node?.range?.[0];
+  return start === undefined ? undefined : lineAt(start);
 }
 
 function positionsOf(node: Node, lineAt: (offset: number) => number): Positions {
-  const lineOf = (found: ParsedNode | null | undefined): number | undefined => {
-    const start = found?.range?.[0];
-    return start === undefined ? undefined : lineAt(start);
-  };
   if (isMap(node)) {
     const keys: NonNullable<Positions['keys']> = [];
     for (const pair of node.items) {
@@ -117,7 +117,7 @@ function positionsOf(node: Node, lineAt: (offset: number) => number): Positions 
       const value = pair.value as Node | null;
       keys.push([
         String(pair.key.value),
-        lineOf(pair.key as ParsedNode) ?? lineOf(value as ParsedNode | null),
+        startLine(pair.key as ParsedNode, lineAt) ?? startLine(value as ParsedNode | null, lineAt),
         value ? positionsOf(value, lineAt) : undefined,
       ]);
     }
@@ -125,7 +125,7 @@ function positionsOf(node: Node, lineAt: (offset: number) => number): Positions 
   }
   if (isSeq(node)) {
     return {
-      items: node.items.map((item) => (item ? [lineOf(item as ParsedNode), positionsOf(item as Node, lineAt)] : null)),
+      items: node.items.map((item) => (item ? [startLine(item as ParsedNode, lineAt), positionsOf(item as Node, lineAt)] : null)),
     };
   }
   return isScalar(node) && node.type === 'PLAIN' ? { plain: true } : {};

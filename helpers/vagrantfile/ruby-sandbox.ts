@@ -96,7 +96,7 @@ export function rubyModule(): Promise<WebAssembly.Module> {
 
 /** A worker with Ruby booted (or booting) on an empty folder of its own, waiting for one job. */
 class RubyVm {
-  private readonly base = keep(makeSandboxFolder(sandboxParent()));
+  private readonly base = removedAtExit(makeSandboxFolder(sandboxParent()));
   readonly dir = join(this.base, 'repo');
   private readonly folderMade = mkdir(this.dir);
   private readonly worker: Worker;
@@ -166,25 +166,22 @@ class RubyVm {
   async dispose(): Promise<void> {
     await this.worker.terminate().catch(() => undefined);
     rmSync(this.base, { recursive: true, force: true });
-    kept.delete(this.base);
+    vmFolders.delete(this.base);
   }
 }
 
 /** The folders of this process's VMs, removed when it exits without ending them (watch mode's service, a crash). */
-const kept = new Set<string>();
+const vmFolders = new Set<string>();
 
-let removalAtExitRegistered = false;
-
-function keep(folder: string): string {
-  if (!removalAtExitRegistered) process.once('exit', removeKept);
-  removalAtExitRegistered = true;
-  kept.add(folder);
+function removedAtExit(folder: string): string {
+  if (!process.listeners('exit').includes(removeVmFolders)) process.on('exit', removeVmFolders);
+  vmFolders.add(folder);
   return folder;
 }
 
-function removeKept(): void {
-  for (const folder of kept) rmSync(folder, { recursive: true, force: true });
-  kept.clear();
+function removeVmFolders(): void {
+  for (const folder of vmFolders) rmSync(folder, { recursive: true, force: true });
+  vmFolders.clear();
 }
 
 const spares: Array<Promise<RubyVm>> = [];
