@@ -1,4 +1,31 @@
-// What every benchmark reports: the median of its runs, and whether it met its target.
+// What every benchmark reports: the median of its runs, whether it met its target, and the processor time
+// the processes it started used.
+import { readFileSync } from 'node:fs';
+
 export const median = (values: readonly number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
 export const verdict = (ok: boolean): string => (ok ? 'ok' : 'OVER TARGET');
+
+/** Linux reports processor times in /proc in ticks of 1/100 s (USER_HZ, the same on every architecture). */
+const TICK_MS = 10;
+
+/**
+ * The processor time (user + system, ms) of the children this process has waited for, from a line of
+ * /proc/<pid>/stat: fields 16 and 17 (cutime, cstime), counted after the command name, which is in
+ * parentheses and may itself hold spaces and parentheses.
+ */
+export function waitedChildrenMs(statLine: string): number {
+  const fields = statLine.slice(statLine.lastIndexOf(')') + 2).split(' ');
+  // fields[0] is field 3 (state): field n is fields[n - 3].
+  return (Number(fields[13]) + Number(fields[14])) * TICK_MS;
+}
+
+/** The processor time of this process's waited-for children so far, or undefined where /proc is not Linux's. */
+export function childrenProcessorMs(): number | undefined {
+  try {
+    const ms = waitedChildrenMs(readFileSync('/proc/self/stat', 'utf8'));
+    return Number.isFinite(ms) ? ms : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,24 @@
+import { spawnSync } from 'node:child_process';
+import { describe, expect, test } from 'vitest';
+import { childrenProcessorMs, median, waitedChildrenMs } from './measure.ts';
+
+describe('benchmark measures', () => {
+  test('the median of an odd or even number of runs is a run, the upper middle one', () => {
+    expect(median([3, 1, 2])).toBe(2);
+    expect(median([4, 1, 3, 2])).toBe(3);
+  });
+
+  test('children processor time is read after the command name, even one with spaces and parentheses', () => {
+    // A real line of /proc/<pid>/stat (cat's own), with a command name made awkward and cutime 37, cstime 5.
+    const line =
+      '25570 (a (b) c) R 25568 25568 1184 0 -1 4194304 96 0 0 0 0 0 37 5 20 0 1 0 192222 3133440 361 18446744073709551615 0 0 0 0 0';
+    expect(waitedChildrenMs(line)).toBe(420);
+  });
+
+  test.runIf(process.platform === 'linux')('on Linux, a child this process waited for is counted once it has ended', () => {
+    const before = childrenProcessorMs()!;
+    const child = spawnSync(process.execPath, ['-e', 'const end = Date.now() + 200; while (Date.now() < end);']);
+    expect(child.status).toBe(0);
+    expect(childrenProcessorMs()! - before).toBeGreaterThanOrEqual(150);
+  });
+});
