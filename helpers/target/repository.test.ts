@@ -82,6 +82,43 @@ describe('reading the target', () => {
     expect(target.file('p1/pipe.sh')).toBeUndefined();
   });
 
+  // In a child process with a time limit: a grader that opens a named pipe to read it waits forever, unseen by
+  // vitest's timeouts.
+  function openInChild(dir: string, report: string): string {
+    const probe = `import { openTarget, describeProblem } from ${JSON.stringify(join(PROJECT_ROOT, 'helpers/target/repository.ts'))};
+      try { const t = await openTarget(${JSON.stringify(dir)}); console.log(${report}); } catch (error) { console.log(error.constructor.name + ': ' + error.message); }`;
+    const run = spawnSync(process.execPath, ['--input-type=module', '-e', probe], { encoding: 'utf8', timeout: 10_000 });
+    expect(run.signal, `the grader still waited on the pipe after 10 s:\n${run.stderr}`).toBeNull();
+    expect(run.stderr).toBe('');
+    return run.stdout.trim();
+  }
+
+  test('a link to a named pipe is named, not read', () => {
+    const dir = repo({ 'p1/Vagrantfile': 'x' });
+    execFileSync('mkfifo', [join(dir, 'p1/pipe')]);
+    symlinkSync('pipe', join(dir, 'p1/setup.sh'));
+    expect(openInChild(dir, "describeProblem(t.file('p1/setup.sh'))")).toBe(
+      'p1/setup.sh is not a regular file but a named pipe; commit the file itself',
+    );
+  });
+
+  test('a layout map that is a named pipe is named, not read', () => {
+    const piped = repo({ 'p1/Vagrantfile': 'x' });
+    execFileSync('mkfifo', [join(piped, '.iot-layout.yaml')]);
+    expect(openInChild(piped, 't.layout.source')).toBe(
+      'LayoutMapError: .iot-layout.yaml: not a regular file but a named pipe; commit the file itself, or delete it to use the subject layout',
+    );
+  });
+
+  test('a layout map linked from outside the repository is not followed', () => {
+    const outside = repo({ 'p1/Vagrantfile': 'x' });
+    const elsewhere = repo({ 'layout.yaml': 'parts: {}\n' });
+    symlinkSync(join(elsewhere, 'layout.yaml'), join(outside, '.iot-layout.yaml'));
+    expect(openInChild(outside, 't.layout.source')).toBe(
+      `LayoutMapError: .iot-layout.yaml: a symbolic link to ${join(elsewhere, 'layout.yaml')}, outside the repository; commit the file itself`,
+    );
+  });
+
   test('a missing checkout is one clear error', async () => {
     await expect(openTarget('/nonexistent/iot')).rejects.toThrow(
       new TargetError('IOT_REPO=/nonexistent/iot: no such directory; point IOT_REPO at the checkout to grade'),

@@ -1,8 +1,29 @@
 // The target repository as the grader sees it: every file under the parts, read once,
 // safely. Nothing here executes anything from the target.
-import { lstatSync, readdirSync, readFileSync, readlinkSync, realpathSync, statSync } from 'node:fs';
+import {
+  closeSync,
+  constants,
+  fstatSync,
+  lstatSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  realpathSync,
+  type Stats,
+  statSync,
+} from 'node:fs';
 import { join, relative, sep } from 'node:path';
-import { isUnder, LAYOUT_MAP_FILE, parseLayoutMap, SUBJECT_PARTS, subjectLayout, type Layout, type SubjectPart } from './layout.ts';
+import {
+  isUnder,
+  LAYOUT_MAP_FILE,
+  LayoutMapError,
+  parseLayoutMap,
+  SUBJECT_PARTS,
+  subjectLayout,
+  type Layout,
+  type SubjectPart,
+} from './layout.ts';
 
 // Large enough for a committed copy of Argo CD's install manifest (1.2–2 MB), which students do commit.
 export const MAX_FILE_BYTES = 4 * 1024 * 1024;
@@ -15,6 +36,8 @@ export type FileProblem =
   | { kind: 'broken-symlink'; target: string }
   | { kind: 'binary' }
   | { kind: 'too-large'; size: number }
+  /** A named pipe, a socket or a device, itself or behind a symbolic link: reading a pipe would wait forever. */
+  | { kind: 'not-a-file'; what: string }
   | { kind: 'unreadable'; reason: string };
 
 export interface TargetFile {
@@ -40,6 +63,8 @@ export function describeProblem(file: TargetFile): string {
       return `${file.path} is a binary file, not text; commit it as plain UTF-8 text`;
     case 'too-large':
       return `${file.path} is ${Math.round(p.size / 1024)} KiB, over the ${MAX_FILE_BYTES / 1024} KiB the grader reads; a configuration file should be small`;
+    case 'not-a-file':
+      return `${file.path} is not a regular file but ${p.what}; commit the file itself`;
     case 'unreadable':
       return `${file.path} cannot be read (${p.reason}); make it readable (chmod a+r)`;
   }
@@ -147,11 +172,20 @@ export async function openTarget(root: string): Promise<Target> {
   return new Target(rootReal, layout, files, truncated);
 }
 
+/** The layout map when the repository has one (a regular file, not through a link out of it), else the subject layout. */
 function readLayout(root: string): Layout {
   let text: string;
   try {
-    text = readFileSync(join(root, LAYOUT_MAP_FILE), 'utf8');
-  } catch {
+    const real = realpathSync(join(root, LAYOUT_MAP_FILE));
+    if (!real.startsWith(root + sep))
+      throw new LayoutMapError(`${LAYOUT_MAP_FILE}: a symbolic link to ${real}, outside the repository; commit the file itself`);
+    text = readRegularFile(real).toString('utf8');
+  } catch (error) {
+    if (error instanceof NotAFile)
+      throw new LayoutMapError(
+        `${LAYOUT_MAP_FILE}: not a regular file but ${error.what}; commit the file itself, or delete it to use the subject layout`,
+      );
+    if (error instanceof LayoutMapError) throw error;
     return subjectLayout();
   }
   return parseLayoutMap(text);
@@ -193,14 +227,42 @@ function readRegular(full: string, path: string): TargetFile {
   if (size > MAX_FILE_BYTES) return { path, size, problem: { kind: 'too-large', size } };
   let bytes: Buffer;
   try {
-    bytes = readFileSync(full);
+    bytes = readRegularFile(full);
   } catch (error) {
+    if (error instanceof NotAFile) return { path, size, problem: { kind: 'not-a-file', what: error.what } };
     return { path, size, problem: { kind: 'unreadable', reason: (error as NodeJS.ErrnoException).code ?? 'error' } };
   }
   if (bytes.subarray(0, 8192).includes(0)) return { path, size, problem: { kind: 'binary' } };
   const text = new TextDecoder('utf-8', { fatal: false }).decode(bytes);
   if (text.includes('\uFFFD') && countReplacement(text) > text.length / 100) return { path, size, problem: { kind: 'binary' } };
   return { path, size, text };
+}
+
+class NotAFile extends Error {
+  readonly what: string;
+  constructor(what: string) {
+    super(`not a regular file but ${what}`);
+    this.what = what;
+  }
+}
+
+const specialFile = (info: Stats): string =>
+  info.isFIFO() ? 'a named pipe' : info.isSocket() ? 'a socket' : info.isDirectory() ? 'a folder' : 'a device';
+
+/**
+ * The bytes of a regular file. Opened without waiting, then checked: opening a named pipe to read
+ * waits for a writer, forever in a repository (O_NONBLOCK returns at once, and does nothing to a regular file).
+ * Throws NotAFile for anything else, or the system's error.
+ */
+function readRegularFile(path: string): Buffer {
+  const fd = openSync(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+  try {
+    const info = fstatSync(fd);
+    if (!info.isFile()) throw new NotAFile(specialFile(info));
+    return readFileSync(fd);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 function linkTarget(link: string): string {
