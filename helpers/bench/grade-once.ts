@@ -11,6 +11,7 @@ const { readConfig } = await import('../config/env.ts');
 const { gradeStatic } = await import('../checks/grade.ts');
 const results = await gradeStatic(readConfig({ ...process.env }));
 await releaseSandbox();
+(await import('../shell/shellcheck.ts')).endShellchecks();
 const count = (status: string) => results.filter((result) => result.status === status).length;
 console.log(
   JSON.stringify({

@@ -4,6 +4,7 @@
 //   --serve      (watch mode) stays up with Ruby booted, and grades again on each request sent over IPC:
 //                { out: FILE } → writes FILE, answers { done: FILE }.
 // Started by grading-child.mjs (one grading) and grading-service.ts (watch mode).
+import { constants } from 'node:os';
 import { parseArgs } from 'node:util';
 import { releaseSandbox } from '../vagrantfile/ruby-sandbox.ts';
 import { warmUpGrader } from './grader-warm-up.ts';
@@ -13,6 +14,14 @@ if (!values.out === !values.serve) {
   console.error('usage: grading-process.ts --out FILE | --serve');
   process.exit(2);
 }
+// Stopped by a signal (npm-test.mjs stops a grading it no longer needs with SIGTERM), this process runs its exit
+// handlers, which end the ShellCheck runs and remove the sandbox copies it started, then the signal ends it as it
+// would have. Not process.exit(): with V8 compiling in the background, Node can hang in it (nodejs/node#54918).
+for (const signal of ['SIGTERM', 'SIGHUP'] as const)
+  process.once(signal, () => {
+    process.emit('exit', 128 + constants.signals[signal]);
+    process.kill(process.pid, signal);
+  });
 await warmUpGrader(values.serve ? 'serve' : 'once');
 
 const { config } = await import('../config/env.ts');
@@ -25,6 +34,9 @@ const gradeInto = async (out: string): Promise<void> => writeGrading(out, { targ
 if (values.out) {
   await gradeInto(values.out);
   await releaseSandbox();
+  // Graded: a ShellCheck run started ahead that no check waited for (G-SHELLCHECK skipped) is not needed; the
+  // process then ends as its work does.
+  (await import('../shell/shellcheck.ts')).endShellchecks();
 } else {
   let queue = Promise.resolve();
   process.on('message', (request: { out: string }) => {

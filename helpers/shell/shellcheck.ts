@@ -1,6 +1,6 @@
 // Runs the shellcheck binary on a script's text (stdin), errors only. The script is data for
 // shellcheck: nothing of it is executed.
-import { spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import type { TargetFile } from '../target/repository.ts';
 import { shebangShell } from './analyze.ts';
@@ -25,7 +25,28 @@ export function shellcheckDialect(shell: string): 'sh' | 'bash' | 'dash' | 'ksh'
 /** Errors only, as JSON, the script on stdin, no .shellcheckrc from the host. */
 const shellcheckArgs = (dialect: string): string[] => ['--format=json1', '--severity=error', `--shell=${dialect}`, '--norc', '-'];
 
+/** ShellCheck runs not ended yet. */
+const running = new Set<ChildProcess>();
+let ended = false;
+
+/**
+ * Ends every ShellCheck run not ended yet, and starts none from now on: for a process done with its grading, and
+ * at its exit. A run started ahead of its check (a prefetch) is not waited for when G-SHELLCHECK is skipped, and on
+ * a pathological script ShellCheck would run on for minutes, its time limit gone with the process that set it.
+ */
+export function endShellchecks(): void {
+  ended = true;
+  for (const child of running) child.kill('SIGKILL');
+}
+
+function endsWithThisProcess(child: ChildProcess): void {
+  if (!process.listeners('exit').includes(endShellchecks)) process.on('exit', endShellchecks);
+  running.add(child);
+  child.on('exit', () => running.delete(child));
+}
+
 export function runShellcheck(text: string, dialect: string, timeoutMs = 30_000): Promise<ShellcheckOutcome> {
+  if (ended) return Promise.resolve({ kind: 'failed', reason: 'the grading has ended' });
   return new Promise((resolve) => {
     let settled = false;
     const finish = (outcome: ShellcheckOutcome): void => {
@@ -38,6 +59,7 @@ export function runShellcheck(text: string, dialect: string, timeoutMs = 30_000)
       cwd: tmpdir(),
       stdio: ['pipe', 'pipe', 'pipe'],
     });
+    endsWithThisProcess(child);
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     const timer = setTimeout(() => {
