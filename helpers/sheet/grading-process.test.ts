@@ -79,4 +79,20 @@ describe.runIf(process.platform === 'linux')('the grading process', () => {
     await ended;
     expect(await stillRunning()).toEqual([]);
   });
+
+  test("as watch mode's service, it ends with the watcher, ShellCheck runs included", { timeout: 30_000 }, async () => {
+    const { env, out } = gradingSetUp(() => undefined);
+    const service = spawn(process.execPath, [...GRADING_NODE_FLAGS, GRADING_PROCESS, '--serve'], {
+      env,
+      stdio: ['ignore', 'ignore', 'ignore', 'ipc'],
+    });
+    const ended = new Promise((done) => service.on('exit', done));
+    service.send({ out });
+    const deadline = Date.now() + 15_000;
+    while (shellcheckPids().length === 0 && Date.now() < deadline) await new Promise((done) => setTimeout(done, 20));
+    expect(shellcheckPids().length).toBeGreaterThan(0);
+    service.disconnect();
+    await ended;
+    expect(await stillRunning()).toEqual([]);
+  });
 });

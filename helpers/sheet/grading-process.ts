@@ -14,14 +14,17 @@ if (!values.out === !values.serve) {
   console.error('usage: grading-process.ts --out FILE | --serve');
   process.exit(2);
 }
-// Stopped by a signal (npm-test.mjs stops a grading it no longer needs with SIGTERM), this process runs its exit
-// handlers, which end the ShellCheck runs and remove the sandbox copies it started, then the signal ends it as it
-// would have. Not process.exit(): with V8 compiling in the background, Node can hang in it (nodejs/node#54918).
-for (const signal of ['SIGTERM', 'SIGHUP'] as const)
-  process.once(signal, () => {
-    process.emit('exit', 128 + constants.signals[signal]);
-    process.kill(process.pid, signal);
-  });
+/**
+ * Ends this process as `signal` would, after its exit handlers have ended the ShellCheck runs and removed the sandbox
+ * copies it started. Not process.exit(): with V8 compiling in the background, Node can hang in it (nodejs/node#54918).
+ */
+function endBy(signal: 'SIGTERM' | 'SIGHUP'): void {
+  process.emit('exit', 128 + constants.signals[signal]);
+  process.removeAllListeners(signal);
+  process.kill(process.pid, signal);
+}
+// npm-test.mjs stops a grading it no longer needs with SIGTERM.
+for (const signal of ['SIGTERM', 'SIGHUP'] as const) process.on(signal, () => endBy(signal));
 await warmUpGrader(values.serve ? 'serve' : 'once');
 
 const { config } = await import('../config/env.ts');
@@ -46,5 +49,5 @@ if (values.out) {
     });
   });
   // The watcher is gone: so is this service.
-  process.on('disconnect', () => process.exit(0));
+  process.on('disconnect', () => endBy('SIGTERM'));
 }
