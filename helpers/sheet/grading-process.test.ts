@@ -1,11 +1,12 @@
 // The grading process ends with its work: the ShellCheck runs it started end with it, whether it finished
 // its grading or was stopped by a signal.
 import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, cpSync, existsSync, globSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, globSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { join } from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
 import { PROJECT_ROOT } from '../config/env.ts';
+import { fakeShellcheck, isRunning } from '../shell/testing.ts';
 import { GRADING_NODE_FLAGS, GRADING_PROCESS } from './grading-child.mjs';
 
 let scratch = '';
@@ -17,16 +18,6 @@ afterEach(() => {
 const pidsFile = () => join(scratch, 'shellcheck-pids');
 const shellcheckPids = (): number[] =>
   existsSync(pidsFile()) ? readFileSync(pidsFile(), 'utf8').split('\n').filter(Boolean).map(Number) : [];
-
-function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return false;
-  }
-  // Killed but not yet reaped by its new parent: a zombie, not running.
-  return !/^\d+ \(.*\) Z /.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
-}
 
 async function stillRunning(): Promise<number[]> {
   const deadline = Date.now() + 5000;
@@ -40,11 +31,8 @@ function gradingSetUp(edit: (repo: string) => void): { repo: string; env: NodeJS
   const repo = join(scratch, 'repo');
   cpSync(join(PROJECT_ROOT, 'suites/fixtures/passing'), repo, { recursive: true });
   edit(repo);
-  const bin = join(scratch, 'bin');
-  mkdirSync(bin);
-  writeFileSync(join(bin, 'shellcheck'), `#!/bin/sh\necho $$ >> '${pidsFile()}'\nexec sleep 60\n`);
-  chmodSync(join(bin, 'shellcheck'), 0o755);
-  const env = { ...process.env, IOT_REPO: repo, IOT_CACHE: join(scratch, 'cache'), PATH: `${bin}${delimiter}${process.env.PATH}` };
+  const path = fakeShellcheck(scratch, `echo $$ >> '${pidsFile()}'\nexec sleep 60`);
+  const env = { ...process.env, IOT_REPO: repo, IOT_CACHE: join(scratch, 'cache'), PATH: path };
   return { repo, env, out: join(scratch, 'grading.json') };
 }
 

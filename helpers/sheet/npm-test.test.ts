@@ -1,11 +1,12 @@
 // `npm test` (npm-test.mjs): which runs start the grading before vitest, and that the wrapper changes
 // nothing a user sees: the same results, vitest's exit status, Ctrl-C handled by vitest.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { getPriority, tmpdir } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { PROJECT_ROOT } from '../config/env.ts';
+import { fakeShellcheck } from '../shell/testing.ts';
 import { runsOnlyStaticSuites, runsStaticSuitesOnce } from './npm-test.mjs';
 
 const WRAPPER = join(PROJECT_ROOT, 'helpers/sheet/npm-test.mjs');
@@ -117,10 +118,7 @@ describe('npm test end to end', () => {
 
   test('Ctrl-C: vitest ends the run and the wrapper follows it, with no grading left behind', { timeout: 60_000 }, async () => {
     // A ShellCheck that never answers keeps the grading going until Ctrl-C, however fast the machine.
-    const bin = join(scratch, 'bin');
-    await mkdir(bin);
-    await writeFile(join(bin, 'shellcheck'), '#!/bin/sh\nexec sleep 60\n', { mode: 0o755 });
-    const slowed = { ...env(''), PATH: `${bin}${delimiter}${process.env.PATH}`, IOT_CACHE: join(scratch, 'cache') };
+    const slowed = { ...env(''), PATH: fakeShellcheck(scratch, 'exec sleep 60'), IOT_CACHE: join(scratch, 'cache') };
     const child = spawn(process.execPath, [WRAPPER, 'static'], { cwd: PROJECT_ROOT, env: slowed, detached: true, stdio: 'ignore' });
     await new Promise((done) => setTimeout(done, 1500));
     // As a terminal does: SIGINT to the whole foreground process group.

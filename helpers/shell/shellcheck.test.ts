@@ -1,9 +1,10 @@
 // A ShellCheck run ends with the grading process that started it, waited for or not.
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { join } from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
+import { fakeShellcheck, isRunning } from './testing.ts';
 
 let scratch: string | undefined;
 let leftover: number | undefined;
@@ -13,25 +14,12 @@ afterEach(() => {
   scratch = leftover = undefined;
 });
 
-function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return false;
-  }
-  // A process killed but not yet reaped by its new parent still answers: it is a zombie, not running.
-  return !/^\d+ \(.*\) Z /.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
-}
-
 describe.runIf(process.platform === 'linux')('ShellCheck runs', () => {
   test('a run nothing waits for any more ends when the grading process exits', async () => {
     scratch = mkdtempSync(join(tmpdir(), 'iot-shellcheck-'));
-    const bin = join(scratch, 'bin');
     const pidFile = join(scratch, 'pid');
-    mkdirSync(bin);
     // A ShellCheck stuck on a pathological script, for longer than this test.
-    writeFileSync(join(bin, 'shellcheck'), `#!/bin/sh\necho $$ > '${pidFile}'\nexec sleep 60\n`);
-    chmodSync(join(bin, 'shellcheck'), 0o755);
+    const path = fakeShellcheck(scratch, `echo $$ > '${pidFile}'\nexec sleep 60`);
     // As in a grading where G-SHELLCHECK is skipped: ShellCheck started ahead, then the process writes its results and exits.
     const grading = `import { runShellcheck } from ${JSON.stringify(new URL('./shellcheck.ts', import.meta.url).pathname)};
       void runShellcheck('echo $(echo x)', 'bash');
@@ -40,7 +28,7 @@ describe.runIf(process.platform === 'linux')('ShellCheck runs', () => {
       process.exit(0);`;
     const run = spawnSync(process.execPath, ['--input-type=module', '-e', grading], {
       encoding: 'utf8',
-      env: { ...process.env, PATH: `${bin}${delimiter}${process.env.PATH}` },
+      env: { ...process.env, PATH: path },
       timeout: 20_000,
     });
     expect(run.stderr).toBe('');

@@ -1,8 +1,9 @@
-// Test support: a grading context over a repository written to a temporary folder, and
-// Vagrant machines built by hand.
+// Test support: a grading context over a repository written to a temporary folder, Vagrant machines built
+// by hand, and a shellcheck of the test's own making.
+import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { delimiter, dirname, join } from 'node:path';
 import { GradingContext } from '../target/grading-context.ts';
 import { readConfig } from '../config/env.ts';
 import { openTarget } from '../target/repository.ts';
@@ -103,3 +104,22 @@ export const MAKEFILE_PART = {
   'p3/scripts/install.sh': '#!/bin/bash\ncurl -fsSL https://get.docker.com | sh\n',
   'p3/confs/app.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n',
 };
+
+/** Writes `<folder>/bin/shellcheck`, a shell script running `body`; returns a PATH that finds it first. */
+export function fakeShellcheck(folder: string, body: string): string {
+  const bin = join(folder, 'bin');
+  mkdirSync(bin, { recursive: true });
+  writeFileSync(join(bin, 'shellcheck'), `#!/bin/sh\n${body}\n`);
+  chmodSync(join(bin, 'shellcheck'), 0o755);
+  return `${bin}${delimiter}${process.env.PATH}`;
+}
+
+/** Whether a process runs (Linux): one killed but not yet reaped by its new parent is a zombie, not running. */
+export function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return false;
+  }
+  return !/^\d+ \(.*\) Z /.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+}
