@@ -119,6 +119,17 @@ describe('reading the target', () => {
     );
   });
 
+  test('a file whose name is not UTF-8 is named, with the fix', async () => {
+    const dir = repo({ 'p1/Vagrantfile': 'x' });
+    // "café.sh" written in Latin-1, as an old editor or archive may leave it.
+    writeFileSync(Buffer.concat([Buffer.from(join(dir, 'p1/caf')), Buffer.from([0xe9]), Buffer.from('.sh')]), 'echo\n');
+    const target = await openTarget(dir);
+    expect(target.files.map((file) => (file.problem ? describeProblem(file) : file.path))).toEqual([
+      'p1/Vagrantfile',
+      'p1/caf\uFFFD.sh has a name that is not UTF-8 text (shown here with \uFFFD), so the grader cannot open it; rename it with plain ASCII or UTF-8 characters',
+    ]);
+  });
+
   test('a missing checkout is one clear error', async () => {
     await expect(openTarget('/nonexistent/iot')).rejects.toThrow(
       new TargetError('IOT_REPO=/nonexistent/iot: no such directory; point IOT_REPO at the checkout to grade'),

@@ -36,6 +36,8 @@ export type FileProblem =
   | { kind: 'broken-symlink'; target: string }
   | { kind: 'binary' }
   | { kind: 'too-large'; size: number }
+  /** A name that is not UTF-8 text (a Latin-1 "é", say): the grader cannot name it, nor a Vagrantfile on Linux reliably. */
+  | { kind: 'name-not-utf8' }
   /** A named pipe, a socket or a device, itself or behind a symbolic link: reading a pipe would wait forever. */
   | { kind: 'not-a-file'; what: string }
   | { kind: 'unreadable'; reason: string };
@@ -63,6 +65,8 @@ export function describeProblem(file: TargetFile): string {
       return `${file.path} is a binary file, not text; commit it as plain UTF-8 text`;
     case 'too-large':
       return `${file.path} is ${Math.round(p.size / 1024)} KiB, over the ${MAX_FILE_BYTES / 1024} KiB the grader reads; a configuration file should be small`;
+    case 'name-not-utf8':
+      return `${file.path} has a name that is not UTF-8 text (shown here with �), so the grader cannot open it; rename it with plain ASCII or UTF-8 characters`;
     case 'not-a-file':
       return `${file.path} is not a regular file but ${p.what}; commit the file itself`;
     case 'unreadable':
@@ -141,7 +145,10 @@ export async function openTarget(root: string): Promise<Target> {
   const walk = (dir: string): void => {
     let entries;
     try {
-      entries = readdirSync(dir, { withFileTypes: true });
+      entries = readdirSync(dir, { withFileTypes: true, encoding: 'buffer' }).map((entry) => ({
+        entry,
+        name: entry.name.toString('utf8'),
+      }));
     } catch (error) {
       files.push({
         path: toPosix(relative(rootReal, dir)) || '.',
@@ -151,15 +158,19 @@ export async function openTarget(root: string): Promise<Target> {
       return;
     }
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    for (const entry of entries) {
+    for (const { entry, name } of entries) {
       if (files.length >= MAX_FILES) {
         truncated = true;
         return;
       }
-      const full = join(dir, entry.name);
+      const full = join(dir, name);
       const path = toPosix(relative(rootReal, full));
-      if (entry.isDirectory()) {
-        if (!SKIPPED_FOLDERS.has(entry.name)) walk(full);
+      // A name that is not UTF-8 reads back as another name (bytes replaced by U+FFFD), which opens nothing.
+      if (!Buffer.from(name, 'utf8').equals(entry.name)) {
+        if (entry.isDirectory() || entry.isSymbolicLink() || entry.isFile())
+          files.push({ path, size: 0, problem: { kind: 'name-not-utf8' } });
+      } else if (entry.isDirectory()) {
+        if (!SKIPPED_FOLDERS.has(name)) walk(full);
       } else if (entry.isSymbolicLink()) {
         files.push(readSymlink(rootReal, full, path));
       } else if (entry.isFile()) {
