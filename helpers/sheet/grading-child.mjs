@@ -9,8 +9,12 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { hasGrading, writeGrading } from './graded-results.mjs';
 
-/** Node flags of the grading process: Ruby's WebAssembly on the baseline compiler (faster start, ~85 MB lighter). */
-export const GRADING_NODE_FLAGS = ['--no-warnings', '--liftoff-only'];
+/**
+ * Node flags of a process that grades: Ruby's WebAssembly on the baseline compiler (faster start, ~85 MB lighter), and
+ * no V8 background task (compiling, collecting garbage): on two cores they cost more processor time than they save,
+ * and took it from vitest (docs/upstream-behaviour.md).
+ */
+export const GRADING_NODE_FLAGS = ['--no-warnings', '--liftoff-only', '--single-threaded'];
 export const GRADING_PROCESS = fileURLToPath(new URL('./grading-process.ts', import.meta.url));
 const STDERR_TAIL = 4000;
 
