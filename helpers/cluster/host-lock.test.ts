@@ -3,7 +3,8 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { HostLock, processAlive, releaseLock } from './host-lock.ts';
+import { processAlive } from '../config/process-alive.ts';
+import { HostLock, releaseLock } from './host-lock.ts';
 
 let dir: string;
 beforeAll(async () => {

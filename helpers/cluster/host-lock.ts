@@ -4,6 +4,7 @@
 import { openSync, closeSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
+import { processAlive } from '../config/process-alive.ts';
 
 export interface LockHolder {
   pids: number[];
@@ -13,16 +14,6 @@ export interface LockHolder {
 }
 
 export const defaultLockPath = (): string => join(tmpdir(), `iot-live-${userInfo().uid}.lock`);
-
-/** True while the process exists (EPERM: it exists, owned by someone else). */
-export function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 function readHolder(path: string): LockHolder | undefined {
   try {

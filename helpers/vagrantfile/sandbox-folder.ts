@@ -11,6 +11,7 @@ import { createHash } from 'node:crypto';
 import { accessSync, constants, lstatSync, mkdtempSync, readdirSync, rmSync, statfsSync, statSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { processAlive } from '../config/process-alive.ts';
 
 export const MEMORY_FOLDER = '/dev/shm';
 /** Free space a memory folder must have: a container's default /dev/shm (64 MB) is left to shared memory. */
@@ -34,16 +35,6 @@ export function sandboxParentFolder(candidate = MEMORY_FOLDER, room = MEMORY_ROO
   }
 }
 
-function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: it runs, as another user.
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 /** Removes the copies in `parent` that belong to this user and to a process that no longer runs. */
 export function removeLeftoverCopies(parent: string): void {
   let names: string[];
@@ -54,7 +45,7 @@ export function removeLeftoverCopies(parent: string): void {
   }
   for (const name of names) {
     const pid = Number(THIS_MACHINE_FOLDER.exec(name)?.[1]);
-    if (!pid || isRunning(pid)) continue;
+    if (!pid || processAlive(pid)) continue;
     const folder = join(parent, name);
     try {
       const info = lstatSync(folder);
