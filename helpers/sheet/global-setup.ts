@@ -14,8 +14,11 @@ import { GradingService } from './grading-service.ts';
 
 declare module 'vitest' {
   interface ProvidedContext {
-    /** The file of this run's static grading (graded-results.mjs); it may not be written yet. */
-    iotStaticGrading: { file: string; target: string };
+    /**
+     * The file of this run's static grading (graded-results.mjs); it may not be written yet. `grader`: the process that
+     * writes it, when it is not one this setup waits for (npm test's own, IOT_GRADING_PID).
+     */
+    iotStaticGrading: { file: string; target: string; grader?: number };
   }
 }
 
@@ -26,7 +29,9 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const watching = project.vitest.config.watch;
   // Consumed here, so that no vitest run a test starts takes this run's grading for its own.
   const handoff = process.env.IOT_GRADING_HANDOFF;
+  const grader = Number(process.env.IOT_GRADING_PID) || undefined;
   delete process.env.IOT_GRADING_HANDOFF;
+  delete process.env.IOT_GRADING_PID;
 
   let pending: Promise<void> | undefined;
   if (watching) {
@@ -46,7 +51,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     };
   }
 
-  if (handoff) project.provide('iotStaticGrading', { file: handoff, target });
+  if (handoff) project.provide('iotStaticGrading', { file: handoff, target, grader });
   else {
     const file = join(folder, 'grading.json');
     pending = gradeInChildProcess({ out: file, target });

@@ -1,8 +1,8 @@
 // @ts-check
-// Starts one static grading of a target in a child process (grading-process.ts) and waits for its
-// file. A grading that dies leaves a file too, naming the exit and the grader's last words, so that
-// every static test reports it instead of hanging or crashing vitest. Plain JavaScript: npm-test.mjs
-// starts the grading with it before anything loads TypeScript.
+// One static grading of a target, in a child process (grading-process.ts) or in this process when it was started
+// for it (npm test's own), and waits for its file. A grading that dies or throws leaves a file too, naming the
+// exit or the error, so that every static test reports it instead of hanging or crashing vitest. Plain JavaScript:
+// npm-test.mjs starts the grading with it before anything loads TypeScript.
 import { spawn } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,7 +14,7 @@ import { hasGrading, writeGrading } from './graded-results.mjs';
  * no V8 background task (compiling, collecting garbage): on two cores they cost more processor time than they save,
  * and took it from vitest (docs/upstream-behaviour.md).
  */
-export const GRADING_NODE_FLAGS = ['--no-warnings', '--liftoff-only', '--single-threaded'];
+export const GRADING_NODE_FLAGS = ['--no-warnings', '--liftoff-only', '--single-threaded', '--max-semi-space-size=4'];
 export const GRADING_PROCESS = fileURLToPath(new URL('./grading-process.ts', import.meta.url));
 const STDERR_TAIL = 4000;
 
@@ -53,6 +53,42 @@ export function stoppedBeforeResults(code, signal, stderr) {
   const exit = signal ? `was killed by ${signal}` : `exited with status ${code}`;
   const said = stderr.trim();
   return `the grading process ${exit} before writing its results${said ? `:\n${said}` : ''}`;
+}
+
+/** Whether this process was started with GRADING_NODE_FLAGS (npm test's own process is), and so may grade itself. */
+export const canGradeInThisProcess = () => GRADING_NODE_FLAGS.every((flag) => process.execArgv.includes(flag));
+
+/** @param {unknown} error */
+const described = (error) => (error instanceof Error ? (error.stack ?? error.message) : String(error));
+
+/**
+ * Grades in this process, which spares a Node start-up: npm test's own process does so while vitest starts. Resolves
+ * once `out` holds the results or the crash report; never rejects. An error the grading throws, or leaves behind
+ * uncaught, is reported in `out` instead of ending this process, which still has to follow vitest to its end.
+ * @param {{ out: string; target: string; grade?: (out: string) => Promise<unknown> }} request `grade` writes `out`;
+ *   tests give another one
+ * @returns {Promise<void>}
+ */
+export function gradeInThisProcess({ out, target, grade = gradeWithTheGrader }) {
+  return new Promise((resolve) => {
+    /** @param {string} reason */
+    const crash = (reason) => {
+      if (!hasGrading(out)) writeGrading(out, { target, crash: reason });
+      resolve();
+    };
+    /** @param {unknown} error */
+    const failed = (error) => crash(`the grading failed before writing its results: ${described(error)}`);
+    process.on('uncaughtException', failed);
+    process.on('unhandledRejection', failed);
+    grade(out).then(() => crash('the grading ended without writing its results'), failed);
+  });
+}
+
+/** @param {string} out */
+async function gradeWithTheGrader(out) {
+  // As withCompileCache gives it to a child: Node's default folder unless NODE_COMPILE_CACHE names one.
+  (await import('node:module')).enableCompileCache();
+  await (await import('./one-grading.ts')).gradeOnce(out);
 }
 
 /**

@@ -6,8 +6,6 @@
 // Started by grading-child.mjs (one grading) and grading-service.ts (watch mode).
 import { constants } from 'node:os';
 import { parseArgs } from 'node:util';
-import { releaseSandbox } from '../vagrantfile/ruby-sandbox.ts';
-import { warmUpGrader } from './grader-warm-up.ts';
 
 const { values } = parseArgs({ options: { out: { type: 'string' }, serve: { type: 'boolean' } } });
 if (!values.out === !values.serve) {
@@ -25,22 +23,15 @@ function endBy(signal: 'SIGTERM' | 'SIGHUP'): void {
 }
 // npm-test.mjs stops a grading it no longer needs with SIGTERM.
 for (const signal of ['SIGTERM', 'SIGHUP'] as const) process.on(signal, () => endBy(signal));
-await warmUpGrader(values.serve ? 'serve' : 'once');
-
-const { config } = await import('../config/env.ts');
-const { gradeStatic } = await import('../checks/grade.ts');
-const { writeGrading } = await import('./graded-results.mjs');
-
-const settings = config();
-const gradeInto = async (out: string): Promise<void> => writeGrading(out, { target: settings.repo, results: await gradeStatic(settings) });
-
-if (values.out) {
-  await gradeInto(values.out);
-  await releaseSandbox();
-  // Graded: a ShellCheck run started ahead that no check waited for (G-SHELLCHECK skipped) is not needed; the
-  // process then ends as its work does.
-  (await import('../shell/shellcheck.ts')).endShellchecks();
-} else {
+if (values.out) await (await import('./one-grading.ts')).gradeOnce(values.out);
+else {
+  await (await import('./grader-warm-up.ts')).warmUpGrader('serve');
+  const { config } = await import('../config/env.ts');
+  const { gradeStatic } = await import('../checks/grade.ts');
+  const { writeGrading } = await import('./graded-results.mjs');
+  const settings = config();
+  const gradeInto = async (out: string): Promise<void> =>
+    writeGrading(out, { target: settings.repo, results: await gradeStatic(settings) });
   let queue = Promise.resolve();
   process.on('message', (request: { out: string }) => {
     queue = queue.then(async () => {

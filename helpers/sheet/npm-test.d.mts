@@ -4,7 +4,7 @@ export function runsStaticSuitesOnce(args: readonly string[], staticSuites: read
 /** Whether every test file a vitest run with these arguments selects is a static suite. */
 export function runsOnlyStaticSuites(args: readonly string[], testFiles: readonly string[], staticSuites: readonly string[]): boolean;
 
-/** Starts a command; with `waiting`, every thread of it at the lowest priority (this process lowers its own first). */
+/** Starts a command; with `waiting`, every thread of it at the lowest priority (through nice(1)), this process keeping its own. */
 export function startAtPriority(
   command: string,
   args: readonly string[],

@@ -1,11 +1,12 @@
-// `npm test`: vitest, with the static grading started before vitest itself, so that grading the target
-// (about two seconds) overlaps vitest's start-up instead of following it. The grading writes its file
-// where the grading project's global setup (global-setup.ts) finds it through IOT_GRADING_HANDOFF.
-// Plain JavaScript: it must run on an old Node long enough to say that Node is too old.
+// `npm test`: vitest, with the static grading started at the same time, so that grading the target (about a second)
+// overlaps vitest's start-up instead of following it. This process grades the target itself when package.json
+// started it with the grading's Node flags (GRADING_NODE_FLAGS: a Node start-up spared), else in a child process;
+// the grading writes its file where the grading project's global setup (global-setup.ts) finds it through
+// IOT_GRADING_HANDOFF. Plain JavaScript: it must run on an old Node long enough to say that Node is too old.
 import { spawn } from 'node:child_process';
-import { globSync, mkdtempSync, rmSync } from 'node:fs';
-import { setPriority, tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { accessSync, constants as fsConstants, globSync, mkdtempSync, rmSync } from 'node:fs';
+import { constants, tmpdir } from 'node:os';
+import { delimiter, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -46,71 +47,107 @@ export function runsOnlyStaticSuites(args, testFiles, staticSuites) {
 /** Lowest priority: vitest then runs on the processor time the grading leaves. */
 const WAITING_PRIORITY = 19;
 
+/**
+ * Node flags of a vitest that only reads the grading: a young generation that starts at 16 MB instead of growing from
+ * 1 MB spares most garbage collections of vitest's start-up (about 60 ms of processor time here).
+ */
+const WAITING_VITEST_FLAGS = ['--min-semi-space-size=16'];
+
 /** vitest's test files (vitest.config.ts), without walking the fixtures' hundreds of files. */
 const testFiles = () =>
   globSync(['suites/**/*.test.ts', 'helpers/**/*.test.ts'], { cwd: PROJECT_ROOT, exclude: (path) => path === 'suites/fixtures' });
 
 /**
- * Starts a command, at the lowest priority when `waiting`: this process lowers its own priority first, so that
- * every thread of the command starts there (on Linux a priority belongs to a thread, and the threads and
- * children a thread starts inherit it; lowering the child's pid afterwards would leave the threads it had
- * already started at the normal priority).
+ * nice(1) as `path` finds it, or undefined (Windows, or a system without it).
+ * @param {string | undefined} path
+ */
+function niceCommand(path) {
+  if (process.platform === 'win32') return undefined;
+  for (const folder of (path ?? '').split(delimiter).filter(Boolean)) {
+    try {
+      accessSync(join(folder, 'nice'), fsConstants.X_OK);
+      return join(folder, 'nice');
+    } catch {
+      // Not in this folder.
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Starts a command, at the lowest priority when `waiting`, through nice(1), so that every thread of the command
+ * starts there (on Linux a priority belongs to a thread, and the threads and children a thread starts inherit it;
+ * lowering the child's pid afterwards would leave the threads it had already started at the normal priority), while
+ * this process, which grades, keeps its own. Without nice(1), the command runs at the normal priority.
  * @param {string} command
  * @param {string[]} args
  * @param {{ options: import('node:child_process').SpawnOptions; waiting: boolean }} how
  */
 export function startAtPriority(command, args, { options, waiting }) {
-  if (waiting) {
-    try {
-      setPriority(WAITING_PRIORITY);
-    } catch {
-      // The system refuses: the run is as fast as before.
-    }
+  const nice = waiting ? niceCommand(options.env?.PATH ?? process.env.PATH) : undefined;
+  return nice ? spawn(nice, ['-n', String(WAITING_PRIORITY), command, ...args], options) : spawn(command, args, options);
+}
+
+/**
+ * Ends this process as vitest ended: with its signal, after the exit handlers of a grading still under way (its
+ * ShellCheck runs killed, its sandbox copies removed), or with its status.
+ * @param {number | null} code
+ * @param {NodeJS.Signals | null} signal
+ */
+function endAsVitest(code, signal) {
+  if (signal) {
+    process.emit('exit', 128 + (constants.signals[signal] ?? 0));
+    process.removeAllListeners(signal);
+    process.kill(process.pid, signal);
   }
-  return spawn(command, args, options);
+  process.exit(code ?? 1);
 }
 
 async function main(args) {
   const staticSuites = globSync('suites/*/static.test.ts', { cwd: PROJECT_ROOT });
-  const { gradeInChildProcess, withCompileCache } = await import('./grading-child.mjs');
+  const { canGradeInThisProcess, gradeInChildProcess, gradeInThisProcess, withCompileCache } = await import('./grading-child.mjs');
   // vitest and its workers load the same modules on every run: Node's compile cache keeps them compiled.
   const env = withCompileCache(process.env);
+  const target = process.env.IOT_REPO || PROJECT_ROOT;
+  const grades = runsStaticSuitesOnce(args, staticSuites);
+  const gradesHere = grades && canGradeInThisProcess();
   let folder;
   let grading;
   const stopGrading = new AbortController();
-  if (runsStaticSuitesOnce(args, staticSuites)) {
+  if (grades) {
     folder = mkdtempSync(join(tmpdir(), 'iot-grading-'));
     env.IOT_GRADING_HANDOFF = join(folder, 'grading.json');
-    grading = gradeInChildProcess({
-      out: env.IOT_GRADING_HANDOFF,
-      target: process.env.IOT_REPO || PROJECT_ROOT,
-      signal: stopGrading.signal,
-    });
+    // The static suites stop waiting for a grader that is gone (results.ts).
+    if (gradesHere) env.IOT_GRADING_PID = String(process.pid);
+    else grading = gradeInChildProcess({ out: env.IOT_GRADING_HANDOFF, target, signal: stopGrading.signal });
   }
 
-  // vitest starts in ~1 s and then waits for the grading (~2 s), which it slows down on two cores: when it
+  // vitest starts in ~0.5 s and then waits for the grading (~1 s), which it slows down on two cores: when it
   // runs only the static suites, it runs on the processor time the grading leaves. Only then: live checks
   // (vagrant, kubectl, curl started by vitest) must not wait behind a busy machine.
-  const waiting = Boolean(grading) && runsOnlyStaticSuites(args, testFiles(), staticSuites);
-  const vitest = startAtPriority(process.execPath, [join(PROJECT_ROOT, 'node_modules/vitest/vitest.mjs'), 'run', ...args], {
-    options: { cwd: PROJECT_ROOT, env, stdio: 'inherit' },
-    waiting,
-  });
+  const waiting = grades && runsOnlyStaticSuites(args, testFiles(), staticSuites);
+  const vitest = startAtPriority(
+    process.execPath,
+    [...(waiting ? WAITING_VITEST_FLAGS : []), join(PROJECT_ROOT, 'node_modules/vitest/vitest.mjs'), 'run', ...args],
+    {
+      options: { cwd: PROJECT_ROOT, env, stdio: 'inherit' },
+      waiting,
+    },
+  );
   // Ctrl-C reaches vitest from the terminal: vitest decides how the run ends (live teardown included),
   // and this process follows it. A SIGTERM sent to this process alone is passed on.
   process.on('SIGINT', () => undefined);
   process.on('SIGHUP', () => undefined);
   process.on('SIGTERM', () => vitest.kill('SIGTERM'));
-  const [code, signal] = await new Promise((done) => vitest.on('close', (...exit) => done(exit)));
-  // A vitest that stopped early (a bad setting, no matching file) leaves no use for the grading.
+  const ended = new Promise((done) => vitest.on('close', (...exit) => done(exit)));
+  if (gradesHere) grading = gradeInThisProcess({ out: env.IOT_GRADING_HANDOFF, target });
+  const [code, signal] = await ended;
+  // A vitest that stopped early (a bad setting, no matching file, Ctrl-C) leaves no use for the grading: a child
+  // is stopped and waited for; one in this process ends with it.
   stopGrading.abort();
-  await grading;
+  if (!gradesHere) await grading;
   if (folder) rmSync(folder, { recursive: true, force: true });
-  if (signal) {
-    process.removeAllListeners(signal);
-    process.kill(process.pid, signal);
-  }
-  process.exit(code ?? 1);
+  endAsVitest(code, signal);
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) await main(process.argv.slice(2));

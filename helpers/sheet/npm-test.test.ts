@@ -1,17 +1,22 @@
 // `npm test` (npm-test.mjs): which runs start the grading before vitest, and that the wrapper changes
 // nothing a user sees: the same results, vitest's exit status, Ctrl-C handled by vitest.
 import { spawn, spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { getPriority, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { PROJECT_ROOT } from '../config/env.ts';
 import { fakeShellcheck } from '../shell/testing.ts';
+import { GRADING_NODE_FLAGS } from './grading-child.mjs';
 import { runsOnlyStaticSuites, runsStaticSuitesOnce } from './npm-test.mjs';
 
 const WRAPPER = join(PROJECT_ROOT, 'helpers/sheet/npm-test.mjs');
 const VITEST = join(PROJECT_ROOT, 'node_modules/vitest/vitest.mjs');
 const SUITES = ['suites/general/static.test.ts', 'suites/p1/static.test.ts', 'suites/p3/static.test.ts'];
+const packageJson = JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json'), 'utf8')) as { scripts: { test: string } };
+/** The Node flags package.json's `test` script starts npm-test.mjs with. */
+const AS_NPM_RUNS_IT = packageJson.scripts.test.split(' ').filter((word) => word.startsWith('--'));
 
 describe('the grading starts before vitest', () => {
   test.each([
@@ -57,26 +62,32 @@ const THREAD_PRIORITIES = `
   process.exit(0);
 `;
 
-describe('a waiting vitest runs every thread at the lowest priority', () => {
-  // Run in a process of its own: lowering a priority cannot be undone without privileges.
-  const threadPriorities = (waiting: boolean): number[] => {
+describe('a waiting vitest runs every thread at the lowest priority, and the grading process keeps its own', () => {
+  // Each in a process of its own, which says its own priority once the command has started.
+  const priorities = (waiting: boolean): { command: number[]; starter: number } => {
     const starter = `
+      import { getPriority } from 'node:os';
       import { startAtPriority } from ${JSON.stringify(join(PROJECT_ROOT, 'helpers/sheet/npm-test.mjs'))};
-      startAtPriority(process.execPath, ['--input-type=module', '-e', ${JSON.stringify(THREAD_PRIORITIES)}], { options: { stdio: 'inherit' }, waiting: ${waiting} });
+      const command = startAtPriority(process.execPath, ['--input-type=module', '-e', ${JSON.stringify(THREAD_PRIORITIES)}], { options: { stdio: 'inherit' }, waiting: ${waiting} });
+      command.on('close', () => console.log(JSON.stringify(getPriority())));
     `;
     const run = spawnSync(process.execPath, ['--input-type=module', '-e', starter], { encoding: 'utf8' });
     expect(run.status, run.stderr).toBe(0);
-    return JSON.parse(run.stdout.trim()) as number[];
+    const [command, starterPriority] = run.stdout.trim().split('\n');
+    return { command: JSON.parse(command!) as number[], starter: JSON.parse(starterPriority!) as number };
   };
 
   test.runIf(process.platform === 'linux')('waiting: all of its threads, those Node starts first included, at 19', () => {
-    const priorities = threadPriorities(true);
-    expect(priorities.length).toBeGreaterThan(2);
-    expect(new Set(priorities)).toEqual(new Set([19]));
+    const { command, starter } = priorities(true);
+    expect(command.length).toBeGreaterThan(2);
+    expect(new Set(command)).toEqual(new Set([19]));
+    expect(starter).toBe(getPriority());
   });
 
   test.runIf(process.platform === 'linux')('not waiting: the priority it was given', () => {
-    expect(new Set(threadPriorities(false))).toEqual(new Set([getPriority()]));
+    const { command, starter } = priorities(false);
+    expect(new Set(command)).toEqual(new Set([getPriority()]));
+    expect(starter).toBe(getPriority());
   });
 });
 
@@ -104,22 +115,37 @@ describe('npm test end to end', () => {
       locations,
     }));
 
-  test('grades exactly as vitest run does, and exits as vitest exits', { timeout: 90_000 }, async () => {
-    const wrapped = spawnSync(process.execPath, [WRAPPER, 'static'], { cwd: PROJECT_ROOT, env: env(join(scratch, 'wrapped.json')) });
+  test("package.json starts it with the grading's Node flags, so that it grades in its own process", () => {
+    expect(packageJson.scripts.test).toBe(`node ${GRADING_NODE_FLAGS.join(' ')} helpers/sheet/npm-test.mjs`);
+  });
+
+  test.each([
+    ['in its own process, as npm test runs it', AS_NPM_RUNS_IT],
+    ['in a child process, when started without those flags', []],
+  ])('grading %s: exactly as vitest run does, and exits as vitest exits', { timeout: 90_000 }, async (_, flags) => {
+    const wrapped = spawnSync(process.execPath, [...flags, WRAPPER, 'static'], {
+      cwd: PROJECT_ROOT,
+      env: env(join(scratch, 'wrapped.json')),
+    });
     const direct = spawnSync(process.execPath, [VITEST, 'run', 'static'], { cwd: PROJECT_ROOT, env: env(join(scratch, 'direct.json')) });
-    expect(wrapped.status).toBe(0);
+    expect(wrapped.status, String(wrapped.stderr)).toBe(0);
     expect(direct.status).toBe(0);
     expect(await rows(join(scratch, 'wrapped.json'))).toEqual(await rows(join(scratch, 'direct.json')));
     expect((await rows(join(scratch, 'wrapped.json'))).length).toBe(36);
 
-    const nothing = spawnSync(process.execPath, [WRAPPER, 'no-such-suite-anywhere'], { cwd: PROJECT_ROOT, env: env('') });
+    const nothing = spawnSync(process.execPath, [...flags, WRAPPER, 'no-such-suite-anywhere'], { cwd: PROJECT_ROOT, env: env('') });
     expect(nothing.status).toBe(1);
   });
 
   test('Ctrl-C: vitest ends the run and the wrapper follows it, with no grading left behind', { timeout: 60_000 }, async () => {
     // A ShellCheck that never answers keeps the grading going until Ctrl-C, however fast the machine.
     const slowed = { ...env(''), PATH: fakeShellcheck(scratch, 'exec sleep 60'), IOT_CACHE: join(scratch, 'cache') };
-    const child = spawn(process.execPath, [WRAPPER, 'static'], { cwd: PROJECT_ROOT, env: slowed, detached: true, stdio: 'ignore' });
+    const child = spawn(process.execPath, [...AS_NPM_RUNS_IT, WRAPPER, 'static'], {
+      cwd: PROJECT_ROOT,
+      env: slowed,
+      detached: true,
+      stdio: 'ignore',
+    });
     await new Promise((done) => setTimeout(done, 1500));
     // As a terminal does: SIGINT to the whole foreground process group.
     process.kill(-child.pid!, 'SIGINT');

@@ -1,0 +1,52 @@
+// npm test grades in its own process (gradeInThisProcess): whatever the grading does wrong, its file reports it and
+// the process lives on to follow vitest.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, expect, test } from 'vitest';
+import { PROJECT_ROOT } from '../config/env.ts';
+import { readGrading } from './graded-results.mjs';
+
+let scratch = '';
+afterEach(() => rmSync(scratch, { recursive: true, force: true }));
+
+/** Runs gradeInThisProcess with `grade` (a function's source) in a process of its own, which then says it lived on. */
+function gradeWith(grade: string): { grading: ReturnType<typeof readGrading>; stdout: string; status: number | null } {
+  scratch = mkdtempSync(join(tmpdir(), 'iot-grading-here-'));
+  const out = join(scratch, 'grading.json');
+  const program = `
+    import { gradeInThisProcess } from ${JSON.stringify(join(PROJECT_ROOT, 'helpers/sheet/grading-child.mjs'))};
+    await gradeInThisProcess({ out: ${JSON.stringify(out)}, target: '/the/target', grade: ${grade} });
+    setTimeout(() => console.log('still here'), 50);
+  `;
+  const run = spawnSync(process.execPath, ['--input-type=module', '-e', program], { encoding: 'utf8' });
+  return { grading: readGrading(out), stdout: run.stdout.trim(), status: run.status };
+}
+
+test('a grading that throws leaves a crash report with the error', () => {
+  const { grading, stdout, status } = gradeWith(`async () => { throw new Error('the grader broke'); }`);
+  expect(grading).toMatchObject({
+    target: '/the/target',
+    crash: expect.stringMatching(/^the grading failed before writing its results: Error: the grader broke/),
+  });
+  expect([stdout, status]).toEqual(['still here', 0]);
+});
+
+test('an error the grading leaves uncaught is reported, and does not end the process', () => {
+  const { grading, stdout, status } = gradeWith(`() => new Promise(() => { setTimeout(() => { throw new Error('stray'); }, 10); })`);
+  expect(grading).toMatchObject({ crash: expect.stringMatching(/^the grading failed before writing its results: Error: stray/) });
+  expect([stdout, status]).toEqual(['still here', 0]);
+});
+
+test('a grading that ends without writing its file is reported too', () => {
+  const { grading } = gradeWith('async () => {}');
+  expect(grading).toEqual({ target: '/the/target', crash: 'the grading ended without writing its results' });
+});
+
+test('a grading that writes its file is left as it wrote it', () => {
+  const { grading } = gradeWith(
+    `async (out) => (await import(${JSON.stringify(join(PROJECT_ROOT, 'helpers/sheet/graded-results.mjs'))})).writeGrading(out, { target: '/the/target', results: [] })`,
+  );
+  expect(grading).toEqual({ target: '/the/target', results: [] });
+});
