@@ -4,7 +4,9 @@
 // the grading writes its file where the grading project's global setup (global-setup.ts) finds it through
 // IOT_GRADING_HANDOFF. Plain JavaScript: it must run on an old Node long enough to say that Node is too old.
 import { spawn } from 'node:child_process';
-import { accessSync, constants as fsConstants, globSync, mkdtempSync, rmSync } from 'node:fs';
+// A namespace, not named imports: Node 20's fs has no globSync, and a missing named import stops the module before
+// it can say that Node is too old.
+import * as fs from 'node:fs';
 import { constants, tmpdir } from 'node:os';
 import { delimiter, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -55,7 +57,7 @@ const WAITING_VITEST_FLAGS = ['--min-semi-space-size=16'];
 
 /** vitest's test files (vitest.config.ts), without walking the fixtures' hundreds of files. */
 const testFiles = () =>
-  globSync(['suites/**/*.test.ts', 'helpers/**/*.test.ts'], { cwd: PROJECT_ROOT, exclude: (path) => path === 'suites/fixtures' });
+  fs.globSync(['suites/**/*.test.ts', 'helpers/**/*.test.ts'], { cwd: PROJECT_ROOT, exclude: (path) => path === 'suites/fixtures' });
 
 /**
  * nice(1) as `path` finds it, or undefined (Windows, or a system without it).
@@ -65,7 +67,7 @@ function niceCommand(path) {
   if (process.platform === 'win32') return undefined;
   for (const folder of (path ?? '').split(delimiter).filter(Boolean)) {
     try {
-      accessSync(join(folder, 'nice'), fsConstants.X_OK);
+      fs.accessSync(join(folder, 'nice'), fs.constants.X_OK);
       return join(folder, 'nice');
     } catch {
       // Not in this folder.
@@ -104,7 +106,7 @@ function endAsVitest(code, signal) {
 }
 
 async function main(args) {
-  const staticSuites = globSync('suites/*/static.test.ts', { cwd: PROJECT_ROOT });
+  const staticSuites = fs.globSync('suites/*/static.test.ts', { cwd: PROJECT_ROOT });
   const { canGradeInThisProcess, gradeInChildProcess, gradeInThisProcess, withCompileCache } = await import('./grading-child.mjs');
   // vitest and its workers load the same modules on every run: Node's compile cache keeps them compiled.
   const env = withCompileCache(process.env);
@@ -115,7 +117,7 @@ async function main(args) {
   let grading;
   const stopGrading = new AbortController();
   if (grades) {
-    folder = mkdtempSync(join(tmpdir(), 'iot-grading-'));
+    folder = fs.mkdtempSync(join(tmpdir(), 'iot-grading-'));
     env.IOT_GRADING_HANDOFF = join(folder, 'grading.json');
     // The static suites stop waiting for a grader that is gone (results.ts).
     if (gradesHere) env.IOT_GRADING_PID = String(process.pid);
@@ -146,7 +148,7 @@ async function main(args) {
   // is stopped and waited for; one in this process ends with it.
   stopGrading.abort();
   if (!gradesHere) await grading;
-  if (folder) rmSync(folder, { recursive: true, force: true });
+  if (folder) fs.rmSync(folder, { recursive: true, force: true });
   endAsVitest(code, signal);
 }
 

@@ -91,6 +91,19 @@ describe('a waiting vitest runs every thread at the lowest priority, and the gra
   });
 });
 
+/** A Node older than 22.18 installed beside this one (this workplace's system Node is 20), if there is one. */
+const OLD_NODE = ['/usr/bin/node', '/usr/local/bin/node'].find((path) => {
+  const version = spawnSync(path, ['-p', 'process.versions.node'], { encoding: 'utf8' }).stdout?.trim() ?? '';
+  const [major, minor] = version.split('.').map(Number) as [number, number];
+  return version !== '' && (major < 22 || (major === 22 && minor < 18));
+});
+
+test.runIf(OLD_NODE)('on a Node older than 22.18, npm test says so in one line', () => {
+  const run = spawnSync(OLD_NODE!, [...AS_NPM_RUNS_IT, WRAPPER, 'static'], { cwd: PROJECT_ROOT, encoding: 'utf8' });
+  expect(run.status).toBe(2);
+  expect(run.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^iot: Node [\d.]+ is too old: Node 22\.18 or later is needed/)]);
+});
+
 describe('npm test end to end', () => {
   let scratch: string;
   beforeEach(async () => {
