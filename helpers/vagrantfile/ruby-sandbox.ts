@@ -4,8 +4,7 @@
 // time or memory budget has its worker terminated. A worker boots Ruby before its job is known
 // (its folder is preopened empty and filled when the job comes), so that a process that expects
 // Vagrantfiles can have Ruby ready: prewarmSandbox() boots the first, keepSandboxWarm() keeps spares.
-import { rmSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { mkdirSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
@@ -94,15 +93,34 @@ export function rubyModule(): Promise<WebAssembly.Module> {
   return compiled;
 }
 
+/** Runs `make` now, as a promise of its outcome. */
+function madeNow(make: () => void): Promise<void> {
+  try {
+    make();
+    return Promise.resolve();
+  } catch (error) {
+    return Promise.reject(error as Error);
+  }
+}
+
 /** A worker with Ruby booted (or booting) on an empty folder of its own, waiting for one job. */
 class RubyVm {
   private readonly base = removedAtExit(makeSandboxFolder(sandboxParent()));
   readonly dir = join(this.base, 'repo');
-  private readonly folderMade = mkdir(this.dir);
+  /**
+   * The folder Ruby's WASI preopens as the repository: made before the worker starts, whose WASI fails to start without
+   * it (UVWASI_ENOENT). Made asynchronously, it came after Ruby's start whenever libuv's thread pool was busy.
+   */
+  private readonly folderMade = madeNow(() => mkdirSync(this.dir));
   private readonly worker: Worker;
   /** Resolves when Ruby is ready, or with why it could not start. */
   readonly booted: Promise<{ ready: true } | { unavailable: string }>;
-  private replies: Array<(reply: WorkerReply | { exit: string }) => void> = [];
+  /** Who waits for the worker's next reply, first come first served. */
+  private waiting: Array<(reply: WorkerReply | { exit: string }) => void> = [];
+  /** Replies that came while no one waited: kept, as a reply dropped leaves its job waiting for ever, with no timer. */
+  private inbox: Array<WorkerReply | { exit: string }> = [];
+  /** How the worker ended, once it has: the answer to every wait from then on. */
+  private ended: { exit: string } | undefined;
 
   constructor(module: WebAssembly.Module) {
     this.worker = new Worker(new URL('./ruby-worker.mjs', import.meta.url), {
@@ -115,7 +133,14 @@ class RubyVm {
     this.worker.stdout.resume();
     this.worker.stderr.resume();
     const deliver = (reply: WorkerReply | { exit: string }): void => {
-      for (const listener of this.replies.splice(0)) listener(reply);
+      if ('exit' in reply) {
+        this.ended ??= reply;
+        for (const waiter of this.waiting.splice(0)) waiter(this.ended);
+        return;
+      }
+      const waiter = this.waiting.shift();
+      if (waiter) waiter(reply);
+      else this.inbox.push(reply);
     };
     this.worker.on('message', deliver);
     this.worker.on('error', (error: Error) => deliver({ exit: `${error.name}: ${error.message}` }));
@@ -129,7 +154,8 @@ class RubyVm {
   }
 
   private nextReply(): Promise<WorkerReply | { exit: string }> {
-    return new Promise((resolve) => this.replies.push(resolve));
+    const reply = this.inbox.shift() ?? this.ended;
+    return reply ? Promise.resolve(reply) : new Promise((resolve) => this.waiting.push(resolve));
   }
 
   async run(job: SandboxJob, limits: SandboxLimits): Promise<SandboxOutcome> {

@@ -160,3 +160,34 @@ await releaseSandbox();`;
     expect(child.status).toBe(0);
   });
 });
+
+describe("Ruby while libuv's thread pool is busy", () => {
+  // With libuv's thread pool busy (here one thread, held by a key derivation for ~1.5 s), the VM's folder, made
+  // through the pool, came after Ruby's start: Ruby's WASI failed to open it, and its message, come before anyone
+  // waited for it, was lost: the job waited for ever, with no timer.
+  const program = `
+    import { pbkdf2, pbkdf2Sync } from 'node:crypto';
+    const { runInSandbox, rubyModule } = await import(${JSON.stringify(new URL('./ruby-sandbox.ts', import.meta.url).pathname)});
+    await rubyModule();
+    const started = performance.now();
+    pbkdf2Sync('x', 'y', 100_000, 64, 'sha512');
+    const perIteration = (performance.now() - started) / 100_000;
+    pbkdf2('x', 'y', Math.round(1500 / perIteration), 64, 'sha512', () => {});
+    const text = 'Vagrant.configure("2") { |c| c.vm.box = "early" }\\n';
+    const outcome = await Promise.race([
+      runInSandbox({ files: [{ path: 'Vagrantfile', size: text.length, text }], vagrantfile: 'Vagrantfile' }),
+      new Promise((done) => setTimeout(() => done({ kind: 'still waiting after 15 s' }), 15_000)),
+    ]);
+    console.log(outcome.kind);
+    process.exit(0);
+  `;
+
+  test('starts in its folder, and the job runs', { timeout: 60_000 }, () => {
+    const run = spawnSync(process.execPath, ['--no-warnings', '--input-type=module', '-e', program], {
+      encoding: 'utf8',
+      env: { ...process.env, UV_THREADPOOL_SIZE: '1' },
+    });
+    expect(run.stderr).toBe('');
+    expect(run.stdout.trim()).toBe('done');
+  });
+});
