@@ -25,7 +25,6 @@ declare module 'vitest' {
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const settings = config();
   const target = settings.repo;
-  const folder = mkdtempSync(join(tmpdir(), 'iot-grading-'));
   const watching = project.vitest.config.watch;
   // Consumed here, so that no vitest run a test starts takes this run's grading for its own.
   const handoff = process.env.IOT_GRADING_HANDOFF;
@@ -33,7 +32,15 @@ export default async function setup(project: TestProject): Promise<() => Promise
   delete process.env.IOT_GRADING_HANDOFF;
   delete process.env.IOT_GRADING_PID;
 
-  let pending: Promise<void> | undefined;
+  // npm test's grading file is in npm test's folder, which it removes; a folder here only for a grading of its own.
+  if (handoff && !watching) {
+    project.provide('iotStaticGrading', { file: handoff, target, grader });
+    return async () => undefined;
+  }
+  const folder = mkdtempSync(join(tmpdir(), 'iot-grading-'));
+  // Also when vitest ends without its teardown (watch mode stopped by SIGTERM).
+  const removeFolder = (): void => rmSync(folder, { recursive: true, force: true });
+  process.once('exit', removeFolder);
   if (watching) {
     const service = new GradingService({ target });
     let round = 0;
@@ -47,18 +54,15 @@ export default async function setup(project: TestProject): Promise<() => Promise
     project.onTestsRerun(grade);
     return async () => {
       service.close();
-      rmSync(folder, { recursive: true, force: true });
+      removeFolder();
     };
   }
 
-  if (handoff) project.provide('iotStaticGrading', { file: handoff, target, grader });
-  else {
-    const file = join(folder, 'grading.json');
-    pending = gradeInChildProcess({ out: file, target });
-    project.provide('iotStaticGrading', { file, target });
-  }
+  const file = join(folder, 'grading.json');
+  const pending = gradeInChildProcess({ out: file, target });
+  project.provide('iotStaticGrading', { file, target });
   return async () => {
     await pending;
-    rmSync(folder, { recursive: true, force: true });
+    removeFolder();
   };
 }
