@@ -1,7 +1,8 @@
 // Booting a part: the target's own commands, streamed line by line with a prefix naming the part and the
 // machine plus the elapsed time ("[p1 wilS +02:13] …"), copied to a log file, each phase within its budget.
-import { appendFileSync, mkdirSync } from 'node:fs';
+import { appendFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { makeFolder } from '../config/make-folder.ts';
 import type { Stream } from './command-runner.ts';
 import { formatDuration } from './expectation.ts';
 
@@ -38,7 +39,7 @@ export class BootLog {
     this.write = options.write ?? ((text) => process.stderr.write(text));
     this.now = options.now ?? Date.now;
     this.started = this.now();
-    if (this.logFile) mkdirSync(dirname(this.logFile), { recursive: true });
+    if (this.logFile) makeFolder(dirname(this.logFile));
   }
 
   /** Formats one line; the machine comes from the line itself (vagrant) or from the caller (a script name). */

@@ -1,8 +1,9 @@
 // Evidence on failure: what a person would look at next (nodes, pods, events, describe of what is not ready,
 // the K3s journal, Argo CD's Application and controller logs), written under reports/<part>/<check>/ and
 // named in the failure message. Collecting never throws: a source that fails writes why instead.
-import { mkdir, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
+import { makeFolder } from '../config/make-folder.ts';
 import { PROJECT_ROOT } from '../config/env.ts';
 
 export interface EvidenceSource {
@@ -33,7 +34,7 @@ export async function collectEvidence(options: {
   const started = Date.now();
   const root = options.projectRoot ?? PROJECT_ROOT;
   const folder = join(options.reportsDir, options.part, options.checkId);
-  await mkdir(folder, { recursive: true });
+  makeFolder(folder);
   const files: string[] = [];
   const write = async (file: string, text: string) => {
     const path = join(folder, file);

@@ -1,7 +1,8 @@
 // One part's live run: preflight, one boot shared by every check of the file, the outcome of each check,
 // and the teardown that IOT_KEEP decides (also on Ctrl-C).
-import { mkdir, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
+import { makeFolder } from '../config/make-folder.ts';
 import { PROJECT_ROOT, type Config } from '../config/env.ts';
 import type { SubjectPart } from '../target/layout.ts';
 import { BootLog } from './boot.ts';
@@ -268,7 +269,7 @@ export class PartSession<D extends PartDriver = PartDriver> {
   /** reports/<part>/timings.json: every phase of the run, teardown included (it ends after the checks report). */
   async writeTimings(outcome: string, action: string): Promise<string> {
     const folder = join(this.config.reportsDir, this.part);
-    await mkdir(folder, { recursive: true });
+    makeFolder(folder);
     const file = join(folder, 'timings.json');
     const checks = Object.fromEntries(this.outcomes);
     await writeFile(file, `${JSON.stringify({ part: this.part, outcome, teardown: action, timingsMs: this.timings, checks }, null, 2)}\n`);

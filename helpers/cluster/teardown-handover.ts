@@ -5,8 +5,9 @@
 // terminal), the pipe between them closes, and the detached process runs the plan, logging to
 // reports/<part>/teardown.log. It is in a session of its own, so the terminal's signals do not reach it.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { appendFileSync, closeSync, mkdirSync, openSync, readFileSync, rmSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
+import { appendFileSync, closeSync, openSync, readFileSync, rmSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { makeFolder } from '../config/make-folder.ts';
 import { fileURLToPath } from 'node:url';
 import { releaseLock } from './host-lock.ts';
 import type { DetachedStep } from './teardown.ts';
@@ -57,7 +58,7 @@ export class DetachedTeardown implements TeardownHandover {
 
   /** Starts the detached process for a part; `folder` is reports/<part>. */
   static start(folder: string, env: NodeJS.ProcessEnv = process.env): DetachedTeardown {
-    mkdirSync(folder, { recursive: true });
+    makeFolder(folder);
     const planFile = join(folder, 'teardown-plan.json');
     const logFile = join(folder, 'teardown.log');
     writeFileSync(planFile, `${JSON.stringify({ part: 'unknown', steps: [] })}\n`);

@@ -6,20 +6,10 @@
 // row by row (helpers/corpus/compare.ts). A run that fails, hangs or writes no readable report is
 // recorded as such and the next one starts. Writes <out>/index.json and <out>/logs/<name>.log.
 import { spawn, spawnSync } from 'node:child_process';
-import {
-  closeSync,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  openSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
+import { closeSync, existsSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { makeFolder } from '../config/make-folder.ts';
 import { parseArgs } from 'node:util';
 import { parse as parseDotenv } from 'dotenv';
 import { PROJECT_ROOT } from '../config/env.ts';
@@ -217,7 +207,7 @@ async function main(): Promise<void> {
   const options = readOptions(process.argv.slice(2));
   const names = checkouts(options.corpus, options.only);
   const commits = exportedCommits(options.corpus);
-  mkdirSync(join(options.out, 'logs'), { recursive: true });
+  makeFolder(join(options.out, 'logs'));
 
   const commit = gitCommit(options.grader);
   const status = git(options.grader, ['status', '--porcelain']);

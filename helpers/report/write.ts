@@ -1,6 +1,7 @@
 // Writes the grading sheet's files: reports/grading.md, grading.html, junit.xml, IOT_REPORT, CI's job summary.
-import { appendFile, mkdir, writeFile } from 'node:fs/promises';
+import { appendFile, writeFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative } from 'node:path';
+import { makeFolder } from '../config/make-folder.ts';
 import type { ReportRow } from '../checks/result.ts';
 import type { Grading } from './grade.ts';
 import { gradingHtml } from './html.ts';
@@ -44,7 +45,7 @@ export async function writeReports(grading: Grading, info: RunInfo, targets: Rep
 
   for (const [file, text] of outputs) {
     try {
-      await mkdir(dirname(file), { recursive: true });
+      makeFolder(dirname(file));
       await writeFile(file, text);
       written.files.push(file);
     } catch (error) {

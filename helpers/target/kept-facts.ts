@@ -4,9 +4,10 @@
 // decides a verdict, so the folder must be this user's own: created private, and not used when someone else
 // owns it. A folder that refuses a read or a write is only a lost chance.
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { makeFolder } from '../config/make-folder.ts';
 
 /** IOT_CACHE (the benchmarks point it at an empty folder), else a folder per user in the temporary folder. */
 export const keptFactsDir = (): string => process.env.IOT_CACHE || join(tmpdir(), `iot-cache-${process.getuid?.() ?? 'user'}`);
@@ -29,7 +30,7 @@ export class KeptFacts {
     try {
       // The root first: nothing is made inside a folder that is not this user's.
       for (const folder of [root, dir]) {
-        mkdirSync(folder, { recursive: true, mode: 0o700 });
+        makeFolder(folder, 0o700);
         if (!isOwnFolder(folder)) return undefined;
       }
     } catch {
