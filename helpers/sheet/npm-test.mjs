@@ -136,13 +136,19 @@ async function main(args) {
       waiting,
     },
   );
-  // Ctrl-C reaches vitest from the terminal: vitest decides how the run ends (live teardown included),
-  // and this process follows it. A SIGTERM sent to this process alone is passed on.
-  process.on('SIGINT', () => undefined);
-  process.on('SIGHUP', () => undefined);
+  // A SIGTERM sent to this process alone is passed on. Ctrl-C reaches vitest from the terminal: vitest decides how
+  // the run ends (live teardown included), and this process follows it, once it no longer grades. While it grades,
+  // Ctrl-C ends it at once (the signal's default action): a grading stuck in a loop, which no JavaScript handler could
+  // interrupt, still ends; vitest, which gets the same Ctrl-C, has started nothing live yet (the grading project runs
+  // first), and the suites stop waiting for a grader that is gone (results.ts).
   process.on('SIGTERM', () => vitest.kill('SIGTERM'));
+  const followVitest = () => {
+    process.on('SIGINT', () => undefined);
+    process.on('SIGHUP', () => undefined);
+  };
   const ended = new Promise((done) => vitest.on('close', (...exit) => done(exit)));
-  if (gradesHere) grading = gradeInThisProcess({ out: env.IOT_GRADING_HANDOFF, target });
+  if (gradesHere) grading = gradeInThisProcess({ out: env.IOT_GRADING_HANDOFF, target }).then(followVitest);
+  else followVitest();
   const [code, signal] = await ended;
   // A vitest that stopped early (a bad setting, no matching file, Ctrl-C) leaves no use for the grading: a child
   // is stopped and waited for; one in this process ends with it.

@@ -150,6 +150,28 @@ describe('npm test end to end', () => {
     expect(nothing.status).toBe(1);
   });
 
+  test('Ctrl-C ends a grading stuck in a loop, which no JavaScript handler could interrupt', { timeout: 60_000 }, async () => {
+    // The wrapper's own thread spins from 0.3 s on, as a grader looping on a pathological input would.
+    const stuck = ['--import', `data:text/javascript,setTimeout(() => { for (;;); }, 300)`];
+    const child = spawn(process.execPath, [...AS_NPM_RUNS_IT, ...stuck, WRAPPER, 'static'], {
+      cwd: PROJECT_ROOT,
+      env: env(''),
+      detached: true,
+      stdio: 'ignore',
+    });
+    await new Promise((done) => setTimeout(done, 1500));
+    process.kill(-child.pid!, 'SIGINT');
+    const ended = await Promise.race([
+      new Promise<boolean>((done) => child.on('exit', () => done(true))),
+      new Promise<boolean>((done) => setTimeout(() => done(false), 10_000)),
+    ]);
+    if (!ended) process.kill(-child.pid!, 'SIGKILL');
+    expect(ended, 'the wrapper still ran 10 s after Ctrl-C').toBe(true);
+    const group = () => spawnSync('pgrep', ['-g', String(child.pid)], { encoding: 'utf8' }).stdout.trim();
+    for (let waited = 0; group() !== '' && waited < 10_000; waited += 200) await new Promise((done) => setTimeout(done, 200));
+    expect(group()).toBe('');
+  });
+
   test('Ctrl-C: vitest ends the run and the wrapper follows it, with no grading left behind', { timeout: 60_000 }, async () => {
     // A ShellCheck that never answers keeps the grading going until Ctrl-C, however fast the machine.
     const slowed = { ...env(''), PATH: fakeShellcheck(scratch, 'exec sleep 60'), IOT_CACHE: join(scratch, 'cache') };
