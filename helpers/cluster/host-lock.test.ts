@@ -3,7 +3,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { processAlive } from '../config/process-alive.ts';
+import { processAlive } from '../config/process-folders.mjs';
 import { HostLock, releaseLock } from './host-lock.ts';
 
 let dir: string;

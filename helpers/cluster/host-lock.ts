@@ -4,7 +4,7 @@
 import { openSync, closeSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
-import { processAlive } from '../config/process-alive.ts';
+import { processAlive } from '../config/process-folders.mjs';
 
 export interface LockHolder {
   pids: number[];

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { PROJECT_ROOT } from '../config/env.ts';
-import { processAlive } from '../config/process-alive.ts';
+import { processAlive } from '../config/process-folders.mjs';
 
 let root: string;
 

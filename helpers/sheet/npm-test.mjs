@@ -108,6 +108,7 @@ function endAsVitest(code, signal) {
 async function main(args) {
   const staticSuites = fs.globSync('suites/*/static.test.ts', { cwd: PROJECT_ROOT });
   const { canGradeInThisProcess, gradeInChildProcess, gradeInThisProcess, withCompileCache } = await import('./grading-child.mjs');
+  const { makeProcessFolder, removeFoldersOfEndedProcesses } = await import('../config/process-folders.mjs');
   // vitest and its workers load the same modules on every run: Node's compile cache keeps them compiled.
   const env = withCompileCache(process.env);
   const target = process.env.IOT_REPO || PROJECT_ROOT;
@@ -117,7 +118,9 @@ async function main(args) {
   let grading;
   const stopGrading = new AbortController();
   if (grades) {
-    folder = fs.mkdtempSync(join(tmpdir(), 'iot-grading-'));
+    // Named after this process: a Ctrl-C during the grading ends it before it removes the folder, and a later run
+    // removes it (below).
+    folder = makeProcessFolder(tmpdir(), 'grading');
     env.IOT_GRADING_HANDOFF = join(folder, 'grading.json');
     // The static suites stop waiting for a grader that is gone (results.ts).
     if (gradesHere) env.IOT_GRADING_PID = String(process.pid);
@@ -155,6 +158,7 @@ async function main(args) {
   stopGrading.abort();
   if (!gradesHere) await grading;
   if (folder) fs.rmSync(folder, { recursive: true, force: true });
+  removeFoldersOfEndedProcesses(tmpdir(), 'grading');
   endAsVitest(code, signal);
 }
 

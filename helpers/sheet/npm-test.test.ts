@@ -1,13 +1,14 @@
 // `npm test` (npm-test.mjs): which runs start the grading before vitest, and that the wrapper changes
 // nothing a user sees: the same results, vitest's exit status, Ctrl-C handled by vitest.
 import { spawn, spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { getPriority, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { PROJECT_ROOT } from '../config/env.ts';
 import { fakeShellcheck } from '../shell/testing.ts';
+import { processFolderPrefix } from '../config/process-folders.mjs';
 import { GRADING_NODE_FLAGS } from './grading-child.mjs';
 import { runsOnlyStaticSuites, runsStaticSuitesOnce } from './npm-test.mjs';
 
@@ -170,6 +171,11 @@ describe('npm test end to end', () => {
     const group = () => spawnSync('pgrep', ['-g', String(child.pid)], { encoding: 'utf8' }).stdout.trim();
     for (let waited = 0; group() !== '' && waited < 10_000; waited += 200) await new Promise((done) => setTimeout(done, 200));
     expect(group()).toBe('');
+    // Ended by the signal, it could not remove its grading folder: the next run does.
+    const leftBehind = () => readdirSync(tmpdir()).filter((name) => name.startsWith(processFolderPrefix('grading', child.pid!)));
+    expect(leftBehind()).toHaveLength(1);
+    spawnSync(process.execPath, [WRAPPER, 'no-such-suite-anywhere'], { cwd: PROJECT_ROOT, env: env('') });
+    expect(leftBehind()).toEqual([]);
   });
 
   test('Ctrl-C: vitest ends the run and the wrapper follows it, with no grading left behind', { timeout: 60_000 }, async () => {

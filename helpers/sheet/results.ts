@@ -3,7 +3,7 @@
 import { inject, type ProvidedContext } from 'vitest';
 import { fail, type CheckResult } from '../checks/result.ts';
 import { config } from '../config/env.ts';
-import { processAlive } from '../config/process-alive.ts';
+import { processAlive } from '../config/process-folders.mjs';
 import { hasGrading, readGrading, type Grading } from './graded-results.mjs';
 
 const POLL_MS = 5;

@@ -3,25 +3,17 @@
 // temporary folder. A copy lives for the second a Vagrantfile takes. On a disk it costs: on this project's
 // development machine (ext4 mounted with `discard`), writing this repository's 536 files took ~150 ms
 // per Vagrantfile and removing them ~50 ms, against ~15 ms and ~10 ms in /dev/shm.
-// A copy's folder is named after its machine and process: a process killed before removing its copies
-// (Ctrl-C) leaves them behind, and the next grading on the same machine removes the copies of processes that
-// no longer run. The machine's name keeps a container that shares /dev/shm with its host (or another
-// container) from taking a process it cannot see for one that ended.
-import { createHash } from 'node:crypto';
-import { accessSync, constants, lstatSync, mkdtempSync, readdirSync, rmSync, statfsSync, statSync } from 'node:fs';
-import { hostname, tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { processAlive } from '../config/process-alive.ts';
+// A copy's folder is named after its machine and process (helpers/config/process-folders.mjs): the next grading
+// on the same machine removes the copies of processes killed before removing theirs (Ctrl-C).
+import { accessSync, constants, statfsSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { makeProcessFolder, processFolderPrefix, removeFoldersOfEndedProcesses } from '../config/process-folders.mjs';
 
 export const MEMORY_FOLDER = '/dev/shm';
 /** Free space a memory folder must have: a container's default /dev/shm (64 MB) is left to shared memory. */
 export const MEMORY_ROOM_BYTES = 256 * 1024 * 1024;
-const MACHINE = createHash('sha256').update(hostname()).digest('hex').slice(0, 8);
-const PREFIX = `iot-vagrant-${MACHINE}-`;
-const THIS_MACHINE_FOLDER = new RegExp(`^${PREFIX}(\\d+)-`);
-
 /** How the copies of a process of this machine are named. */
-export const copyPrefix = (pid: number): string => `${PREFIX}${pid}-`;
+export const copyPrefix = (pid: number): string => processFolderPrefix('vagrant', pid);
 
 /** `candidate` when it is a folder this process may write in with `room` bytes free, else the temporary folder. */
 export function sandboxParentFolder(candidate = MEMORY_FOLDER, room = MEMORY_ROOM_BYTES): string {
@@ -36,25 +28,7 @@ export function sandboxParentFolder(candidate = MEMORY_FOLDER, room = MEMORY_ROO
 }
 
 /** Removes the copies in `parent` that belong to this user and to a process that no longer runs. */
-export function removeLeftoverCopies(parent: string): void {
-  let names: string[];
-  try {
-    names = readdirSync(parent);
-  } catch {
-    return;
-  }
-  for (const name of names) {
-    const pid = Number(THIS_MACHINE_FOLDER.exec(name)?.[1]);
-    if (!pid || processAlive(pid)) continue;
-    const folder = join(parent, name);
-    try {
-      const info = lstatSync(folder);
-      if (info.isDirectory() && (!process.getuid || info.uid === process.getuid())) rmSync(folder, { recursive: true, force: true });
-    } catch {
-      // Gone already, or not ours to remove.
-    }
-  }
-}
+export const removeLeftoverCopies = (parent: string): void => removeFoldersOfEndedProcesses(parent, 'vagrant');
 
 let chosen: string | undefined;
 
@@ -68,4 +42,4 @@ export function sandboxParent(): string {
 }
 
 /** A new, private folder for one sandbox's copy, named after this machine and process. */
-export const makeSandboxFolder = (parent: string): string => mkdtempSync(join(parent, copyPrefix(process.pid)));
+export const makeSandboxFolder = (parent: string): string => makeProcessFolder(parent, 'vagrant');

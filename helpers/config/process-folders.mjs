@@ -1,0 +1,65 @@
+// @ts-check
+// Folders a process makes for itself in a shared place (the temporary folder, /dev/shm), named after this machine and
+// the process: one killed before removing its folder (Ctrl-C) leaves it to a later process of the same machine,
+// which removes the folders of processes that no longer run. The machine's name keeps a container that shares the
+// folder with its host from taking a process it cannot see for one that ended. Plain JavaScript: npm-test.mjs uses
+// it before anything loads TypeScript.
+import { createHash } from 'node:crypto';
+import { lstatSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+
+const MACHINE = createHash('sha256').update(hostname()).digest('hex').slice(0, 8);
+
+/**
+ * The start of the name of a folder of `kind` made by process `pid` on this machine.
+ * @param {string} kind
+ * @param {number} pid
+ */
+export const processFolderPrefix = (kind, pid) => `iot-${kind}-${MACHINE}-${pid}-`;
+
+/**
+ * A new, private folder of `kind` in `parent`, named after this machine and process.
+ * @param {string} parent
+ * @param {string} kind
+ */
+export const makeProcessFolder = (parent, kind) => mkdtempSync(join(parent, processFolderPrefix(kind, process.pid)));
+
+/**
+ * True while the process exists (EPERM: it exists, owned by another user).
+ * @param {number} pid
+ */
+export function processAlive(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return /** @type {NodeJS.ErrnoException} */ (error).code === 'EPERM';
+  }
+}
+
+/**
+ * Removes the folders of `kind` in `parent` that this user's processes on this machine made and left behind.
+ * @param {string} parent
+ * @param {string} kind
+ */
+export function removeFoldersOfEndedProcesses(parent, kind) {
+  const ofThisMachine = new RegExp(`^${processFolderPrefix(kind, 0).replace(/0-$/, '')}(\\d+)-`);
+  let names;
+  try {
+    names = readdirSync(parent);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const pid = Number(ofThisMachine.exec(name)?.[1]);
+    if (!pid || processAlive(pid)) continue;
+    const folder = join(parent, name);
+    try {
+      const info = lstatSync(folder);
+      if (info.isDirectory() && (!process.getuid || info.uid === process.getuid())) rmSync(folder, { recursive: true, force: true });
+    } catch {
+      // Gone already, or not ours to remove.
+    }
+  }
+}
