@@ -7,8 +7,8 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { appendFileSync, closeSync, openSync, readFileSync, rmSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { makeFolder } from '../config/make-folder.ts';
 import { fileURLToPath } from 'node:url';
+import { makeFolder } from '../config/make-folder.ts';
 import { releaseLock } from './host-lock.ts';
 import type { DetachedStep } from './teardown.ts';
 

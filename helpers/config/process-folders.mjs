@@ -11,12 +11,15 @@ import { join } from 'node:path';
 
 const MACHINE = createHash('sha256').update(hostname()).digest('hex').slice(0, 8);
 
+/** @param {string} kind */
+const machinePrefix = (kind) => `iot-${kind}-${MACHINE}-`;
+
 /**
  * The start of the name of a folder of `kind` made by process `pid` on this machine.
  * @param {string} kind
  * @param {number} pid
  */
-export const processFolderPrefix = (kind, pid) => `iot-${kind}-${MACHINE}-${pid}-`;
+export const processFolderPrefix = (kind, pid) => `${machinePrefix(kind)}${pid}-`;
 
 /**
  * A new, private folder of `kind` in `parent`, named after this machine and process.
@@ -44,7 +47,7 @@ export function processAlive(pid) {
  * @param {string} kind
  */
 export function removeFoldersOfEndedProcesses(parent, kind) {
-  const ofThisMachine = new RegExp(`^${processFolderPrefix(kind, 0).replace(/0-$/, '')}(\\d+)-`);
+  const ofThisMachine = new RegExp(`^${machinePrefix(kind)}(\\d+)-`);
   let names;
   try {
     names = readdirSync(parent);

@@ -4,11 +4,12 @@
 // `npm test` starts that grading even before vitest (npm-test.mjs, IOT_GRADING_HANDOFF).
 // In watch mode, a grading service stays up, and a change to a file of the target grades it again
 // before the suites rerun.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { config } from '../config/env.ts';
+import { makeProcessFolder } from '../config/process-folders.mjs';
 import { gradeInChildProcess } from './grading-child.mjs';
 import { GradingService } from './grading-service.ts';
 
@@ -37,7 +38,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
     project.provide('iotStaticGrading', { file: handoff, target, grader });
     return async () => undefined;
   }
-  const folder = mkdtempSync(join(tmpdir(), 'iot-grading-'));
+  // Named after this process, as npm test's own: a run ended by SIGKILL leaves it to the next npm test.
+  const folder = makeProcessFolder(tmpdir(), 'grading');
   // Also when vitest ends without its teardown (watch mode stopped by SIGTERM).
   const removeFolder = (): void => rmSync(folder, { recursive: true, force: true });
   process.once('exit', removeFolder);

@@ -1,6 +1,6 @@
 // `npm test` (npm-test.mjs): which runs start the grading before vitest, and that the wrapper changes
 // nothing a user sees: the same results, vitest's exit status, Ctrl-C handled by vitest.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { getPriority, tmpdir } from 'node:os';
@@ -151,26 +151,36 @@ describe('npm test end to end', () => {
     expect(nothing.status).toBe(1);
   });
 
-  test('Ctrl-C ends a grading stuck in a loop, which no JavaScript handler could interrupt', { timeout: 60_000 }, async () => {
-    // The wrapper's own thread spins from 0.3 s on, as a grader looping on a pathological input would.
-    const stuck = ['--import', `data:text/javascript,setTimeout(() => { for (;;); }, 300)`];
-    const child = spawn(process.execPath, [...AS_NPM_RUNS_IT, ...stuck, WRAPPER, 'static'], {
+  /** `npm test -- static` as npm runs it, in a process group of its own, given Ctrl-C 1.5 s in, as a terminal does. */
+  async function ctrlCDuringGrading(nodeFlags: string[], runEnv: NodeJS.ProcessEnv): Promise<ChildProcess> {
+    const child = spawn(process.execPath, [...AS_NPM_RUNS_IT, ...nodeFlags, WRAPPER, 'static'], {
       cwd: PROJECT_ROOT,
-      env: env(''),
+      env: runEnv,
       detached: true,
       stdio: 'ignore',
     });
     await new Promise((done) => setTimeout(done, 1500));
     process.kill(-child.pid!, 'SIGINT');
+    return child;
+  }
+
+  /** What still runs in the group of `child` after up to 10 s: vitest's workers may take a moment to end after vitest. */
+  async function groupLeft(child: ChildProcess): Promise<string> {
+    const group = () => spawnSync('pgrep', ['-g', String(child.pid)], { encoding: 'utf8' }).stdout.trim();
+    for (let waited = 0; group() !== '' && waited < 10_000; waited += 200) await new Promise((done) => setTimeout(done, 200));
+    return group();
+  }
+
+  test('Ctrl-C ends a grading stuck in a loop, which no JavaScript handler could interrupt', { timeout: 60_000 }, async () => {
+    // The wrapper's own thread spins from 0.3 s on, as a grader looping on a pathological input would.
+    const child = await ctrlCDuringGrading(['--import', `data:text/javascript,setTimeout(() => { for (;;); }, 300)`], env(''));
     const ended = await Promise.race([
       new Promise<boolean>((done) => child.on('exit', () => done(true))),
       new Promise<boolean>((done) => setTimeout(() => done(false), 10_000)),
     ]);
     if (!ended) process.kill(-child.pid!, 'SIGKILL');
     expect(ended, 'the wrapper still ran 10 s after Ctrl-C').toBe(true);
-    const group = () => spawnSync('pgrep', ['-g', String(child.pid)], { encoding: 'utf8' }).stdout.trim();
-    for (let waited = 0; group() !== '' && waited < 10_000; waited += 200) await new Promise((done) => setTimeout(done, 200));
-    expect(group()).toBe('');
+    expect(await groupLeft(child)).toBe('');
     // Ended by the signal, it could not remove its grading folder: the next run does.
     const leftBehind = () => readdirSync(tmpdir()).filter((name) => name.startsWith(processFolderPrefix('grading', child.pid!)));
     expect(leftBehind()).toHaveLength(1);
@@ -181,22 +191,11 @@ describe('npm test end to end', () => {
   test('Ctrl-C: vitest ends the run and the wrapper follows it, with no grading left behind', { timeout: 60_000 }, async () => {
     // A ShellCheck that never answers keeps the grading going until Ctrl-C, however fast the machine.
     const slowed = { ...env(''), PATH: fakeShellcheck(scratch, 'exec sleep 60'), IOT_CACHE: join(scratch, 'cache') };
-    const child = spawn(process.execPath, [...AS_NPM_RUNS_IT, WRAPPER, 'static'], {
-      cwd: PROJECT_ROOT,
-      env: slowed,
-      detached: true,
-      stdio: 'ignore',
-    });
-    await new Promise((done) => setTimeout(done, 1500));
-    // As a terminal does: SIGINT to the whole foreground process group.
-    process.kill(-child.pid!, 'SIGINT');
+    const child = await ctrlCDuringGrading([], slowed);
     const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((done) =>
       child.on('exit', (...exit) => done(exit as [number | null, NodeJS.Signals | null])),
     );
     expect(code !== 0 || signal !== null).toBe(true);
-    // vitest's workers may take a moment to end after vitest itself: none may outlive a few seconds.
-    const group = () => spawnSync('pgrep', ['-g', String(child.pid)], { encoding: 'utf8' }).stdout.trim();
-    for (let waited = 0; group() !== '' && waited < 10_000; waited += 200) await new Promise((done) => setTimeout(done, 200));
-    expect(group()).toBe('');
+    expect(await groupLeft(child)).toBe('');
   });
 });

@@ -93,25 +93,19 @@ export function rubyModule(): Promise<WebAssembly.Module> {
   return compiled;
 }
 
-/** Runs `make` now, as a promise of its outcome. */
-function madeNow(make: () => void): Promise<void> {
-  try {
-    make();
-    return Promise.resolve();
-  } catch (error) {
-    return Promise.reject(error as Error);
-  }
-}
-
 /** A worker with Ruby booted (or booting) on an empty folder of its own, waiting for one job. */
 class RubyVm {
   private readonly base = removedAtExit(makeSandboxFolder(sandboxParent()));
   readonly dir = join(this.base, 'repo');
   /**
    * The folder Ruby's WASI preopens as the repository: made before the worker starts, whose WASI fails to start without
-   * it (UVWASI_ENOENT). Made asynchronously, it came after Ruby's start whenever libuv's thread pool was busy.
+   * it (UVWASI_ENOENT). Made asynchronously, it came after Ruby's start whenever libuv's thread pool was busy. Made
+   * now, in the promise's executor: a failure becomes the promise's rejection.
    */
-  private readonly folderMade = madeNow(() => mkdirSync(this.dir));
+  private readonly folderMade = new Promise<void>((made) => {
+    mkdirSync(this.dir);
+    made();
+  });
   private readonly worker: Worker;
   /** Resolves when Ruby is ready, or with why it could not start. */
   readonly booted: Promise<{ ready: true } | { unavailable: string }>;
