@@ -1,3 +1,9 @@
+/** vitest's test files under `root` (suites/ and helpers/, but the fixtures), relative to it, with `/` between folders. */
+export function testFilesOf(root: string): string[];
+
+/** The static suites among test files: suites/<part>/static.test.ts. */
+export function staticSuitesAmong(testFiles: readonly string[]): string[];
+
 /** Whether a vitest run with these arguments grades the static suites once, with no watcher. */
 export function runsStaticSuitesOnce(args: readonly string[], staticSuites: readonly string[]): boolean;
 

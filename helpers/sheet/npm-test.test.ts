@@ -10,7 +10,7 @@ import { PROJECT_ROOT } from '../config/env.ts';
 import { fakeShellcheck } from '../shell/testing.ts';
 import { processFolderPrefix } from '../config/process-folders.mjs';
 import { GRADING_NODE_FLAGS } from './grading-child.mjs';
-import { runsOnlyStaticSuites, runsStaticSuitesOnce } from './npm-test.mjs';
+import { runsOnlyStaticSuites, runsStaticSuitesOnce, staticSuitesAmong, testFilesOf } from './npm-test.mjs';
 
 const WRAPPER = join(PROJECT_ROOT, 'helpers/sheet/npm-test.mjs');
 const VITEST = join(PROJECT_ROOT, 'node_modules/vitest/vitest.mjs');
@@ -18,6 +18,22 @@ const SUITES = ['suites/general/static.test.ts', 'suites/p1/static.test.ts', 'su
 const packageJson = JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json'), 'utf8')) as { scripts: { test: string } };
 /** The Node flags package.json's `test` script starts npm-test.mjs with. */
 const AS_NPM_RUNS_IT = packageJson.scripts.test.split(' ').filter((word) => word.startsWith('--'));
+
+// npm test decides how to start vitest from the test files it will run: the same files as vitest's own list.
+test('npm test finds the test files and static suites vitest lists', () => {
+  const listed = spawnSync(process.execPath, [VITEST, 'list', '--filesOnly', '--json'], { cwd: PROJECT_ROOT, encoding: 'utf8' });
+  expect(listed.status, listed.stderr).toBe(0);
+  const files = JSON.parse(listed.stdout) as Array<{ file: string; projectName: string }>;
+  const relative = (file: string) => file.slice(PROJECT_ROOT.length + 1);
+  const found = testFilesOf(PROJECT_ROOT);
+  expect([...found].sort()).toEqual(files.map(({ file }) => relative(file)).sort());
+  expect(staticSuitesAmong(found).sort()).toEqual(
+    files
+      .filter(({ projectName }) => projectName === 'grading')
+      .map(({ file }) => relative(file))
+      .sort(),
+  );
+});
 
 describe('the grading starts before vitest', () => {
   test.each([
