@@ -23,11 +23,11 @@ export default class GradingReporter implements Reporter {
     this.startedAt = performance.now();
   }
 
-  async onTestRunEnd(
+  onTestRunEnd(
     modules: ReadonlyArray<TestModule>,
     unhandled: ReadonlyArray<SerializedError>,
     reason: TestRunEndReason,
-  ): Promise<void> {
+  ): void {
     // No test file matched: vitest has said so and set the exit status itself.
     if (modules.length === 0 && unhandled.length === 0) return;
     const root = this.vitest?.config.root ?? process.cwd();
@@ -50,7 +50,7 @@ export default class GradingReporter implements Reporter {
     };
 
     const written = settings
-      ? await writeReports(grading, info, {
+      ? writeReports(grading, info, {
           reportsDir: settings.reportsDir,
           json: settings.report,
           stepSummary: process.env.GITHUB_STEP_SUMMARY || undefined,

@@ -40,7 +40,7 @@ beforeAll(async () => {
   await mkdir(dirname(evidence), { recursive: true });
   await writeFile(evidence, 'status:\n  sync:\n    revision: 3f2a1c0\n');
   for (const test of outcome.tests) if (test.meta?.evidence) test.meta.evidence = [evidence];
-  await writeReports(gradeRun(outcome), info, { reportsDir: dir });
+  writeReports(gradeRun(outcome), info, { reportsDir: dir });
 
   browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, chromiumSandbox: false, args: FLAGS });
   page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
