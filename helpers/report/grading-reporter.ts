@@ -23,11 +23,7 @@ export default class GradingReporter implements Reporter {
     this.startedAt = performance.now();
   }
 
-  onTestRunEnd(
-    modules: ReadonlyArray<TestModule>,
-    unhandled: ReadonlyArray<SerializedError>,
-    reason: TestRunEndReason,
-  ): void {
+  onTestRunEnd(modules: ReadonlyArray<TestModule>, unhandled: ReadonlyArray<SerializedError>, reason: TestRunEndReason): void {
     // No test file matched: vitest has said so and set the exit status itself.
     if (modules.length === 0 && unhandled.length === 0) return;
     const root = this.vitest?.config.root ?? process.cwd();
