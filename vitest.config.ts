@@ -1,6 +1,6 @@
 import { defineConfig } from 'vitest/config';
 import { config, ConfigError } from './helpers/config/env.ts';
-import { temporaryFolderProblem } from './helpers/config/temporary-folder.mjs';
+import { stopUnlessTemporaryFolderUsable } from './helpers/config/temporary-folder.mjs';
 import { targetChangeTriggers } from './helpers/sheet/watch.ts';
 
 // The suite needs Node 22.18 or later (TypeScript run by Node itself: the grading process, the benches); say so in one line rather than fail on a missing API.
@@ -13,11 +13,7 @@ if (major < 22 || (major === 22 && minor < 18)) {
 }
 
 // A bad IOT_* value, or a temporary folder that cannot be used, stops the run before any test, with one line naming it.
-const temporaryFolder = temporaryFolderProblem();
-if (temporaryFolder) {
-  console.error(`iot: ${temporaryFolder}`);
-  process.exit(2);
-}
+stopUnlessTemporaryFolderUsable();
 try {
   config();
 } catch (error) {

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
  * names it and the setting it comes from; undefined when it can.
  * @returns {string | undefined}
  */
-export function temporaryFolderProblem() {
+function temporaryFolderProblem() {
   const folder = tmpdir();
   const setting = ['TMPDIR', 'TMP', 'TEMP'].find((name) => process.env[name]);
   const named = setting ? `the temporary folder ${folder} (${setting})` : `the temporary folder ${folder}`;
@@ -24,4 +24,12 @@ export function temporaryFolderProblem() {
     const why = code === 'ENOENT' ? 'does not exist' : code === 'ENOTDIR' ? 'is not a folder' : `cannot be written in (${code})`;
     return `${named} ${why}: ${fix}`;
   }
+}
+
+/** Stops this process (exit 2) with that line when the temporary folder cannot be used: npm test's and vitest's start. */
+export function stopUnlessTemporaryFolderUsable() {
+  const problem = temporaryFolderProblem();
+  if (!problem) return;
+  console.error(`iot: ${problem}`);
+  process.exit(2);
 }

@@ -134,11 +134,7 @@ function endAsVitest(code, signal) {
 }
 
 async function main(args) {
-  const temporaryFolder = (await import('../config/temporary-folder.mjs')).temporaryFolderProblem();
-  if (temporaryFolder) {
-    console.error(`iot: ${temporaryFolder}`);
-    process.exit(2);
-  }
+  (await import('../config/temporary-folder.mjs')).stopUnlessTemporaryFolderUsable();
   const testFiles = testFilesOf(PROJECT_ROOT);
   const staticSuites = staticSuitesAmong(testFiles);
   const { canGradeInThisProcess, gradeInChildProcess, gradeInThisProcess, withCompileCache } = await import('./grading-child.mjs');
