@@ -64,12 +64,14 @@ const described = (error) => (error instanceof Error ? (error.stack ?? error.mes
 /**
  * Grades in this process, which spares a Node start-up: npm test's own process does so while vitest starts. Resolves
  * once `out` holds the results or the crash report; never rejects. An error the grading throws, or leaves behind
- * uncaught, is reported in `out` instead of ending this process, which still has to follow vitest to its end.
- * @param {{ out: string; target: string; grade?: (out: string) => Promise<unknown> }} request `grade` writes `out`;
- *   tests give another one
+ * uncaught, is reported in `out` instead of ending this process, which still has to follow vitest to its end. Once
+ * `signal` aborts (vitest has ended), errors are no longer caught: one of the caller's own then ends the process as
+ * any error does, instead of passing for the grading's and leaving the process to end with status 0.
+ * @param {{ out: string; target: string; grade?: (out: string) => Promise<unknown>; signal?: AbortSignal }} request
+ *   `grade` writes `out`; tests give another one
  * @returns {Promise<void>}
  */
-export function gradeInThisProcess({ out, target, grade = gradeWithTheGrader }) {
+export function gradeInThisProcess({ out, target, grade = gradeWithTheGrader, signal }) {
   return new Promise((resolve) => {
     /** @param {string} reason */
     const crash = (reason) => {
@@ -80,6 +82,14 @@ export function gradeInThisProcess({ out, target, grade = gradeWithTheGrader }) 
     const failed = (error) => crash(`the grading failed before writing its results: ${described(error)}`);
     process.on('uncaughtException', failed);
     process.on('unhandledRejection', failed);
+    signal?.addEventListener(
+      'abort',
+      () => {
+        process.off('uncaughtException', failed);
+        process.off('unhandledRejection', failed);
+      },
+      { once: true },
+    );
     grade(out).then(() => crash('the grading ended without writing its results'), failed);
   });
 }

@@ -11,17 +11,27 @@ import { readGrading } from './graded-results.mjs';
 let scratch = '';
 afterEach(() => rmSync(scratch, { recursive: true, force: true }));
 
-/** Runs gradeInThisProcess with `grade` (a function's source) in a process of its own, which then says it lived on. */
-function gradeWith(grade: string): { grading: ReturnType<typeof readGrading>; stdout: string; status: number | null } {
+const WRITES_ITS_FILE = `async (out) => (await import(${JSON.stringify(join(PROJECT_ROOT, 'helpers/sheet/graded-results.mjs'))})).writeGrading(out, { target: '/the/target', results: [] })`;
+
+/**
+ * Runs gradeInThisProcess with `grade` (a function's source) in a process of its own, which then runs `after` (source)
+ * and says it lived on.
+ */
+function gradeWith(
+  grade: string,
+  after = '',
+): { grading: ReturnType<typeof readGrading>; stdout: string; stderr: string; status: number | null } {
   scratch = mkdtempSync(join(tmpdir(), 'iot-grading-here-'));
   const out = join(scratch, 'grading.json');
   const program = `
     import { gradeInThisProcess } from ${JSON.stringify(join(PROJECT_ROOT, 'helpers/sheet/grading-child.mjs'))};
-    await gradeInThisProcess({ out: ${JSON.stringify(out)}, target: '/the/target', grade: ${grade} });
+    const vitestEnded = new AbortController();
+    await gradeInThisProcess({ out: ${JSON.stringify(out)}, target: '/the/target', grade: ${grade}, signal: vitestEnded.signal });
+    ${after}
     setTimeout(() => console.log('still here'), 50);
   `;
   const run = spawnSync(process.execPath, ['--input-type=module', '-e', program], { encoding: 'utf8' });
-  return { grading: readGrading(out), stdout: run.stdout.trim(), status: run.status };
+  return { grading: readGrading(out), stdout: run.stdout.trim(), stderr: run.stderr, status: run.status };
 }
 
 test('a grading that throws leaves a crash report with the error', () => {
@@ -45,8 +55,18 @@ test('a grading that ends without writing its file is reported too', () => {
 });
 
 test('a grading that writes its file is left as it wrote it', () => {
-  const { grading } = gradeWith(
-    `async (out) => (await import(${JSON.stringify(join(PROJECT_ROOT, 'helpers/sheet/graded-results.mjs'))})).writeGrading(out, { target: '/the/target', results: [] })`,
+  const { grading } = gradeWith(WRITES_ITS_FILE);
+  expect(grading).toEqual({ target: '/the/target', results: [] });
+});
+
+// npm-test.mjs aborts the signal once vitest has ended: an error of its own after that (removing its folder, say) must
+// end the process with a failure, not be taken for the grading's and leave npm test to exit 0.
+test('once its signal aborts, an error is no longer caught: the process fails with it', () => {
+  const { grading, stdout, stderr, status } = gradeWith(
+    WRITES_ITS_FILE,
+    `vitestEnded.abort(); setTimeout(() => { throw new Error('after vitest'); }, 10);`,
   );
   expect(grading).toEqual({ target: '/the/target', results: [] });
+  expect(stderr).toContain('Error: after vitest');
+  expect([stdout, status]).toEqual(['', 1]);
 });

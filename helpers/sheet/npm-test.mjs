@@ -180,11 +180,11 @@ async function main(args) {
     process.on('SIGHUP', () => undefined);
   };
   const ended = new Promise((done) => vitest.on('close', (...exit) => done(exit)));
-  if (gradesHere) grading = gradeInThisProcess({ out: env.IOT_GRADING_HANDOFF, target }).then(followVitest);
+  if (gradesHere) grading = gradeInThisProcess({ out: env.IOT_GRADING_HANDOFF, target, signal: stopGrading.signal }).then(followVitest);
   else followVitest();
   const [code, signal] = await ended;
   // A vitest that stopped early (a bad setting, no matching file, Ctrl-C) leaves no use for the grading: a child
-  // is stopped and waited for; one in this process ends with it.
+  // is stopped and waited for; one in this process ends with it, and no longer catches this process's errors.
   stopGrading.abort();
   if (!gradesHere) await grading;
   if (folder) rmSync(folder, { recursive: true, force: true });
