@@ -80,16 +80,14 @@ export function gradeInThisProcess({ out, target, grade = gradeWithTheGrader, si
     };
     /** @param {unknown} error */
     const failed = (error) => crash(`the grading failed before writing its results: ${described(error)}`);
+    const stopCatching = () => {
+      process.off('uncaughtException', failed);
+      process.off('unhandledRejection', failed);
+    };
     process.on('uncaughtException', failed);
     process.on('unhandledRejection', failed);
-    signal?.addEventListener(
-      'abort',
-      () => {
-        process.off('uncaughtException', failed);
-        process.off('unhandledRejection', failed);
-      },
-      { once: true },
-    );
+    if (signal?.aborted) stopCatching();
+    else signal?.addEventListener('abort', stopCatching, { once: true });
     grade(out).then(() => crash('the grading ended without writing its results'), failed);
   });
 }

@@ -20,12 +20,14 @@ const WRITES_ITS_FILE = `async (out) => (await import(${JSON.stringify(join(PROJ
 function gradeWith(
   grade: string,
   after = '',
+  before = '',
 ): { grading: ReturnType<typeof readGrading>; stdout: string; stderr: string; status: number | null } {
   scratch = mkdtempSync(join(tmpdir(), 'iot-grading-here-'));
   const out = join(scratch, 'grading.json');
   const program = `
     import { gradeInThisProcess } from ${JSON.stringify(join(PROJECT_ROOT, 'helpers/sheet/grading-child.mjs'))};
     const vitestEnded = new AbortController();
+    ${before}
     await gradeInThisProcess({ out: ${JSON.stringify(out)}, target: '/the/target', grade: ${grade}, signal: vitestEnded.signal });
     ${after}
     setTimeout(() => console.log('still here'), 50);
@@ -68,5 +70,15 @@ test('once its signal aborts, an error is no longer caught: the process fails wi
   );
   expect(grading).toEqual({ target: '/the/target', results: [] });
   expect(stderr).toContain('Error: after vitest');
+  expect([stdout, status]).toEqual(['', 1]);
+});
+
+test('a signal aborted before the grading starts catches nothing either', () => {
+  const { stdout, stderr, status } = gradeWith(
+    WRITES_ITS_FILE,
+    `setTimeout(() => { throw new Error('late'); }, 10);`,
+    'vitestEnded.abort();',
+  );
+  expect(stderr).toContain('Error: late');
   expect([stdout, status]).toEqual(['', 1]);
 });
