@@ -5,9 +5,10 @@
 // per Vagrantfile and removing them ~50 ms, against ~15 ms and ~10 ms in /dev/shm.
 // A copy's folder is named after its machine and process (helpers/config/process-folders.mjs): the next grading
 // on the same machine removes the copies of processes killed before removing theirs (Ctrl-C).
-import { accessSync, constants, statfsSync, statSync } from 'node:fs';
+import { statfsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { makeProcessFolder, processFolderPrefix, removeFoldersOfEndedProcesses } from '../config/process-folders.mjs';
+import { writableFolderProblem } from '../config/temporary-folder.mjs';
 
 export const MEMORY_FOLDER = '/dev/shm';
 /** Free space a memory folder must have: a container's default /dev/shm (64 MB) is left to shared memory. */
@@ -17,9 +18,8 @@ export const copyPrefix = (pid: number): string => processFolderPrefix('vagrant'
 
 /** `candidate` when it is a folder this process may write in with `room` bytes free, else the temporary folder. */
 export function sandboxParentFolder(candidate = MEMORY_FOLDER, room = MEMORY_ROOM_BYTES): string {
+  if (writableFolderProblem(candidate)) return tmpdir();
   try {
-    if (!statSync(candidate).isDirectory()) return tmpdir();
-    accessSync(candidate, constants.W_OK | constants.X_OK);
     const space = statfsSync(candidate);
     return space.bavail * space.bsize >= room ? candidate : tmpdir();
   } catch {
