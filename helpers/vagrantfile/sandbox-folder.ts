@@ -13,8 +13,11 @@ import { writableFolderProblem } from '../config/temporary-folder.mjs';
 export const MEMORY_FOLDER = '/dev/shm';
 /** Free space a memory folder must have: a container's default /dev/shm (64 MB) is left to shared memory. */
 export const MEMORY_ROOM_BYTES = 256 * 1024 * 1024;
+/** The kind of process folder a copy is (process-folders.mjs): one name for making, naming and sweeping them. */
+const COPY_FOLDER = 'vagrant';
+
 /** How the copies of a process of this machine are named. */
-export const copyPrefix = (pid: number): string => processFolderPrefix('vagrant', pid);
+export const copyPrefix = (pid: number): string => processFolderPrefix(COPY_FOLDER, pid);
 
 /** `candidate` when it is a folder this process may write in with `room` bytes free, else the temporary folder. */
 export function sandboxParentFolder(candidate = MEMORY_FOLDER, room = MEMORY_ROOM_BYTES): string {
@@ -28,7 +31,7 @@ export function sandboxParentFolder(candidate = MEMORY_FOLDER, room = MEMORY_ROO
 }
 
 /** Removes the copies in `parent` that belong to this user and to a process that no longer runs. */
-export const removeLeftoverCopies = (parent: string): void => removeFoldersOfEndedProcesses(parent, 'vagrant');
+export const removeLeftoverCopies = (parent: string): void => removeFoldersOfEndedProcesses(parent, COPY_FOLDER);
 
 let chosen: string | undefined;
 
@@ -42,4 +45,4 @@ export function sandboxParent(): string {
 }
 
 /** A new, private folder for one sandbox's copy, named after this machine and process. */
-export const makeSandboxFolder = (parent: string): string => makeProcessFolder(parent, 'vagrant');
+export const makeSandboxFolder = (parent: string): string => makeProcessFolder(parent, COPY_FOLDER);
