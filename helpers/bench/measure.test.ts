@@ -1,11 +1,21 @@
 import { spawnSync } from 'node:child_process';
 import { describe, expect, test } from 'vitest';
-import { childrenProcessorMs, median, waitedChildrenMs } from './measure.ts';
+import { childrenProcessorMs, inTurn, median, waitedChildrenMs } from './measure.ts';
 
 describe('benchmark measures', () => {
   test('the median of an odd or even number of runs is a run, the upper middle one', () => {
     expect(median([3, 1, 2])).toBe(2);
     expect(median([4, 1, 3, 2])).toBe(3);
+  });
+
+  test('the two runs of a compared pair take turns coming first', () => {
+    const orders = [0, 1, 2, 3].map((iteration) => inTurn(iteration, ['npm test', 'grading alone']).join(' then '));
+    expect(orders).toEqual([
+      'npm test then grading alone',
+      'grading alone then npm test',
+      'npm test then grading alone',
+      'grading alone then npm test',
+    ]);
   });
 
   test('children processor time is read after the command name, even one with spaces and parentheses', () => {
