@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { describe, expect, test } from 'vitest';
-import { childrenProcessorMs, inTurn, median, waitedChildrenMs } from './measure.ts';
+import { childrenProcessorMs, median, runInTurn, waitedChildrenMs } from './measure.ts';
 
 describe('benchmark measures', () => {
   test('the median of an odd or even number of runs is a run, the upper middle one', () => {
@@ -8,14 +8,24 @@ describe('benchmark measures', () => {
     expect(median([4, 1, 3, 2])).toBe(3);
   });
 
-  test('the two runs of a compared pair take turns coming first', () => {
-    const orders = [0, 1, 2, 3].map((iteration) => inTurn(iteration, ['npm test', 'grading alone']).join(' then '));
-    expect(orders).toEqual([
-      'npm test then grading alone',
-      'grading alone then npm test',
-      'npm test then grading alone',
-      'grading alone then npm test',
+  test('the two sides of a compared pair take turns running first, and their results keep their order', () => {
+    const ran: string[] = [];
+    const side = (name: string) => () => {
+      ran.push(name);
+      return `${name} result`;
+    };
+    const results = [0, 1, 2, 3].map((iteration) => runInTurn(iteration, side('npm test'), side('grading alone')));
+    expect(ran).toEqual([
+      'npm test',
+      'grading alone',
+      'grading alone',
+      'npm test',
+      'npm test',
+      'grading alone',
+      'grading alone',
+      'npm test',
     ]);
+    expect(results).toEqual(Array(4).fill(['npm test result', 'grading alone result']));
   });
 
   test('children processor time is read after the command name, even one with spaces and parentheses', () => {

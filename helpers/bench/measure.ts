@@ -7,12 +7,18 @@ export const median = (values: readonly number[]): number => [...values].sort((a
 export const verdict = (ok: boolean): string => (ok ? 'ok' : 'OVER TARGET');
 
 /**
- * The two runs of a compared pair in this iteration's order: each comes first every other iteration. A run right after
- * a heavy one is slower (on the 2-core machine, the grading alone by ~55 ms after `npm test -- static`, median of 88
- * runs), so a fixed order would favour one side.
+ * Runs the two sides of a compared pair, each first every other iteration, and returns their results in the order
+ * given. A run right after a heavy one is slower (on the 2-core machine, the grading alone by ~55 ms after
+ * `npm test -- static`, over 88 pairs), so a fixed order would favour one side.
  */
-export const inTurn = <T>(iteration: number, [first, second]: readonly [T, T]): [T, T] =>
-  iteration % 2 === 0 ? [first, second] : [second, first];
+export function runInTurn<A, B>(iteration: number, a: () => A, b: () => B): [A, B] {
+  if (iteration % 2 === 0) {
+    const first = a();
+    return [first, b()];
+  }
+  const first = b();
+  return [a(), first];
+}
 
 /** Linux reports processor times in /proc in ticks of 1/100 s (USER_HZ, the same on every architecture). */
 const TICK_MS = 10;

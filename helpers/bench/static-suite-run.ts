@@ -1,6 +1,7 @@
 // npm run bench:static-run — the path a student runs, `npm test -- static`, timed as a whole process
 // (npm included), against grading the same repository once in a fresh process (grade-once.ts, what
-// npm run bench:static times); the two take turns coming first (measure.ts, inTurn). Targets: a median under 3 s, and at most 1.3 times the grading alone.
+// npm run bench:static times), the two taking turns running first (measure.ts, runInTurn). Targets: a median
+// under 3 s, and at most 1.3 times the grading alone.
 // The repository is IOT_REPO, or the passing fixture (a complete, typical submission).
 // It also prints, where Linux tells processor times, the shortest `npm test -- static` any scheduling could
 // give: npm's own start and exit (timed on an empty package: nothing of ours runs meanwhile), then the rest
@@ -11,7 +12,7 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PROJECT_ROOT } from '../config/env.ts';
 import { gradeAlone } from './grading-alone.ts';
-import { childrenProcessorMs, inTurn, median, verdict } from './measure.ts';
+import { childrenProcessorMs, median, runInTurn, verdict } from './measure.ts';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const TARGET_WALL_MS = 3000;
@@ -62,9 +63,7 @@ const gradingRuns: Timing[] = [];
 const npmRuns: Timing[] = [];
 for (let i = 0; i < RUNS; i++) {
   rmSync(join(reports, 'grading.md'), { force: true });
-  let suite!: Timing;
-  let grading!: Timing;
-  for (const run of inTurn(i, [() => (suite = timeSuite()), () => (grading = timeGradingAlone())])) run();
+  const [suite, grading] = runInTurn(i, timeSuite, timeGradingAlone);
   npmRuns.push(
     timed(
       'npm test of an empty package',
