@@ -14,13 +14,12 @@ afterEach(() => rmSync(scratch, { recursive: true, force: true }));
 const WRITES_ITS_FILE = `async (out) => (await import(${JSON.stringify(join(PROJECT_ROOT, 'helpers/sheet/graded-results.mjs'))})).writeGrading(out, { target: '/the/target', results: [] })`;
 
 /**
- * Runs gradeInThisProcess with `grade` (a function's source) in a process of its own, which then runs `after` (source)
- * and says it lived on.
+ * Runs gradeInThisProcess with `grade` (a function's source) in a process of its own, with `before` and `after` (source)
+ * run around it, which then says it lived on. `vitestEnded` is the AbortController of the grading's signal.
  */
 function gradeWith(
   grade: string,
-  after = '',
-  before = '',
+  { before = '', after = '' } = {},
 ): { grading: ReturnType<typeof readGrading>; stdout: string; stderr: string; status: number | null } {
   scratch = mkdtempSync(join(tmpdir(), 'iot-grading-here-'));
   const out = join(scratch, 'grading.json');
@@ -64,21 +63,19 @@ test('a grading that writes its file is left as it wrote it', () => {
 // npm-test.mjs aborts the signal once vitest has ended: an error of its own after that (removing its folder, say) must
 // end the process with a failure, not be taken for the grading's and leave npm test to exit 0.
 test('once its signal aborts, an error is no longer caught: the process fails with it', () => {
-  const { grading, stdout, stderr, status } = gradeWith(
-    WRITES_ITS_FILE,
-    `vitestEnded.abort(); setTimeout(() => { throw new Error('after vitest'); }, 10);`,
-  );
+  const { grading, stdout, stderr, status } = gradeWith(WRITES_ITS_FILE, {
+    after: `vitestEnded.abort(); setTimeout(() => { throw new Error('after vitest'); }, 10);`,
+  });
   expect(grading).toEqual({ target: '/the/target', results: [] });
   expect(stderr).toContain('Error: after vitest');
   expect([stdout, status]).toEqual(['', 1]);
 });
 
 test('a signal aborted before the grading starts catches nothing either', () => {
-  const { stdout, stderr, status } = gradeWith(
-    WRITES_ITS_FILE,
-    `setTimeout(() => { throw new Error('late'); }, 10);`,
-    'vitestEnded.abort();',
-  );
+  const { stdout, stderr, status } = gradeWith(WRITES_ITS_FILE, {
+    before: 'vitestEnded.abort();',
+    after: `setTimeout(() => { throw new Error('late'); }, 10);`,
+  });
   expect(stderr).toContain('Error: late');
   expect([stdout, status]).toEqual(['', 1]);
 });
