@@ -6,7 +6,7 @@
 // row by row (helpers/corpus/compare.ts). A run that fails, hangs or writes no readable report is
 // recorded as such and the next one starts. Writes <out>/index.json and <out>/logs/<name>.log.
 import { spawn, spawnSync } from 'node:child_process';
-import { closeSync, existsSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -14,6 +14,7 @@ import { parse as parseDotenv } from 'dotenv';
 import { makeFolder } from '../config/make-folder.ts';
 import { PROJECT_ROOT } from '../config/env.ts';
 import { formatDuration } from '../report/wording.ts';
+import { corpusCheckouts } from './checkouts.ts';
 import { type CorpusIndex, type IndexEntry, INDEX_FILE } from './index-file.ts';
 import { countStatuses, readReport, type StatusCounts } from './report-file.ts';
 
@@ -98,11 +99,9 @@ function toolVersion(command: string, args: string[]): string | null {
   );
 }
 
-/** The checkouts of the corpus: its folders, hidden ones left out, in a stable order. */
+/** The checkouts of the corpus to grade: all of them, or those `--only` names. */
 function checkouts(corpus: string, only: string[] | undefined): string[] {
-  const names = readdirSync(corpus)
-    .filter((name) => !name.startsWith('.') && statSync(join(corpus, name)).isDirectory())
-    .sort((a, b) => a.toLowerCase().localeCompare(b.toLowerCase()) || a.localeCompare(b));
+  const names = corpusCheckouts(corpus);
   if (!only) return names;
   const unknown = only.filter((name) => !names.includes(name));
   if (unknown.length > 0) throw new UsageError(`--only: no checkout named ${unknown.join(', ')} in the corpus`);

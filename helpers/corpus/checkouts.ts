@@ -1,0 +1,10 @@
+// The checkouts of a corpus folder (helpers/corpus/materialise.sh): one folder per repository, <owner>+<name>.
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** The checkout folders of a corpus, hidden ones left out, in a stable order (case-insensitive, then exact). */
+export function corpusCheckouts(corpus: string): string[] {
+  return readdirSync(corpus)
+    .filter((name) => !name.startsWith('.') && statSync(join(corpus, name)).isDirectory())
+    .sort((a, b) => a.toLowerCase().localeCompare(b.toLowerCase()) || a.localeCompare(b));
+}
