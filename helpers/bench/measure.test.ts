@@ -1,11 +1,19 @@
 import { spawnSync } from 'node:child_process';
 import { describe, expect, test } from 'vitest';
-import { childrenProcessorMs, median, runInTurn, waitedChildrenMs } from './measure.ts';
+import { childrenProcessorMs, median, parseRuns, runInTurn, waitedChildrenMs } from './measure.ts';
 
 describe('benchmark measures', () => {
   test('the median of an odd or even number of runs is a run, the upper middle one', () => {
     expect(median([3, 1, 2])).toBe(2);
     expect(median([4, 1, 3, 2])).toBe(3);
+  });
+
+  test('BENCH_RUNS is a whole number of runs, at least the least a benchmark needs; unset or empty means its default', () => {
+    expect(parseRuns(undefined, 5)).toBe(5);
+    expect(parseRuns('', 5)).toBe(5);
+    expect(parseRuns('9', 5)).toBe(9);
+    for (const bad of ['abc', '2.5', '0', '-3', 'Infinity']) expect(parseRuns(bad, 5), bad).toBeUndefined();
+    expect(parseRuns('1', 4, 2)).toBeUndefined();
   });
 
   test('the two sides of a compared pair take turns running first, and their results keep their order', () => {

@@ -6,6 +6,23 @@ export const median = (values: readonly number[]): number => [...values].sort((a
 
 export const verdict = (ok: boolean): string => (ok ? 'ok' : 'OVER TARGET');
 
+/** A BENCH_RUNS value as a number of runs: `fallback` when unset or empty, undefined unless a whole number of at least `least`. */
+export function parseRuns(value: string | undefined, fallback: number, least = 1): number | undefined {
+  if (value === undefined || value.trim() === '') return fallback;
+  const runs = Number(value);
+  return Number.isInteger(runs) && runs >= least ? runs : undefined;
+}
+
+/** How many runs a benchmark makes (BENCH_RUNS); a bad value stops it with one line. */
+export function benchRuns(fallback: number, least = 1): number {
+  const runs = parseRuns(process.env.BENCH_RUNS, fallback, least);
+  if (runs === undefined) {
+    console.error(`BENCH_RUNS=${process.env.BENCH_RUNS}: expected a whole number of runs, at least ${least} (default ${fallback})`);
+    process.exit(2);
+  }
+  return runs;
+}
+
 /**
  * Runs the two sides of a compared pair, each first every other iteration, and returns their results in the order
  * given. A run right after a heavy one is slower (on the 2-core machine, the grading alone by ~55 ms after

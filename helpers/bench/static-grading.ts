@@ -8,9 +8,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gradeAlone } from './grading-alone.ts';
-import { median, verdict } from './measure.ts';
+import { benchRuns, median, verdict } from './measure.ts';
 
-const RUNS = Math.max(2, Number(process.env.BENCH_RUNS ?? 4));
+// The first run, and at least one after it.
+const RUNS = benchRuns(4, 2);
 const TARGET_WALL_MS = 3000;
 const TARGET_RSS_MB = 300;
 

@@ -7,10 +7,10 @@ import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { PROJECT_ROOT } from '../config/env.ts';
 import { corpusCheckouts } from '../corpus/checkouts.ts';
-import { median, verdict } from './measure.ts';
+import { benchRuns, median, verdict } from './measure.ts';
 import { type PairSummary, RunFailed, summarise, timePairs } from './suite-run-pair.ts';
 
-const RUNS = Number(process.env.BENCH_RUNS ?? 5);
+const RUNS = benchRuns(5);
 const TARGET_WALL_MS = 3000;
 const TARGET_RATIO = 1.3;
 

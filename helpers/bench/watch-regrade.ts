@@ -6,9 +6,9 @@ import { appendFileSync, cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PROJECT_ROOT } from '../config/env.ts';
-import { median, verdict } from './measure.ts';
+import { benchRuns, median, verdict } from './measure.ts';
 
-const RUNS = Number(process.env.BENCH_RUNS ?? 5);
+const RUNS = benchRuns(5);
 const TARGET_MS = 1500;
 const FIRST_RUN_TIMEOUT_MS = 60_000;
 const SUMMARY = /\d+ passed, \d+ failed, \d+ skipped/;
