@@ -2,9 +2,12 @@
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
+/** Whether `path` is a folder, or a link to one; false for a link to nothing. */
+const isFolder = (path: string): boolean => statSync(path, { throwIfNoEntry: false })?.isDirectory() ?? false;
+
 /** The checkout folders of a corpus, hidden ones left out, in a stable order (case-insensitive, then exact). */
 export function corpusCheckouts(corpus: string): string[] {
   return readdirSync(corpus)
-    .filter((name) => !name.startsWith('.') && statSync(join(corpus, name)).isDirectory())
+    .filter((name) => !name.startsWith('.') && isFolder(join(corpus, name)))
     .sort((a, b) => a.toLowerCase().localeCompare(b.toLowerCase()) || a.localeCompare(b));
 }
