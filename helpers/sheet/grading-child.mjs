@@ -84,10 +84,12 @@ export function gradeInThisProcess({ out, target, grade = gradeWithTheGrader, si
       process.off('uncaughtException', failed);
       process.off('unhandledRejection', failed);
     };
-    process.on('uncaughtException', failed);
-    process.on('unhandledRejection', failed);
-    if (signal?.aborted) stopCatching();
-    else signal?.addEventListener('abort', stopCatching, { once: true });
+    // A signal already aborted never fires 'abort' (docs/upstream-behaviour.md): then nothing is caught at all.
+    if (!signal?.aborted) {
+      process.on('uncaughtException', failed);
+      process.on('unhandledRejection', failed);
+      signal?.addEventListener('abort', stopCatching, { once: true });
+    }
     grade(out).then(() => crash('the grading ended without writing its results'), failed);
   });
 }
