@@ -13,6 +13,7 @@ afterEach(async () => {
 });
 
 async function grade(ids: readonly string[], files: Record<string, string>) {
+  await repository?.dispose();
   repository = await tempRepository(files);
   const { ctx } = repository;
   return Promise.all(ids.map((id) => runCheck(ctx, id)));

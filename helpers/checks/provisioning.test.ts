@@ -23,6 +23,7 @@ afterEach(async () => {
 });
 
 async function run(id: keyof typeof provisioningChecks, files: Record<string, string | Uint8Array>): Promise<CheckResult> {
+  await repository?.dispose();
   repository = await tempRepository(files);
   return provisioningChecks[id](repository.ctx);
 }
