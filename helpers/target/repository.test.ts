@@ -61,6 +61,16 @@ describe('reading the target', () => {
     expect(describeProblem(target.file('p1/broken.sh')!)).toContain('which does not exist');
   });
 
+  test('a loop of symbolic links is named as a loop, not as a missing file', async () => {
+    const dir = repo({ 'p2/Vagrantfile': 'x' });
+    symlinkSync('loop-b.yaml', join(dir, 'p2/loop-a.yaml'));
+    symlinkSync('loop-a.yaml', join(dir, 'p2/loop-b.yaml'));
+    const target = await openTarget(dir);
+    expect(describeProblem(target.file('p2/loop-a.yaml')!)).toBe(
+      'p2/loop-a.yaml is a symbolic link to loop-b.yaml, which leads back to itself through symbolic links (a loop); commit the file itself',
+    );
+  });
+
   test('binary and huge files are named, not read', async () => {
     const dir = repo({
       'p2/confs/app.yaml': Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0, 1]),

@@ -33,7 +33,8 @@ const SKIPPED_FOLDERS = new Set(['.git', 'node_modules']);
 /** Why a file cannot be read as text. Every check that needs the file turns it into a clear failure. */
 export type FileProblem =
   | { kind: 'symlink-outside'; target: string }
-  | { kind: 'broken-symlink'; target: string }
+  /** `loop`: the links lead back to themselves (ELOOP) rather than to a missing file. */
+  | { kind: 'broken-symlink'; target: string; loop: boolean }
   | { kind: 'binary' }
   | { kind: 'too-large'; size: number }
   /** A name that is not UTF-8 text (a Latin-1 "é", say): the grader cannot name it, nor a Vagrantfile on Linux reliably. */
@@ -60,7 +61,9 @@ export function describeProblem(file: TargetFile): string {
     case 'symlink-outside':
       return `${file.path} is a symbolic link to ${p.target}, outside the repository; commit the file itself`;
     case 'broken-symlink':
-      return `${file.path} is a symbolic link to ${p.target}, which does not exist; commit the file itself`;
+      return p.loop
+        ? `${file.path} is a symbolic link to ${p.target}, which leads back to itself through symbolic links (a loop); commit the file itself`
+        : `${file.path} is a symbolic link to ${p.target}, which does not exist; commit the file itself`;
     case 'binary':
       return `${file.path} is a binary file, not text; commit it as plain UTF-8 text`;
     case 'too-large':
@@ -210,8 +213,9 @@ function readSymlink(root: string, full: string, path: string): TargetFile {
   let resolved: string;
   try {
     resolved = realpathSync(full);
-  } catch {
-    return { path, size: 0, problem: { kind: 'broken-symlink', target: linkTarget(full) } };
+  } catch (error) {
+    const loop = (error as NodeJS.ErrnoException).code === 'ELOOP';
+    return { path, size: 0, problem: { kind: 'broken-symlink', target: linkTarget(full), loop } };
   }
   const inside = resolved === root || resolved.startsWith(root + sep);
   if (!inside) return { path, size: 0, problem: { kind: 'symlink-outside', target: resolved } };
