@@ -1,21 +1,13 @@
 // Skips the grader derives from the declarations (parts.ts), not from check bodies: every check of a missing
 // part skips naming G-LAYOUT (the bonus, optional, says it is absent), and a check whose need failed skips
 // naming that need with its cause.
-import { afterEach, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { STATIC_IDS_OF_PART } from '../catalog/checks.ts';
-import { tempRepository, type TempRepository } from '../shell/testing.ts';
+import { tempRepository } from '../shell/testing.ts';
 import { runCheck } from './grade.ts';
 
-let repository: TempRepository | undefined;
-afterEach(async () => {
-  await repository?.dispose();
-  repository = undefined;
-});
-
 async function grade(ids: readonly string[], files: Record<string, string>) {
-  await repository?.dispose();
-  repository = await tempRepository(files);
-  const { ctx } = repository;
+  const { ctx } = await tempRepository(files);
   return Promise.all(ids.map((id) => runCheck(ctx, id)));
 }
 

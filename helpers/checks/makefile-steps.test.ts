@@ -1,18 +1,12 @@
 // Steps that only a Makefile runs: the checks still fail, and point at the recipe line that runs the step.
-import { afterEach, describe, expect, it } from 'vitest';
-import { MAKEFILE_PART, tempRepository, type TempRepository } from '../shell/testing.ts';
+import { describe, expect, it } from 'vitest';
+import { MAKEFILE_PART, tempRepository } from '../shell/testing.ts';
 import { gitopsChecks } from './gitops.ts';
 import { provisioningChecks } from './provisioning.ts';
 
-let repo: TempRepository | undefined;
-afterEach(async () => {
-  await repo?.dispose();
-  repo = undefined;
-});
-
 describe('failures of steps that only a Makefile runs', () => {
   it('still fail, and point at the Makefile recipe line', async () => {
-    repo = await tempRepository(MAKEFILE_PART);
+    const repo = await tempRepository(MAKEFILE_PART);
     const k3d = await provisioningChecks['P3-K3D']!(repo.ctx);
     expect(k3d.status).toBe('fail');
     expect(k3d.message).toContain('p3/Makefile:4 runs `k3d cluster create`');
@@ -26,7 +20,7 @@ describe('failures of steps that only a Makefile runs', () => {
   });
 
   it('point each missing namespace at its own line, or at a line creating a namespace held in a variable', async () => {
-    repo = await tempRepository({
+    const repo = await tempRepository({
       ...MAKEFILE_PART,
       'p3/Makefile': 'ns:\n\tkubectl create namespace $(ARGO)\n\tkubectl create namespace dev\n',
     });
@@ -36,7 +30,7 @@ describe('failures of steps that only a Makefile runs', () => {
   });
 
   it('say nothing of a Makefile that does not run the step', async () => {
-    repo = await tempRepository({ ...MAKEFILE_PART, 'p3/Makefile': 'all:\n\t./scripts/install.sh\n' });
+    const repo = await tempRepository({ ...MAKEFILE_PART, 'p3/Makefile': 'all:\n\t./scripts/install.sh\n' });
     const k3d = await provisioningChecks['P3-K3D']!(repo.ctx);
     expect(k3d.status).toBe('fail');
     expect(k3d.message).not.toContain('Makefile');

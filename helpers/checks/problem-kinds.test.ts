@@ -2,8 +2,8 @@
 // script is absent (P1-K3S-SERVER), a malformed arithmetic expression (G-SHELL-SYNTAX), a label key of the wrong
 // form (P2-MANIFESTS).
 import { mkdir, symlink } from 'node:fs/promises';
-import { afterEach, expect, it, vi } from 'vitest';
-import { machine, shellProvisioner, tempRepository, type TempRepository } from '../shell/testing.ts';
+import { expect, it, vi } from 'vitest';
+import { machine, shellProvisioner, tempRepository } from '../shell/testing.ts';
 import { GradingContext } from '../target/grading-context.ts';
 import { openTarget } from '../target/repository.ts';
 import type { VagrantEvaluation, VagrantMachine, VagrantProvisioner } from '../vagrantfile/model.ts';
@@ -18,19 +18,13 @@ vi.mock('../vagrantfile/evaluate.ts', () => ({ vagrantEvaluation: async () => st
 const { provisioningChecks } = await import('./provisioning.ts');
 const { ingressChecks } = await import('./ingress.ts');
 
-let repository: TempRepository | undefined;
-afterEach(async () => {
-  await repository?.dispose();
-  repository = undefined;
-});
-
 const MISSING_FIX = "make each provisioner's path: name a committed script exactly";
 const OUTSIDE_FIX =
   "commit every script a provisioner runs in the part's scripts/ folder and name it in path: (the grader fetches nothing)";
 
 /** P1-K3S-SERVER for a server whose one provisioner is `provisioner`; `link` makes p1/scripts/server.sh a symbolic link to it. */
 async function serverCheck(provisioner: VagrantProvisioner, link?: string) {
-  repository = await tempRepository({ 'p1/Vagrantfile': '# evaluated by hand\n' });
+  const repository = await tempRepository({ 'p1/Vagrantfile': '# evaluated by hand\n' });
   const root = repository.ctx.config.repo;
   if (link) {
     await mkdir(`${root}/p1/scripts`, { recursive: true });
@@ -78,7 +72,7 @@ it.each([
 });
 
 it('a committed script that is not text skips on G-SHELL-SYNTAX, naming its problem', async () => {
-  repository = await tempRepository({
+  const repository = await tempRepository({
     'p1/Vagrantfile': '#\n',
     'p1/scripts/server.sh': new Uint8Array([0x7f, 0x45, 0x4c, 0x46, 0, 0, 1, 2]),
   });
@@ -95,14 +89,13 @@ it('a committed script that is not text skips on G-SHELL-SYNTAX, naming its prob
 it('a malformed arithmetic expression gets the fix that says bash -n does not see it', async () => {
   const arithmetic = 'fix the arithmetic expression at the line named: `bash -n` does not look inside $((…)) and ((…))';
   const syntax = 'fix the syntax at the line named';
-  repository = await tempRepository({ 'p3/scripts/a.sh': '#!/bin/bash\necho $(( 1 + ))\n' });
-  const onlyArithmetic = await provisioningChecks['G-SHELL-SYNTAX']!(repository.ctx);
+  const arithmeticOnly = await tempRepository({ 'p3/scripts/a.sh': '#!/bin/bash\necho $(( 1 + ))\n' });
+  const onlyArithmetic = await provisioningChecks['G-SHELL-SYNTAX']!(arithmeticOnly.ctx);
   expect(onlyArithmetic.status).toBe('fail');
   expect(onlyArithmetic.fix).toContain(arithmetic);
   expect(onlyArithmetic.fix).not.toContain(syntax);
-  await repository.dispose();
-  repository = await tempRepository({ 'p3/scripts/a.sh': '#!/bin/bash\nif true; then\n' });
-  const onlySyntax = await provisioningChecks['G-SHELL-SYNTAX']!(repository.ctx);
+  const syntaxOnly = await tempRepository({ 'p3/scripts/a.sh': '#!/bin/bash\nif true; then\n' });
+  const onlySyntax = await provisioningChecks['G-SHELL-SYNTAX']!(syntaxOnly.ctx);
   expect(onlySyntax.fix).toContain(syntax);
   expect(onlySyntax.fix).not.toContain(arithmetic);
 });
@@ -112,13 +105,12 @@ it('a label key of the wrong form gets the fix that shows the form of a key; a b
   const configMap = (labels: string) => ({
     'p2/confs/app.yaml': `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n  labels:\n    ${labels}\n`,
   });
-  repository = await tempRepository(configMap('"bad key": x'));
-  const badKey = await ingressChecks['P2-MANIFESTS']!(repository.ctx);
+  const withBadKey = await tempRepository(configMap('"bad key": x'));
+  const badKey = await ingressChecks['P2-MANIFESTS']!(withBadKey.ctx);
   expect(badKey.status, badKey.message).toBe('fail');
   expect(badKey.fix).toContain(keyFix);
-  await repository.dispose();
-  repository = await tempRepository(configMap(`long: ${'x'.repeat(64)}`));
-  const badValue = await ingressChecks['P2-MANIFESTS']!(repository.ctx);
+  const withBadValue = await tempRepository(configMap(`long: ${'x'.repeat(64)}`));
+  const badValue = await ingressChecks['P2-MANIFESTS']!(withBadValue.ctx);
   expect(badValue.status, badValue.message).toBe('fail');
   expect(badValue.fix).not.toContain(keyFix);
 });

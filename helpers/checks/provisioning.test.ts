@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { VagrantEvaluation, VagrantMachine } from '../vagrantfile/model.ts';
-import { INSTALLER_STAND_INS, machine, shellProvisioner, tempRepository, type TempRepository } from '../shell/testing.ts';
+import { INSTALLER_STAND_INS, machine, shellProvisioner, tempRepository } from '../shell/testing.ts';
 import { runShellchecks, shellcheckDialect, type ShellcheckOutcome } from '../shell/shellcheck.ts';
 import type { CheckResult } from './result.ts';
 
@@ -14,17 +14,13 @@ vi.mock('../vagrantfile/evaluate.ts', () => ({ vagrantEvaluation: async (_ctx: u
 
 const { provisioningChecks } = await import('./provisioning.ts');
 
-let repository: TempRepository | undefined;
-afterEach(async () => {
+afterEach(() => {
   state.roles = undefined;
   state.evaluations.clear();
-  await repository?.dispose();
-  repository = undefined;
 });
 
 async function run(id: keyof typeof provisioningChecks, files: Record<string, string | Uint8Array>): Promise<CheckResult> {
-  await repository?.dispose();
-  repository = await tempRepository(files);
+  const repository = await tempRepository(files);
   return provisioningChecks[id](repository.ctx);
 }
 
@@ -444,7 +440,6 @@ describe('P3-INSTALL and P3-K3D', () => {
     expect(created.message).toBe(
       'p3/scripts/setup.sh:2 creates a K3d cluster (`k3d cluster create --config p3/scripts/../confs/k3d.yaml`, from the config p3/scripts/../confs/k3d.yaml)',
     );
-    await repository?.dispose();
     const missing = await run('P3-K3D', { 'p3/scripts/setup.sh': 'k3d cluster list\n' });
     expect(missing.status).toBe('fail');
     expect(missing.message).toMatch(/no `k3d cluster create` in the scripts of p3/);

@@ -1,23 +1,16 @@
 // Scripts handed to a shell by a wrapper (su, runuser, sg, newgrp, sudo -s, a heredoc on stdin …)
 // run in place: graded through the real Part 3 checks over a temporary repository.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { gitopsChecks } from './gitops.ts';
 import { provisioningChecks } from './provisioning.ts';
 import type { CheckResult } from './result.ts';
 import { analyzeScript } from '../shell/analyze.ts';
 import { effective, scriptRunOf, unwrapArgv } from '../shell/invocation.ts';
 import type { Word } from '../shell/model.ts';
-import { tempRepository, type TempRepository } from '../shell/testing.ts';
-
-let repository: TempRepository | undefined;
-afterEach(async () => {
-  await repository?.dispose();
-  repository = undefined;
-});
+import { tempRepository } from '../shell/testing.ts';
 
 async function grade(id: keyof typeof provisioningChecks | keyof typeof gitopsChecks, script: string): Promise<CheckResult> {
-  await repository?.dispose();
-  repository = await tempRepository({ 'p3/scripts/a.sh': script });
+  const repository = await tempRepository({ 'p3/scripts/a.sh': script });
   const check =
     id in provisioningChecks ? provisioningChecks[id as keyof typeof provisioningChecks] : gitopsChecks[id as keyof typeof gitopsChecks];
   return check!(repository.ctx);

@@ -1,19 +1,16 @@
 import { symlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { openTarget } from '../target/repository.ts';
-import { tempRepository, type TempRepository } from '../shell/testing.ts';
+import { tempRepository } from '../shell/testing.ts';
 import { applicationsOf } from './applications.ts';
 import { objects } from './fake-facts.ts';
 import { applicationCharts, gitlabDeployments } from './gitlab.ts';
 import { parseHcl } from './hcl.ts';
 import { terraformReleases } from './terraform.ts';
 
-let repo: TempRepository | undefined;
-afterEach(async () => repo?.dispose());
-
 async function releasesOf(files: Record<string, string>) {
-  repo = await tempRepository(files);
+  const repo = await tempRepository(files);
   return terraformReleases(repo.ctx.target, 'bonus');
 }
 
@@ -107,7 +104,7 @@ describe("Terraform's helm_release", () => {
   });
 
   test('a file that does not parse, a symbolic link out of the repository: no crash, nothing read', async () => {
-    repo = await tempRepository({
+    const repo = await tempRepository({
       'bonus/broken.tf': 'resource "helm_release" "g" {\n  chart = "gitlab"\n  namespace = \n',
       'bonus/ok.tf': 'resource "helm_release" "h" {\n  chart = "gitlab"\n  values = [file("secret.yaml")]\n}\n',
     });

@@ -2,23 +2,18 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { VagrantEvaluation } from '../vagrantfile/model.ts';
 import { imperativeObjects, machineScripts, scriptFacts } from './facts.ts';
 import { objectsOf } from './part-objects.ts';
-import { INSTALLER_STAND_INS, machine, shellProvisioner, tempRepository, type TempRepository } from './testing.ts';
+import { INSTALLER_STAND_INS, machine, shellProvisioner, tempRepository } from './testing.ts';
 
 const evaluations = vi.hoisted(() => new Map<string, VagrantEvaluation | undefined>());
 vi.mock('../vagrantfile/evaluate.ts', () => ({
   vagrantEvaluation: async (_ctx: unknown, part: string) => evaluations.get(part),
 }));
 
-let repository: TempRepository | undefined;
-afterEach(async () => {
-  evaluations.clear();
-  await repository?.dispose();
-  repository = undefined;
-});
+afterEach(() => evaluations.clear());
 
 describe('machineScripts', () => {
   it('resolves each provisioner with its env and args, and follows the scripts it calls', async () => {
-    repository = await tempRepository({
+    const repository = await tempRepository({
       'p1/Vagrantfile': '# evaluated by hand in this test\n',
       'p1/scripts/worker.sh': '#!/bin/bash\nSERVER="$1"\nexport K3S_URL="https://${SERVER}:6443"\nbash /vagrant/scripts/join.sh "$2"\n',
       'p1/scripts/join.sh':
@@ -52,7 +47,7 @@ describe('machineScripts', () => {
   });
 
   it('follows the scripts an inline provisioner runs by path', async () => {
-    repository = await tempRepository({
+    const repository = await tempRepository({
       'p1/Vagrantfile': '#\n',
       'p1/scripts/server.sh': '#!/bin/bash\nexport INSTALL_K3S_EXEC="--node-ip $1"\ncurl -sfL https://get.k3s.io | sh -\n',
     });
@@ -68,7 +63,7 @@ describe('machineScripts', () => {
   });
 
   it('applies a K3s config written by one script of the machine to the install of another', async () => {
-    repository = await tempRepository({
+    const repository = await tempRepository({
       'p1/Vagrantfile': '#\n',
       'p1/confs/server.yaml': 'node-ip: 192.168.56.110\nflannel-iface: eth1\n',
       'p1/scripts/config.sh': '#!/bin/bash\nmkdir -p /etc/rancher/k3s\ncp /tmp/server.yaml /etc/rancher/k3s/config.yaml\n',
@@ -92,7 +87,7 @@ describe('machineScripts', () => {
   });
 
   it('reports a provisioner script that is missing, outside the repository, or binary', async () => {
-    repository = await tempRepository({
+    const repository = await tempRepository({
       'p1/Vagrantfile': '#\n',
       'p1/scripts/bin.sh': new Uint8Array([0x7f, 0x45, 0x4c, 0x46, 0, 0, 1, 2]),
       'p1/scripts/server.sh': 'echo\n',
@@ -117,7 +112,7 @@ describe('machineScripts', () => {
 
 describe('machineScripts: remote scripts and committed installers', () => {
   it('runs a get.k3s.io path: URL with the provisioner env, as curl | sh would', async () => {
-    repository = await tempRepository({ 'p1/Vagrantfile': '#\n' });
+    const repository = await tempRepository({ 'p1/Vagrantfile': '#\n' });
     const server = machine('wilS', '192.168.56.110', [
       shellProvisioner({ line: 7, path: 'https://get.k3s.io', env: { INSTALL_K3S_EXEC: 'server -i 192.168.56.110' } }),
     ]);
@@ -142,7 +137,7 @@ describe('machineScripts: remote scripts and committed installers', () => {
   });
 
   it('reports a remote script that is no known installer as outside the repository', async () => {
-    repository = await tempRepository({ 'p1/Vagrantfile': '#\n' });
+    const repository = await tempRepository({ 'p1/Vagrantfile': '#\n' });
     const server = machine('wilS', '192.168.56.110', [shellProvisioner({ line: 4, path: 'https://example.com/setup.sh' })]);
     const [script] = await machineScripts(repository.ctx, 'p1', server);
     expect(script).toMatchObject({ parsed: false, remote: 'https://example.com/setup.sh', k3sInstalls: [] });
@@ -153,7 +148,7 @@ describe('machineScripts: remote scripts and committed installers', () => {
   });
 
   it('runs a committed copy of get.k3s.io with the args and env its caller gives it', async () => {
-    repository = await tempRepository({
+    const repository = await tempRepository({
       'p1/Vagrantfile': '#\n',
       'p1/scripts/k3s.sh': INSTALLER_STAND_INS.k3s,
       'p1/scripts/worker.sh':
@@ -184,7 +179,7 @@ describe('machineScripts: remote scripts and committed installers', () => {
 
 describe('scriptFacts', () => {
   it('lists every shell script of the part, resolving provisioner scripts with their env and args', async () => {
-    repository = await tempRepository({
+    const repository = await tempRepository({
       'p1/Vagrantfile': '#\n',
       'p1/scripts/server.sh': '#!/bin/bash\necho "$1 $TOKEN"\n',
       'p1/scripts/tool': '#!/bin/sh\necho tool\n',
@@ -213,7 +208,7 @@ describe('scriptFacts', () => {
   });
 
   it('carries the problem of an unreadable script instead of parsing it', async () => {
-    repository = await tempRepository({ 'p3/scripts/tool.sh': new Uint8Array([0, 1, 2, 3, 0, 0]), 'p3/scripts/ok.sh': 'echo ok\n' });
+    const repository = await tempRepository({ 'p3/scripts/tool.sh': new Uint8Array([0, 1, 2, 3, 0, 0]), 'p3/scripts/ok.sh': 'echo ok\n' });
     const scripts = await scriptFacts(repository.ctx, 'p3');
     expect(scripts.map((script) => [script.file, script.parsed, script.problem ?? {}])).toEqual([
       ['p3/scripts/ok.sh', true, {}],
@@ -224,7 +219,7 @@ describe('scriptFacts', () => {
 
 describe('imperativeObjects', () => {
   it('builds the objects kubectl create and expose would create, located at their command', async () => {
-    repository = await tempRepository({
+    const repository = await tempRepository({
       'p3/scripts/setup.sh': [
         '#!/bin/bash',
         'for ns in argocd dev; do kubectl create namespace "$ns"; done',
@@ -264,7 +259,7 @@ describe('imperativeObjects', () => {
   });
 
   it("gives a Service exposed from a workload declared in YAML that workload's selector and, without --port, its port", async () => {
-    repository = await tempRepository({
+    const repository = await tempRepository({
       'p2/confs/app1.yaml':
         'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: app1\nspec:\n  selector:\n    matchLabels:\n      app: one\n  template:\n    metadata:\n      labels:\n        app: one\n    spec:\n      containers:\n        - name: c\n          image: nginx\n          ports:\n            - containerPort: 5678\n',
       'p2/scripts/setup.sh':
@@ -282,7 +277,7 @@ describe('imperativeObjects', () => {
   });
 
   it('creates one namespace per element of an array looped over', async () => {
-    repository = await tempRepository({
+    const repository = await tempRepository({
       'p3/scripts/setup.sh': '#!/bin/bash\nNS=(argocd dev)\nfor ns in "${NS[@]}"; do\n  kubectl create namespace "$ns"\ndone\n',
     });
     const objects = await imperativeObjects(repository.ctx, 'p3');
@@ -293,7 +288,7 @@ describe('imperativeObjects', () => {
   });
 
   it('names unresolved fields with the shared path format (formatPath)', async () => {
-    repository = await tempRepository({
+    const repository = await tempRepository({
       'p3/scripts/setup.sh':
         '#!/bin/bash\nkubectl create deployment app --image="wil42/playground:$TAG" -n dev\nkubectl expose deployment app --port "$PORT" -n dev\n',
     });

@@ -1,22 +1,16 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { makefileStep } from './makefile-steps.ts';
-import { MAKEFILE_PART, tempRepository, type TempRepository } from './testing.ts';
-
-let repo: TempRepository | undefined;
-afterEach(async () => {
-  await repo?.dispose();
-  repo = undefined;
-});
+import { MAKEFILE_PART, tempRepository } from './testing.ts';
 
 describe('makefileStep', () => {
   it('finds the recipe line of a step, skipping comments', async () => {
-    repo = await tempRepository(MAKEFILE_PART);
+    const repo = await tempRepository(MAKEFILE_PART);
     expect(makefileStep(repo.ctx.target, 'p3', /(\bk3d|\$[({]\w+[)}])\s+cluster\s+create\b/)).toEqual({ file: 'p3/Makefile', line: 4 });
     expect(makefileStep(repo.ctx.target, 'p3', /helm\s+install/)).toBeUndefined();
   });
 
   it('finds nothing when the part has no Makefile', async () => {
-    repo = await tempRepository({ 'p3/scripts/install.sh': '#!/bin/bash\nk3d cluster create x\n' });
+    const repo = await tempRepository({ 'p3/scripts/install.sh': '#!/bin/bash\nk3d cluster create x\n' });
     expect(makefileStep(repo.ctx.target, 'p3', /k3d\s+cluster\s+create/)).toBeUndefined();
   });
 });

@@ -1,15 +1,9 @@
-import { afterEach, expect, test } from 'vitest';
+import { expect, test } from 'vitest';
 import { objectsOf } from './part-objects.ts';
-import { tempRepository, type TempRepository } from './testing.ts';
-
-let repository: TempRepository | undefined;
-afterEach(async () => {
-  await repository?.dispose();
-  repository = undefined;
-});
+import { tempRepository } from './testing.ts';
 
 test("the part's objects: the declared ones in file order, then those its scripts create, computed once", async () => {
-  repository = await tempRepository({
+  const repository = await tempRepository({
     'p3/confs/a.yaml':
       'apiVersion: v1\nkind: Service\nmetadata: {name: one}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: two}\n',
     'p3/scripts/setup.sh': '#!/bin/bash\nkubectl create namespace dev\n',

@@ -295,50 +295,42 @@ describe('constants from a file the script sources (read, never run)', () => {
         '',
       ].join('\n'),
     });
-    try {
-      const text = repo.ctx.target.file('p1/scripts/server.sh')!.text!;
-      const facts = await analyze(text, {
-        file: 'p1/scripts/server.sh',
-        env: { FROM_ENV: 'provisioner', SERVER_IP: 'provisioner-ip' },
-        dotenv: { LATE: 'dotenv', DOTENV_ONLY: 'dotenv' },
-        files: partFiles(repo.ctx.target, 'p1', 'p1/scripts/server.sh'),
-      });
-      // The provisioner's env first; then the script and the files it sources, in the order they run
-      // (the sourced NAME replaces the script's own earlier one); then .env.
-      expect(argvOf(find(facts, 'echo')[0])).toEqual([
-        'echo',
-        'provisioner-ip',
-        'from-sourced',
-        '/vagrant/token',
-        'eth1',
-        'wil',
-        'provisioner',
-        'sourced',
-        'dotenv',
-      ]);
-      // A file outside the part gives its variables but is no script of the part.
-      expect(facts.calls).toEqual(['p1/scripts/configs.sh', 'p1/scripts/vars.sh', 'p1/confs/env.sh']);
-    } finally {
-      await repo.dispose();
-    }
+    const text = repo.ctx.target.file('p1/scripts/server.sh')!.text!;
+    const facts = await analyze(text, {
+      file: 'p1/scripts/server.sh',
+      env: { FROM_ENV: 'provisioner', SERVER_IP: 'provisioner-ip' },
+      dotenv: { LATE: 'dotenv', DOTENV_ONLY: 'dotenv' },
+      files: partFiles(repo.ctx.target, 'p1', 'p1/scripts/server.sh'),
+    });
+    // The provisioner's env first; then the script and the files it sources, in the order they run
+    // (the sourced NAME replaces the script's own earlier one); then .env.
+    expect(argvOf(find(facts, 'echo')[0])).toEqual([
+      'echo',
+      'provisioner-ip',
+      'from-sourced',
+      '/vagrant/token',
+      'eth1',
+      'wil',
+      'provisioner',
+      'sourced',
+      'dotenv',
+    ]);
+    // A file outside the part gives its variables but is no script of the part.
+    expect(facts.calls).toEqual(['p1/scripts/configs.sh', 'p1/scripts/vars.sh', 'p1/confs/env.sh']);
   });
 
   it('a symbolic link out of the repository is not read; a file it would name stays unresolved', async () => {
     const repo = await tempRepository({
       'p3/scripts/setup.sh': '#!/bin/bash\nsource ./secrets.sh\necho "$HOSTNAME_FROM_FILE"\n',
     });
-    try {
-      const { symlink } = await import('node:fs/promises');
-      await symlink('/etc/hostname', `${repo.ctx.config.repo}/p3/scripts/secrets.sh`);
-      const { openTarget } = await import('../target/repository.ts');
-      const target = await openTarget(repo.ctx.config.repo);
-      const facts = await analyze(target.file('p3/scripts/setup.sh')!.text!, {
-        file: 'p3/scripts/setup.sh',
-        files: partFiles(target, 'p3', 'p3/scripts/setup.sh'),
-      });
-      expect(find(facts, 'echo')[0]!.argv[1]!.unresolved).toEqual(['$HOSTNAME_FROM_FILE']);
-    } finally {
-      await repo.dispose();
-    }
+    const { symlink } = await import('node:fs/promises');
+    await symlink('/etc/hostname', `${repo.ctx.config.repo}/p3/scripts/secrets.sh`);
+    const { openTarget } = await import('../target/repository.ts');
+    const target = await openTarget(repo.ctx.config.repo);
+    const facts = await analyze(target.file('p3/scripts/setup.sh')!.text!, {
+      file: 'p3/scripts/setup.sh',
+      files: partFiles(target, 'p3', 'p3/scripts/setup.sh'),
+    });
+    expect(find(facts, 'echo')[0]!.argv[1]!.unresolved).toEqual(['$HOSTNAME_FROM_FILE']);
   });
 });

@@ -4,6 +4,7 @@ import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
+import { onTestFinished } from 'vitest';
 import { GradingContext } from '../target/grading-context.ts';
 import { readConfig } from '../config/env.ts';
 import { openTarget } from '../target/repository.ts';
@@ -11,19 +12,22 @@ import type { VagrantMachine, VagrantProvisioner } from '../vagrantfile/model.ts
 
 export interface TempRepository {
   ctx: GradingContext;
-  dispose(): Promise<void>;
 }
 
-/** Writes `files` (path → text or bytes) and opens them as a grading target. */
+/**
+ * Writes `files` (path → text or bytes) and opens them as a grading target, inside a test: the folder is removed when
+ * that test ends, however many the test makes.
+ */
 export async function tempRepository(files: Record<string, string | Uint8Array>): Promise<TempRepository> {
   const root = await mkdtemp(join(tmpdir(), 'iot-shell-'));
+  onTestFinished(() => rm(root, { recursive: true, force: true }));
   for (const [path, content] of Object.entries(files)) {
     await mkdir(dirname(join(root, path)), { recursive: true });
     await writeFile(join(root, path), content);
   }
   const config = readConfig({ IOT_REPO: root, IOT_DATE: '2026-01-15' });
   const ctx = new GradingContext(config, await openTarget(root));
-  return { ctx, dispose: () => rm(root, { recursive: true, force: true }) };
+  return { ctx };
 }
 
 export function shellProvisioner(fields: Partial<VagrantProvisioner> & { line: number; file?: string }): VagrantProvisioner {

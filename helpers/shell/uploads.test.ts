@@ -1,16 +1,10 @@
 // Scripts a `file` provisioner uploads and an inline provisioner runs are scripts of the machine
 // (CHECKS.md, "Scripts of a machine"), as ddel-bla/42-IoT's Part 1 writes it.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { VagrantProvisioner } from '../vagrantfile/model.ts';
 import { machineScripts } from './facts.ts';
-import { machine, shellProvisioner, tempRepository, type TempRepository } from './testing.ts';
+import { machine, shellProvisioner, tempRepository } from './testing.ts';
 import { uploadedFiles } from './uploads.ts';
-
-let repository: TempRepository | undefined;
-afterEach(async () => {
-  await repository?.dispose();
-  repository = undefined;
-});
 
 const SERVER_SCRIPT = '#!/bin/bash\ncurl -sfL https://get.k3s.io | sh -s - --node-ip=192.168.56.110\n';
 
@@ -19,7 +13,7 @@ function upload(line: number, source: string, destination: string): VagrantProvi
 }
 
 async function serverInstalls(provisioners: VagrantProvisioner[], files: Record<string, string> = {}) {
-  repository = await tempRepository({ 'p1/Vagrantfile': '#\n', 'p1/scripts/master_node.sh': SERVER_SCRIPT, ...files });
+  const repository = await tempRepository({ 'p1/Vagrantfile': '#\n', 'p1/scripts/master_node.sh': SERVER_SCRIPT, ...files });
   const scripts = await machineScripts(repository.ctx, 'p1', machine('wilS', '192.168.56.110', provisioners));
   return scripts.flatMap((script) => script.k3sInstalls.map((install) => ({ file: script.file, mode: install.mode })));
 }
@@ -47,7 +41,6 @@ describe('scripts uploaded by a file provisioner', () => {
       }),
     ]);
     expect(copied).toEqual([{ file: 'p1/scripts/master_node.sh', mode: 'server' }]);
-    await repository?.dispose();
     const moved = await serverInstalls([
       upload(3, './scripts/master_node.sh', '/home/vagrant/setup.sh'),
       shellProvisioner({ line: 4, inline: 'mv /home/vagrant/setup.sh /usr/local/bin/\nbash /usr/local/bin/setup.sh\n' }),
@@ -61,7 +54,6 @@ describe('scripts uploaded by a file provisioner', () => {
       upload(4, 'scripts/master_node.sh', '/tmp/master_node.sh'),
     ]);
     expect(runFirst).toEqual([]);
-    await repository?.dispose();
     const replaced = await serverInstalls(
       [
         upload(3, 'scripts/master_node.sh', '/tmp/setup.sh'),
