@@ -3,10 +3,9 @@
 // repository: a median under 3 s, and at most 1.3 times the grading alone.
 // The repository is IOT_REPO, or the passing fixture (a complete, typical submission). With BENCH_CORPUS=<folder of
 // checkouts> (helpers/corpus/materialise.sh), every repository of the corpus in turn: the typical one is the median.
-import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { PROJECT_ROOT } from '../config/env.ts';
-import { corpusCheckouts } from '../corpus/checkouts.ts';
+import { corpusCheckouts, isFolder } from '../corpus/checkouts.ts';
 import { benchRuns, median, verdict } from './measure.ts';
 import { type PairSummary, RunFailed, summarise, timePairs } from './suite-run-pair.ts';
 
@@ -91,7 +90,7 @@ function benchCorpus(corpus: string): number {
 function main(): number {
   const corpus = process.env.BENCH_CORPUS;
   if (corpus) {
-    if (!existsSync(corpus) || !statSync(corpus).isDirectory()) {
+    if (!isFolder(corpus)) {
       console.error(`bench:static-run: BENCH_CORPUS=${corpus} is not a folder (a folder of checkouts: helpers/corpus/materialise.sh)`);
       return 2;
     }

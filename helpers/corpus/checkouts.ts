@@ -2,8 +2,8 @@
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
-/** Whether `path` is a folder, or a link to one; false for a link to nothing. */
-const isFolder = (path: string): boolean => statSync(path, { throwIfNoEntry: false })?.isDirectory() ?? false;
+/** Whether `path` is a folder, or a link to one; false for nothing there or a link to nothing. */
+export const isFolder = (path: string): boolean => statSync(path, { throwIfNoEntry: false })?.isDirectory() ?? false;
 
 /** The checkout folders of a corpus, hidden ones left out, in a stable order (case-insensitive, then exact). */
 export function corpusCheckouts(corpus: string): string[] {

@@ -6,7 +6,7 @@
 // row by row (helpers/corpus/compare.ts). A run that fails, hangs or writes no readable report is
 // recorded as such and the next one starts. Writes <out>/index.json and <out>/logs/<name>.log.
 import { spawn, spawnSync } from 'node:child_process';
-import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -14,7 +14,7 @@ import { parse as parseDotenv } from 'dotenv';
 import { makeFolder } from '../config/make-folder.ts';
 import { PROJECT_ROOT } from '../config/env.ts';
 import { formatDuration } from '../report/wording.ts';
-import { corpusCheckouts } from './checkouts.ts';
+import { corpusCheckouts, isFolder } from './checkouts.ts';
 import { type CorpusIndex, type IndexEntry, INDEX_FILE } from './index-file.ts';
 import { countStatuses, readReport, type StatusCounts } from './report-file.ts';
 
@@ -64,8 +64,7 @@ function readOptions(argv: string[]): Options {
   if (!existsSync(join(grader, 'node_modules', '.bin', 'vitest')))
     throw new UsageError(`--grader ${grader}: its dependencies are not installed; run npm ci there first`);
   const corpus = resolve((values.corpus as string | undefined) ?? '/work/corpus');
-  if (!existsSync(corpus) || !statSync(corpus).isDirectory())
-    throw new UsageError(`--corpus ${corpus}: no such folder; build it with helpers/corpus/materialise.sh`);
+  if (!isFolder(corpus)) throw new UsageError(`--corpus ${corpus}: no such folder; build it with helpers/corpus/materialise.sh`);
   const date = (values.date as string | undefined) ?? '2026-12-05';
   if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) throw new UsageError(`--date ${date}: expected YYYY-MM-DD`);
   const timeout = Number((values.timeout as string | undefined) ?? '600');
